@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// `npm test`: installs the Debian tools the integration tests drive (when missing, as root), type-checks,
+// lints, then runs every *.test.ts under src/ and test/ with Node's own test runner.
+// Usage: npm test [-- FILE_OR_DIR_FILTER ...]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+// Debian package → a command it installs. The harness starts real registries and checks copies with skopeo.
+const DEBIAN_TOOLS = {
+  'docker-registry': 'docker-registry',
+  skopeo: 'skopeo',
+  'apache2-utils': 'htpasswd',
+  openssl: 'openssl',
+};
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`test: ${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function ensureDebianTools() {
+  const missing = Object.entries(DEBIAN_TOOLS)
+    .filter(([, cmd]) => !has(cmd))
+    .map(([pkg]) => pkg);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`test: missing Debian packages ${missing.join(' ')}; install them (apt-get install ${missing.join(' ')})`);
+    process.exit(1);
+  }
+  console.log(`test: installing ${missing.join(' ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+}
+
+function findTests(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) findTests(path, out);
+    else if (name.endsWith('.test.ts')) out.push(relative(process.cwd(), path));
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+ensureDebianTools();
+if (filters.length === 0) {
+  run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  run('npx', ['biome', 'check', '.']);
+}
+const files = [...findTests('src'), ...findTests('test')]
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.error('test: no test files matched');
+  process.exit(1);
+}
+run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files]);
