@@ -1,0 +1,226 @@
+// The HTTP layer of one registry host: pooled keep-alive connections, per-host concurrency, authentication,
+// redirects that never carry credentials to another host, retries with backoff, and a host-wide pause when
+// the registry rate-limits us. Order of the layers, outermost first:
+//   retry (idempotent or replayable requests) → host pause (429) → auth (ping, token, 401 challenge) →
+//   redirects (GET/HEAD) → undici pool (connections per origin = concurrency).
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import { Authenticator } from './auth.js';
+import type { RegistryCredentials } from './credentials.js';
+import { isRetryable, NetworkError, RegattaError, RegistryError, redactUrl } from './errors.js';
+import { readErrorBody, readJson } from './response.js';
+import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, sleep } from './retry.js';
+
+/** Everything Regatta knows about how to talk to one registry host (regclient's `config.Host`). */
+export interface HostConfig {
+  /** `host[:port]` as references write it. */
+  registry: string;
+  /** Plain http. Loopback registries always use http, as Docker does. */
+  insecure?: boolean;
+  credentials?: RegistryCredentials;
+  /** Parallel connections to the host, and so parallel requests. */
+  concurrency?: number;
+  retry?: RetryPolicy;
+  /** Connect and response-header timeout, ms. */
+  timeoutMs?: number;
+  /** Longest silence inside a response body, ms (not the whole transfer: layers can take minutes). */
+  bodyIdleTimeoutMs?: number;
+  userAgent?: string;
+  /** Told about each retry, so callers can show "retrying" rather than "failed". */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RetryInfo {
+  method: string;
+  url: string;
+  attempt: number;
+  delayMs: number;
+  error: RegattaError;
+}
+
+export type Method = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+/** A body that can be sent again: bytes, or a factory making a fresh stream each try. */
+export type Body = Buffer | string | (() => Readable | AsyncIterable<Uint8Array>);
+
+export interface SendOptions {
+  method: Method;
+  /** A path under the registry (`/v2/…`) or an absolute URL (an upload `Location`). */
+  url: string;
+  headers?: Record<string, string>;
+  body?: Body;
+  /** Authorization scopes, e.g. `repository:team/app:pull`. */
+  scopes?: string[];
+  /** Statuses that mean success; any other throws a RegistryError. */
+  expect: number[];
+  /** Whether a failed try may be repeated. Default: all methods but POST and PATCH. */
+  retry?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RegistryResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Dispatcher.ResponseData['body'];
+  /** Final URL after redirects. */
+  url: string;
+}
+
+const MAX_REDIRECTS = 5;
+const TOKEN_RESPONSE_LIMIT = 1024 * 1024;
+
+export class Transport {
+  readonly origin: string;
+  private readonly agent: Agent;
+  private readonly auth: Authenticator;
+  private readonly policy: RetryPolicy;
+  private pinged?: Promise<void>;
+  /** Until when the registry asked everyone to wait (429 Retry-After): one budget for the whole host. */
+  private pausedUntil = 0;
+
+  constructor(readonly config: HostConfig) {
+    this.origin = `${config.insecure ? 'http' : 'https'}://${config.registry}`;
+    this.policy = config.retry ?? DEFAULT_RETRY;
+    this.agent = new Agent({
+      connections: config.concurrency ?? 8,
+      keepAliveTimeout: 30_000,
+      connectTimeout: config.timeoutMs ?? 30_000,
+      headersTimeout: config.timeoutMs ?? 30_000,
+      bodyTimeout: config.bodyIdleTimeoutMs ?? 120_000,
+    });
+    this.auth = new Authenticator(config.credentials, (req) => this.fetchToken(req));
+  }
+
+  /** Sends a request with auth and retries; resolves with an expected status or throws a typed error. */
+  async send(opts: SendOptions): Promise<RegistryResponse> {
+    await this.ping(opts.signal);
+    return this.withRetries(opts, () => this.sendAuthorized(opts));
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /** Step 1 of the handshake, once per host: learn the challenge before a non-replayable upload needs it. */
+  private ping(signal?: AbortSignal): Promise<void> {
+    this.pinged ??= this.withRetries({ method: 'GET', url: '/v2/', expect: [200, 401], signal }, () =>
+      this.dispatch('GET', this.resolve('/v2/'), {}, undefined, signal),
+    ).then(
+      async (res) => {
+        if (res.status === 401) this.auth.learn(res.headers['www-authenticate']);
+        await res.body.dump();
+      },
+      (err) => {
+        this.pinged = undefined;
+        throw err;
+      },
+    );
+    return this.pinged;
+  }
+
+  private async withRetries(opts: SendOptions, attempt: () => Promise<RegistryResponse>): Promise<RegistryResponse> {
+    const replayable = opts.retry ?? (opts.method !== 'POST' && opts.method !== 'PATCH');
+    for (let n = 1; ; n++) {
+      await sleep(this.pausedUntil - Date.now(), opts.signal);
+      let error: RegattaError;
+      try {
+        const res = await attempt();
+        if (opts.expect.includes(res.status)) return res;
+        error = await toRegistryError(opts.method, res);
+      } catch (err) {
+        if (opts.signal?.aborted) throw opts.signal.reason;
+        error =
+          err instanceof RegattaError ? err : new NetworkError(opts.method, redactUrl(this.resolve(opts.url)), err);
+      }
+      if (!replayable || !isRetryable(error) || n >= this.policy.attempts) throw error;
+      const retryAfter = error instanceof RegistryError ? error.retryAfter : undefined;
+      const delayMs = backoffDelay(this.policy, n, retryAfter);
+      if (error instanceof RegistryError && error.status === 429) this.pausedUntil = Date.now() + delayMs;
+      this.config.onRetry?.({
+        method: opts.method,
+        url: redactUrl(this.resolve(opts.url)),
+        attempt: n,
+        delayMs,
+        error,
+      });
+      await sleep(delayMs, opts.signal);
+    }
+  }
+
+  /** One try, answering a 401 challenge once with a fresh token for the scopes it names (step 2c). */
+  private async sendAuthorized(opts: SendOptions): Promise<RegistryResponse> {
+    const scopes = opts.scopes ?? [];
+    const sent = await this.auth.authorization(scopes);
+    const res = await this.follow(opts, sent);
+    if (res.status !== 401) return res;
+    const retryScopes = await this.auth.respond(res.headers['www-authenticate'], scopes, sent);
+    if (!retryScopes) return res;
+    await res.body.dump();
+    return this.follow(opts, await this.auth.authorization(retryScopes));
+  }
+
+  /** Sends, following redirects for GET and HEAD; Authorization goes only to the registry's own origin. */
+  private async follow(opts: SendOptions, authorization: string | undefined): Promise<RegistryResponse> {
+    let url = this.resolve(opts.url);
+    for (let hop = 0; ; hop++) {
+      const sameOrigin = new URL(url).origin === this.origin;
+      const headers = { ...opts.headers, ...(authorization && sameOrigin ? { authorization } : {}) };
+      const res = await this.dispatch(opts.method, url, headers, opts.body, opts.signal);
+      const location = res.headers.location;
+      const redirect = res.status >= 300 && res.status < 400 && res.status !== 304 && typeof location === 'string';
+      if (!redirect || (opts.method !== 'GET' && opts.method !== 'HEAD')) return res;
+      if (hop >= MAX_REDIRECTS)
+        throw new RegattaError('TOO_MANY_REDIRECTS', `${opts.method} ${redactUrl(url)}: too many redirects`);
+      await res.body.dump();
+      url = new URL(location, url).toString();
+    }
+  }
+
+  private async dispatch(
+    method: Method,
+    url: string,
+    headers: Record<string, string>,
+    body: Body | undefined,
+    signal?: AbortSignal,
+  ): Promise<RegistryResponse> {
+    const u = new URL(url);
+    const payload = typeof body === 'function' ? body() : body;
+    const res = await this.agent.request({
+      origin: u.origin,
+      path: u.pathname + u.search,
+      method,
+      headers: { 'user-agent': this.config.userAgent ?? 'regatta', ...headers },
+      body: payload as Dispatcher.DispatchOptions['body'],
+      signal,
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body, url };
+  }
+
+  private async fetchToken(req: {
+    method: 'GET' | 'POST';
+    url: string;
+    headers: Record<string, string>;
+    body?: string;
+  }) {
+    const opts: SendOptions = { ...req, expect: [200], retry: true };
+    const res = await this.withRetries(opts, () => this.dispatch(req.method, req.url, req.headers, req.body));
+    return readJson(res.body, TOKEN_RESPONSE_LIMIT, 'token response');
+  }
+
+  /** Absolute URL of a registry path; absolute URLs (upload locations) pass through. */
+  resolve(url: string): string {
+    return new URL(url, this.origin).toString();
+  }
+}
+
+async function toRegistryError(method: string, res: RegistryResponse): Promise<RegistryError> {
+  const errors = method === 'HEAD' ? [] : await readErrorBody(res.body);
+  if (method === 'HEAD') await res.body.dump();
+  return new RegistryError({
+    status: res.status,
+    method,
+    url: redactUrl(res.url),
+    errors,
+    retryAfter: parseRetryAfter(res.headers['retry-after']),
+  });
+}

@@ -1,0 +1,61 @@
+// Copies one blob between registries: skip it when the target has it, mount it when source and target are
+// repositories of one registry, else stream it source → target with digest verification and bounded memory.
+import type { RegistryClient } from '../oci/client.js';
+import { isRetryable } from '../oci/errors.js';
+import type { Descriptor } from '../oci/manifest.js';
+import { backoffDelay, DEFAULT_RETRY, sleep } from '../oci/retry.js';
+import type { CopyListener } from './copy-events.js';
+
+export interface BlobEndpoint {
+  client: RegistryClient;
+  repository: string;
+}
+
+export interface BlobCopyOptions {
+  onEvent?: CopyListener;
+  signal?: AbortSignal;
+  chunkSize?: number;
+}
+
+/** How the blob reached the target. */
+export type BlobOutcome = 'copied' | 'exists' | 'mounted';
+
+/** Whole-blob tries: each resumes nothing, but the transport below already retried every request. */
+const BLOB_ATTEMPTS = 3;
+
+export async function copyBlob(
+  src: BlobEndpoint,
+  dst: BlobEndpoint,
+  blob: Descriptor,
+  opts: BlobCopyOptions = {},
+): Promise<BlobOutcome> {
+  if ((await dst.client.blobHead(dst.repository, blob.digest, opts.signal)) !== undefined) return 'exists';
+  if (src.client.registry === dst.client.registry && src.repository !== dst.repository) {
+    if (await dst.client.blobMount(dst.repository, src.repository, blob.digest, opts.signal)) return 'mounted';
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await streamBlob(src, dst, blob, opts);
+      return 'copied';
+    } catch (err) {
+      if (opts.signal?.aborted || !isRetryable(err) || attempt >= BLOB_ATTEMPTS) throw err;
+      await sleep(backoffDelay(DEFAULT_RETRY, attempt), opts.signal);
+    }
+  }
+}
+
+async function streamBlob(
+  src: BlobEndpoint,
+  dst: BlobEndpoint,
+  blob: Descriptor,
+  opts: BlobCopyOptions,
+): Promise<void> {
+  opts.onEvent?.({ type: 'blob-start', digest: blob.digest, size: blob.size });
+  const onProgress = (bytes: number) => opts.onEvent?.({ type: 'blob-progress', digest: blob.digest, bytes });
+  const body = src.client.blobGet(src.repository, blob, { onProgress, signal: opts.signal });
+  try {
+    await dst.client.blobPut(dst.repository, blob, body, { chunkSize: opts.chunkSize, signal: opts.signal });
+  } finally {
+    body.destroy();
+  }
+}
