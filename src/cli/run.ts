@@ -1,0 +1,4 @@
+// Process entry of the CLI (bin/regatta.js loads the compiled copy of this file).
+import { main } from './main.js';
+
+process.exitCode = await main(process.argv);
