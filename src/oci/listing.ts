@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { InvalidResponseError } from './errors.js';
 import { nextLink } from './link.js';
-import { readJson } from './response.js';
+import { parseJson } from './response.js';
 import type { Transport } from './transport.js';
 
 export interface ListOptions {
@@ -29,8 +29,9 @@ export async function listPages(
   const names: string[] = [];
   let url: string | undefined = `${path}?n=${opts.pageSize ?? DEFAULT_PAGE_SIZE}`;
   while (url) {
-    const res = await transport.send({ method: 'GET', url, scopes, expect: [200], signal: opts.signal });
-    const parsed = schema.safeParse(await readJson(res.body, PAGE_LIMIT, path));
+    const request = { method: 'GET' as const, url, scopes, expect: [200], signal: opts.signal };
+    const { response: res, body } = await transport.read(request, PAGE_LIMIT);
+    const parsed = schema.safeParse(parseJson(body, path));
     if (!parsed.success) throw new InvalidResponseError(path, `no "${key}" array`);
     const page = (parsed.data[key] as string[] | null | undefined) ?? [];
     names.push(...page);

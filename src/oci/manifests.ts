@@ -5,7 +5,7 @@ import { RegistryError } from './errors.js';
 import { type Manifest, parseManifest } from './manifest.js';
 import { MANIFEST_ACCEPT, normalizeMediaType } from './media-types.js';
 import { isValidDigest } from './reference.js';
-import { MANIFEST_LIMIT, readBounded } from './response.js';
+import { MANIFEST_LIMIT } from './response.js';
 import { deleteScope, pullScope, pushScope } from './scopes.js';
 import type { Transport } from './transport.js';
 
@@ -62,15 +62,17 @@ export async function manifestGet(
   signal?: AbortSignal,
 ): Promise<Manifest> {
   const url = `/v2/${repository}/manifests/${reference}`;
-  const res = await t.send({
-    method: 'GET',
-    url,
-    headers: { accept: MANIFEST_ACCEPT },
-    scopes: [pullScope(repository)],
-    expect: [200],
-    signal,
-  });
-  const raw = await readBounded(res.body, MANIFEST_LIMIT, `manifest ${repository}:${reference}`);
+  const { response: res, body: raw } = await t.read(
+    {
+      method: 'GET',
+      url,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [pullScope(repository)],
+      expect: [200],
+      signal,
+    },
+    MANIFEST_LIMIT,
+  );
   const header = res.headers['docker-content-digest'];
   const served = typeof header === 'string' && header.startsWith('sha256:') ? header : undefined;
   const expected = isValidDigest(reference) ? reference : served;

@@ -6,7 +6,7 @@ import type { RegistryClient } from './client.js';
 import { parseDigest } from './digest.js';
 import { RegistryError } from './errors.js';
 import { type Descriptor, IndexSchema } from './manifest.js';
-import { readJson } from './response.js';
+import { parseJson } from './response.js';
 import { pullScope } from './scopes.js';
 
 const REFERRERS_LIMIT = 4 * 1024 * 1024;
@@ -21,18 +21,11 @@ export async function referrersList(
 ): Promise<Descriptor[]> {
   const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
   const url = `/v2/${repository}/referrers/${digest}${query}`;
-  const res = await client.transport.send({
-    method: 'GET',
-    url,
-    scopes: [pullScope(repository)],
-    expect: [200, 404],
-    signal,
-  });
-  if (res.status === 200) {
-    const parsed = IndexSchema.safeParse(await readJson(res.body, REFERRERS_LIMIT, 'referrers'));
+  const request = { method: 'GET' as const, url, scopes: [pullScope(repository)], expect: [200, 404], signal };
+  const { response, body } = await client.transport.read(request, REFERRERS_LIMIT);
+  if (response.status === 200) {
+    const parsed = IndexSchema.safeParse(parseJson(body, 'referrers'));
     if (parsed.success) return filterType(parsed.data.manifests, artifactType);
-  } else {
-    await res.body.dump();
   }
   return referrersFromTag(client, repository, digest, artifactType, signal);
 }

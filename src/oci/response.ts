@@ -42,9 +42,8 @@ export async function readErrorBody(body: Readable): Promise<RegistryDiagnostic[
   }
 }
 
-/** Reads a JSON body of at most `limit` bytes. */
-export async function readJson(body: Readable, limit: number, what: string): Promise<unknown> {
-  const raw = await readBounded(body, limit, what);
+/** Parses a JSON document read with `readBounded`. */
+export function parseJson(raw: Buffer, what: string): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {

@@ -9,7 +9,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { Authenticator } from './auth.js';
 import type { RegistryCredentials } from './credentials.js';
 import { isRetryable, NetworkError, RegattaError, RegistryError, redactUrl } from './errors.js';
-import { readErrorBody, readJson } from './response.js';
+import { parseJson, readBounded, readErrorBody } from './response.js';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, sleep } from './retry.js';
 
 /** Everything Regatta knows about how to talk to one registry host (regclient's `config.Host`). */
@@ -94,7 +94,25 @@ export class Transport {
   /** Sends a request with auth and retries; resolves with an expected status or throws a typed error. */
   async send(opts: SendOptions): Promise<RegistryResponse> {
     await this.ping(opts.signal);
-    return this.withRetries(opts, () => this.sendAuthorized(opts));
+    return this.withRetries(
+      opts,
+      () => this.sendAuthorized(opts),
+      async (res) => res,
+    );
+  }
+
+  /**
+   * Sends and reads the whole body (at most `limit` bytes) inside the retry loop, so a body cut off midway is
+   * fetched again like any other transient fault. For manifests, lists and other small documents.
+   */
+  async read(opts: SendOptions, limit: number): Promise<{ response: RegistryResponse; body: Buffer }> {
+    await this.ping(opts.signal);
+    const what = `${opts.method} ${redactUrl(this.resolve(opts.url))}`;
+    return this.withRetries(
+      opts,
+      () => this.sendAuthorized(opts),
+      async (response) => ({ response, body: await readBounded(response.body, limit, what) }),
+    );
   }
 
   async close(): Promise<void> {
@@ -103,8 +121,10 @@ export class Transport {
 
   /** Step 1 of the handshake, once per host: learn the challenge before a non-replayable upload needs it. */
   private ping(signal?: AbortSignal): Promise<void> {
-    this.pinged ??= this.withRetries({ method: 'GET', url: '/v2/', expect: [200, 401], signal }, () =>
-      this.dispatch('GET', this.resolve('/v2/'), {}, undefined, signal),
+    this.pinged ??= this.withRetries(
+      { method: 'GET', url: '/v2/', expect: [200, 401], signal },
+      () => this.dispatch('GET', this.resolve('/v2/'), {}, undefined, signal),
+      async (res) => res,
     ).then(
       async (res) => {
         if (res.status === 401) this.auth.learn(res.headers['www-authenticate']);
@@ -118,14 +138,18 @@ export class Transport {
     return this.pinged;
   }
 
-  private async withRetries(opts: SendOptions, attempt: () => Promise<RegistryResponse>): Promise<RegistryResponse> {
+  private async withRetries<T>(
+    opts: SendOptions,
+    attempt: () => Promise<RegistryResponse>,
+    consume: (res: RegistryResponse) => Promise<T>,
+  ): Promise<T> {
     const replayable = opts.retry ?? (opts.method !== 'POST' && opts.method !== 'PATCH');
     for (let n = 1; ; n++) {
       await sleep(this.pausedUntil - Date.now(), opts.signal);
       let error: RegattaError;
       try {
         const res = await attempt();
-        if (opts.expect.includes(res.status)) return res;
+        if (opts.expect.includes(res.status)) return await consume(res);
         error = await toRegistryError(opts.method, res);
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
@@ -203,8 +227,11 @@ export class Transport {
     body?: string;
   }) {
     const opts: SendOptions = { ...req, expect: [200], retry: true };
-    const res = await this.withRetries(opts, () => this.dispatch(req.method, req.url, req.headers, req.body));
-    return readJson(res.body, TOKEN_RESPONSE_LIMIT, 'token response');
+    const send = () => this.dispatch(req.method, req.url, req.headers, req.body);
+    const { body } = await this.withRetries(opts, send, async (res) => ({
+      body: await readBounded(res.body, TOKEN_RESPONSE_LIMIT, 'token response'),
+    }));
+    return parseJson(body, 'token response');
   }
 
   /** Absolute URL of a registry path; absolute URLs (upload locations) pass through. */
