@@ -185,3 +185,23 @@ test('ls, tags and inspect read a token-auth registry', async () => {
   assert.match(image.stdout, /Platform: +linux\/arm64/);
   assert.match(image.stdout, /Layers:\n +sha256:/);
 });
+
+test('--all-tags copies every tag of a repository, each reported', async () => {
+  const dst = targets.basic;
+  const r = await runCli([
+    'copy',
+    '--all-tags',
+    '--json',
+    `${source.host}/lib/app`,
+    `${dst.host}/all/app`,
+    ...destFlags(dst),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = json<{ images: { tag: string; status: string; digest: string }[] }>(r);
+  assert.deepEqual(out.images.map((i) => [i.tag, i.status, i.digest]).sort(), [
+    ['oci', 'copied', oci.digest],
+    ['schema2', 'copied', schema2.digest],
+  ]);
+  assert.equal(await targetDigest(dst, 'all/app:oci'), oci.digest);
+  assert.equal(await targetDigest(dst, 'all/app:schema2'), schema2.digest);
+});

@@ -1,9 +1,14 @@
-// `regatta copy SRC DST`: one image or index, digest-identical, blobs in parallel, present blobs skipped.
+// `regatta copy SRC DST`: one image or index, digest-identical, blobs in parallel, present blobs skipped;
+// with --all-tags, every tag of a repository, several images at once, each with its own outcome.
 import type { Command } from 'commander';
-import { type Platform, parsePlatform } from '../../oci/manifest.js';
-import { parseReference, type Reference } from '../../oci/reference.js';
+import type { RegistryClient } from '../../oci/client.js';
+import { RegattaError } from '../../oci/errors.js';
+import { parsePlatform } from '../../oci/manifest.js';
+import { parseReference, parseRepository, type Reference } from '../../oci/reference.js';
+import type { RetryInfo } from '../../oci/transport.js';
 import type { CopyEvent } from '../../replication/copy-events.js';
-import { copyImage, type ImageCopyResult } from '../../replication/image-copy.js';
+import { copyImage, type ImageCopyOptions, type ImageCopyResult } from '../../replication/image-copy.js';
+import { copyRepository } from '../../replication/repository-copy.js';
 import { connect } from '../connect.js';
 import { formatBytes, print } from '../output.js';
 import { ProgressBar } from '../progress.js';
@@ -11,10 +16,12 @@ import { ProgressBar } from '../progress.js';
 interface CopyFlags {
   allPlatforms?: boolean;
   platform?: string;
+  allTags?: boolean;
   srcCreds?: string;
   destCreds?: string;
   insecure?: boolean;
   concurrency: string;
+  images: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -24,50 +31,50 @@ export function registerCopy(program: Command): void {
     .command('copy')
     .alias('cp')
     .description('copy an image or a whole index between registries, digest-identical')
-    .argument('<src>', 'HOST[:PORT]/REPO[:TAG|@DIGEST]')
+    .argument('<src>', 'HOST[:PORT]/REPO[:TAG|@DIGEST] (with --all-tags: HOST[:PORT]/REPO)')
     .argument('<dst>', 'HOST[:PORT]/REPO[:TAG] (the tag defaults to the source tag)')
     .option('--all-platforms', 'copy every platform of an index (the default)')
     .option('--platform <os/arch[/variant]>', 'copy only this platform of an index, as a plain image')
+    .option('--all-tags', 'copy every tag of the source repository')
     .option('--src-creds <user:password>', 'source credentials (default: Docker config.json)')
     .option('--dest-creds <user:password>', 'destination credentials (default: Docker config.json)')
     .option('--insecure', 'allow plain http to non-loopback registries')
-    .option('-j, --concurrency <n>', 'blobs transferred at once', '4')
+    .option('-j, --concurrency <n>', 'blobs transferred at once, per image', '4')
+    .option('--images <n>', 'images copied at once with --all-tags', '4')
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'print nothing on success')
     .addHelpText(
       'after',
-      '\nExamples:\n  regatta copy 127.0.0.1:5000/app:1.0 127.0.0.1:5001/mirror/app\n  regatta copy --platform linux/arm64 --dest-creds ci:secret src.example/app:1.0 dst.example/app:1.0-arm64',
+      `
+Examples:
+  regatta copy 127.0.0.1:5000/app:1.0 127.0.0.1:5001/mirror/app
+  regatta copy --platform linux/arm64 --dest-creds ci:secret src.example/app:1.0 dst.example/app:1.0-arm64
+  regatta copy --all-tags --json 127.0.0.1:5000/team/app 127.0.0.1:5001/backup/app`,
     )
     .action(async (srcArg: string, dstArg: string, flags: CopyFlags) => {
-      if (flags.allPlatforms && flags.platform) throw new Error('--all-platforms and --platform exclude each other');
-      const src = parseReference(srcArg);
-      const dst = destination(parseReference(dstArg, { defaultTag: false }), src);
-      const platform: Platform | undefined = flags.platform ? parsePlatform(flags.platform) : undefined;
+      if (flags.allPlatforms && flags.platform)
+        throw new RegattaError('USAGE', '--all-platforms and --platform exclude each other');
+      const src = flags.allTags ? parseRepository(srcArg) : parseReference(srcArg);
+      const dst = flags.allTags
+        ? parseRepository(dstArg)
+        : destination(parseReference(dstArg, { defaultTag: false }), src);
       const bar = ProgressBar.forTerminal(!flags.json && !flags.quiet);
       const onEvent = (e: CopyEvent) => bar?.onEvent(e);
-      const onRetry = (r: { url: string; attempt: number; delayMs: number; error: { code: string } }) =>
+      const onRetry = (r: RetryInfo) =>
         onEvent({ type: 'retry', what: r.url, attempt: r.attempt, delayMs: r.delayMs, code: r.error.code });
       const concurrency = Number(flags.concurrency);
-      const from = await connect(src.registry, {
-        creds: flags.srcCreds,
-        insecure: flags.insecure,
-        onRetry,
-        concurrency: concurrency * 2,
-      });
-      const to = await connect(dst.registry, {
-        creds: flags.destCreds,
-        insecure: flags.insecure,
-        onRetry,
-        concurrency: concurrency * 2,
-      });
+      const perHost = concurrency * (flags.allTags ? Number(flags.images) : 2);
+      const common = { insecure: flags.insecure, onRetry, concurrency: perHost };
+      const from = await connect(src.registry, { ...common, creds: flags.srcCreds });
+      const to = await connect(dst.registry, { ...common, creds: flags.destCreds });
+      const opts: ImageCopyOptions = {
+        platform: flags.platform ? parsePlatform(flags.platform) : undefined,
+        concurrency,
+        onEvent,
+      };
       try {
-        const result = await copyImage(
-          { client: from, repository: src.repository, reference: src.digest ?? src.tag! },
-          { client: to, repository: dst.repository, reference: dst.tag ?? dst.digest! },
-          { platform, concurrency, onEvent },
-        );
-        bar?.end();
-        print(flags, { source: srcArg, destination: dstArg, ...result }, () => summary(result, dst));
+        if (flags.allTags) await copyTags(from, to, src, dst, opts, flags, bar);
+        else await copyOne(from, to, src, dst as Reference, opts, flags, bar);
       } finally {
         bar?.end();
         await Promise.all([from.close(), to.close()]);
@@ -75,10 +82,66 @@ export function registerCopy(program: Command): void {
     });
 }
 
+type Endpoint = Pick<Reference, 'registry' | 'repository'> & Partial<Reference>;
+
+async function copyOne(
+  from: RegistryClient,
+  to: RegistryClient,
+  src: Endpoint,
+  dst: Reference,
+  opts: ImageCopyOptions,
+  flags: CopyFlags,
+  bar?: ProgressBar,
+) {
+  const result = await copyImage(
+    { client: from, repository: src.repository, reference: src.digest ?? src.tag! },
+    { client: to, repository: dst.repository, reference: dst.tag ?? dst.digest! },
+    opts,
+  );
+  bar?.end();
+  print(flags, { source: formatEndpoint(src), destination: formatEndpoint(dst), ...result }, () =>
+    summary(result, dst),
+  );
+}
+
+async function copyTags(
+  from: RegistryClient,
+  to: RegistryClient,
+  src: Endpoint,
+  dst: Endpoint,
+  opts: ImageCopyOptions,
+  flags: CopyFlags,
+  bar?: ProgressBar,
+) {
+  const images = Number(flags.images);
+  const outcomes = await copyRepository(
+    { client: from, repository: src.repository },
+    { client: to, repository: dst.repository },
+    { ...opts, imageConcurrency: images },
+  );
+  bar?.end();
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  print(flags, { source: formatEndpoint(src), destination: formatEndpoint(dst), images: outcomes }, () =>
+    outcomes
+      .map((o) => (o.status === 'copied' ? `copied ${o.tag}@${o.digest}` : `FAILED ${o.tag}: ${o.code}: ${o.message}`))
+      .join('\n'),
+  );
+  if (failed.length > 0) {
+    throw new RegattaError(
+      'COPY_INCOMPLETE',
+      `${failed.length} of ${outcomes.length} tags failed (first: ${failed[0]!.tag}: ${failed[0]!.code})`,
+    );
+  }
+}
+
 /** The target keeps the source tag unless one is given; a source by digest only is pushed by digest. */
-function destination(dst: Reference, src: Reference): Reference {
+function destination(dst: Reference, src: Endpoint): Reference {
   if (dst.tag || dst.digest) return dst;
   return src.tag ? { ...dst, tag: src.tag } : { ...dst, digest: src.digest };
+}
+
+function formatEndpoint(e: Endpoint): string {
+  return `${e.registry}/${e.repository}${e.tag ? `:${e.tag}` : ''}${e.digest ? `@${e.digest}` : ''}`;
 }
 
 function summary(r: ImageCopyResult, dst: Reference): string {
