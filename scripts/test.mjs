@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: installs the Debian tools the integration tests drive (when missing, as root), type-checks,
-// lints, then runs every *.test.ts under src/ and test/ with Node's own test runner.
+// installs npm dependencies on a fresh clone, lints, then runs every *.test.ts under src/ and test/ with Node's own test runner.
 // Usage: npm test [-- FILE_OR_DIR_FILTER ...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 // Debian package → a command it installs. The harness starts real registries and checks copies with skopeo.
@@ -32,13 +32,22 @@ function ensureDebianTools() {
     .map(([pkg]) => pkg);
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    console.error(`test: missing Debian packages ${missing.join(' ')}; install them (apt-get install ${missing.join(' ')})`);
+    console.error(
+      `test: missing Debian packages ${missing.join(' ')}; install them (apt-get install ${missing.join(' ')})`,
+    );
     process.exit(1);
   }
   console.log(`test: installing ${missing.join(' ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq'], { env });
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+}
+
+/** A fresh clone has no node_modules: install exactly what the lock file says. */
+function ensureNodeModules() {
+  if (existsSync('node_modules/.bin/tsx')) return;
+  console.log('test: installing npm dependencies (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
 function findTests(dir, out = []) {
@@ -53,6 +62,7 @@ function findTests(dir, out = []) {
 
 const filters = process.argv.slice(2);
 ensureDebianTools();
+ensureNodeModules();
 if (filters.length === 0) {
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   run('npx', ['biome', 'check', '.']);

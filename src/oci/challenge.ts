@@ -3,6 +3,7 @@
 // Bearer parameters: https://www.rfc-editor.org/rfc/rfc6750#section-3,
 // registry token auth and scopes: https://distribution.github.io/distribution/spec/auth/token/ and
 // https://distribution.github.io/distribution/spec/auth/scope/
+import { RegattaError } from './errors.js';
 
 /** One authentication challenge from a `WWW-Authenticate` header. */
 export interface Challenge {
@@ -25,10 +26,10 @@ export interface Scope {
 }
 
 /** Thrown by {@link parseScope} and {@link mergeScopes} for a string that is not `type:name:actions`. */
-export class InvalidScopeError extends Error {
-  /** Stable machine-readable error code. */
-  readonly code = 'INVALID_SCOPE';
-  override readonly name = 'InvalidScopeError';
+export class InvalidScopeError extends RegattaError {
+  constructor(message: string) {
+    super('INVALID_SCOPE', message);
+  }
 }
 
 interface Cursor {

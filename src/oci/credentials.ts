@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { RegattaError } from './errors.js';
 
 /** A username and password (or access token used as a password). */
 export interface Credentials {
@@ -21,11 +22,7 @@ export interface IdentityTokenCredentials {
 export type RegistryCredentials = Credentials | IdentityTokenCredentials;
 
 /** Thrown when a Docker config file exists but cannot be read or does not have the documented shape. */
-export class InvalidCredentialsFileError extends Error {
-  /** Stable machine-readable error code. */
-  readonly code = 'INVALID_CREDENTIALS_FILE';
-  override readonly name = 'InvalidCredentialsFileError';
-
+export class InvalidCredentialsFileError extends RegattaError {
   /**
    * @param file - path of the offending file
    * @param problem - what is wrong; never includes secret values
@@ -34,15 +31,15 @@ export class InvalidCredentialsFileError extends Error {
     readonly file: string,
     problem: string,
   ) {
-    super(`${file}: ${problem}`);
+    super('INVALID_CREDENTIALS_FILE', `${file}: ${problem}`);
   }
 }
 
 /** Thrown by {@link parseUserPass} for a string that is not `user:password`. The message never echoes it. */
-export class InvalidCredentialsError extends Error {
-  /** Stable machine-readable error code. */
-  readonly code = 'INVALID_CREDENTIALS';
-  override readonly name = 'InvalidCredentialsError';
+export class InvalidCredentialsError extends RegattaError {
+  constructor(message: string) {
+    super('INVALID_CREDENTIALS', message);
+  }
 }
 
 type Json = Record<string, unknown>;

@@ -2,6 +2,7 @@
 // `[registry/]repository[:tag][@digest]`, with Docker Hub as the default registry.
 // Grammar: https://github.com/distribution/reference/blob/main/reference.go
 // Name, tag and digest rules: https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests
+import { RegattaError } from './errors.js';
 
 /** A fully normalised image reference: the registry is always explicit and Docker Hub names carry `library/`. */
 export interface Reference {
@@ -16,11 +17,7 @@ export interface Reference {
 }
 
 /** Thrown when an image reference, repository or registry name does not follow the reference grammar. */
-export class InvalidReferenceError extends Error {
-  /** Stable machine-readable error code. */
-  readonly code = 'INVALID_REFERENCE';
-  override readonly name = 'InvalidReferenceError';
-
+export class InvalidReferenceError extends RegattaError {
   /**
    * @param message - one line saying what is wrong with which input
    * @param input - the text that failed to parse
@@ -29,7 +26,7 @@ export class InvalidReferenceError extends Error {
     message: string,
     readonly input: string,
   ) {
-    super(message);
+    super('INVALID_REFERENCE', message);
   }
 }
 

@@ -1,0 +1,53 @@
+// Dependencies point one way (DESIGN.md, "Architecture"): oci → connectors → engines → jobs → api/cli/web,
+// with store used by engines and facades. This test reads every import in src/ and fails on one pointing up,
+// as go-containerregistry's depcheck test does for its packages.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const SRC = dirname(fileURLToPath(import.meta.url));
+
+/** What each top-level folder may import from (besides itself). */
+const ALLOWED: Record<string, string[]> = {
+  oci: [],
+  store: [],
+  connectors: ['oci'],
+  inventory: ['oci', 'connectors', 'store'],
+  replication: ['oci', 'connectors', 'store'],
+  scanning: ['oci', 'connectors', 'store'],
+  jobs: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning'],
+  api: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'jobs'],
+  cli: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'jobs', 'api'],
+  web: [],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+function layerOf(file: string): string | undefined {
+  const top = relative(SRC, file).split('/')[0];
+  return top && !top.endsWith('.ts') ? top : undefined;
+}
+
+test('imports between src/ folders follow the layering', () => {
+  const violations: string[] = [];
+  for (const file of sourceFiles(SRC)) {
+    const from = layerOf(file);
+    if (!from) continue;
+    assert.ok(from in ALLOWED, `src/${from} is not a known layer: add it to DESIGN.md and this test`);
+    const imports = readFileSync(file, 'utf8').matchAll(/from\s+'(\.{1,2}\/[^']+)'/g);
+    for (const [, spec] of imports) {
+      const to = layerOf(resolve(dirname(file), spec!));
+      if (to && to !== from && !ALLOWED[from]!.includes(to))
+        violations.push(`${relative(SRC, file)} imports ${to} (${spec})`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
