@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { RegistryClient } from './client.js';
+import { digestOf } from './digest.js';
 import type { RetryInfo } from './transport.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -157,5 +158,33 @@ test('catalog pages follow Link headers', async () => {
   });
   const client = new RegistryClient(registry, { retry: fastRetry });
   assert.deepEqual(await client.catalogList({ pageSize: 2 }), ['a', 'b', 'c']);
+  await client.close();
+});
+
+test('a blob body cut off midway resumes with Range; bytes that do not match the digest fail', async () => {
+  const data = Buffer.from('0123456789'.repeat(1000));
+  const good = digestOf(data);
+  const ranges: (string | undefined)[] = [];
+  const registry = await serve((req, res) => {
+    if (req.url === '/v2/') return res.end();
+    ranges.push(req.headers.range);
+    const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
+    if (start === 0) {
+      // Promise everything, send a third, then drop the connection.
+      res.writeHead(200, { 'content-length': data.length });
+      res.write(data.subarray(0, 3333));
+      return setTimeout(() => res.destroy(), 10);
+    }
+    res.writeHead(206, { 'content-length': data.length - start });
+    res.end(data.subarray(start));
+  });
+  const client = new RegistryClient(registry, { retry: fastRetry });
+  const back = Buffer.concat(await client.blobGet('a/b', { digest: good, size: data.length }).toArray());
+  assert.ok(back.equals(data));
+  assert.deepEqual(ranges, [undefined, 'bytes=3333-']);
+  const wrong = digestOf(Buffer.from('something else'));
+  await assert.rejects(client.blobGet('a/b', { digest: wrong, size: data.length }).toArray(), {
+    code: 'DIGEST_INVALID',
+  });
   await client.close();
 });
