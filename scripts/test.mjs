@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: installs the Debian tools the integration tests drive (when missing, as root), type-checks,
-// installs npm dependencies on a fresh clone, lints, then runs every *.test.ts under src/ and test/ with Node's own test runner.
+// `npm test`: installs the Debian tools the integration tests drive (when missing, as root) and, on a fresh
+// clone, the npm dependencies; type-checks, lints, then runs every *.test.ts under src/ and test/ with Node's
+// own test runner.
 // Usage: npm test [-- FILE_OR_DIR_FILTER ...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
