@@ -11,7 +11,7 @@ import { pullScope, pushScope } from './scopes.js';
 import type { Transport } from './transport.js';
 
 /** Bytes to upload, read once from start to end. */
-export type BlobSource = Readable | AsyncIterable<Uint8Array>;
+export type BlobSource = Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 export interface BlobWriteOptions {
   /** Blobs up to this size go up in one PUT; larger ones in PATCH chunks of this size. */

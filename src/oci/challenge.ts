@@ -3,7 +3,18 @@
 // Bearer parameters: https://www.rfc-editor.org/rfc/rfc6750#section-3,
 // registry token auth and scopes: https://distribution.github.io/distribution/spec/auth/token/ and
 // https://distribution.github.io/distribution/spec/auth/scope/
+
 import { RegattaError } from './errors.js';
+import {
+  type Cursor,
+  match,
+  parseList,
+  readQuoted,
+  skipPastComma,
+  skipSeparators,
+  skipSpaces,
+  TOKEN_RE,
+} from './header-cursor.js';
 
 /** One authentication challenge from a `WWW-Authenticate` header. */
 export interface Challenge {
@@ -32,12 +43,6 @@ export class InvalidScopeError extends RegattaError {
   }
 }
 
-interface Cursor {
-  s: string;
-  i: number;
-}
-
-const TOKEN_RE = /[!#$%&'*+.^_`|~0-9A-Za-z-]+/y;
 const TOKEN68_RE = /[A-Za-z0-9._~+/-]+=*/y;
 const BARE_VALUE_RE = /[^\s,]*/y;
 
@@ -111,13 +116,7 @@ function splitScopeList(s: string): string[] {
 }
 
 function parseHeaderValue(s: string): Challenge[] {
-  const c: Cursor = { s, i: 0 };
-  const out: Challenge[] = [];
-  for (skipSeparators(c); c.i < s.length; skipSeparators(c)) {
-    const challenge = parseChallenge(c);
-    if (challenge) out.push(challenge);
-  }
-  return out;
+  return parseList(s, parseChallenge);
 }
 
 function parseChallenge(c: Cursor): Challenge | undefined {
@@ -169,39 +168,4 @@ function readToken68(c: Cursor): string | undefined {
 
 function readValue(c: Cursor): string {
   return c.s[c.i] === '"' ? readQuoted(c) : match(c, BARE_VALUE_RE);
-}
-
-function readQuoted(c: Cursor): string {
-  let out = '';
-  for (c.i++; c.i < c.s.length; c.i++) {
-    const ch = c.s[c.i];
-    if (ch === '"') {
-      c.i++;
-      return out;
-    }
-    if (ch === '\\' && c.i + 1 < c.s.length) c.i++;
-    out += c.s[c.i];
-  }
-  return out; // unterminated: take the rest
-}
-
-function match(c: Cursor, re: RegExp): string {
-  re.lastIndex = c.i;
-  const m = re.exec(c.s);
-  const text = m ? m[0] : '';
-  c.i += text.length;
-  return text;
-}
-
-function skipSpaces(c: Cursor): void {
-  while (c.s[c.i] === ' ' || c.s[c.i] === '\t') c.i++;
-}
-
-function skipSeparators(c: Cursor): void {
-  while (c.s[c.i] === ' ' || c.s[c.i] === '\t' || c.s[c.i] === ',') c.i++;
-}
-
-function skipPastComma(c: Cursor): void {
-  const comma = c.s.indexOf(',', c.i);
-  c.i = comma < 0 ? c.s.length : comma + 1;
 }

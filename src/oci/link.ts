@@ -2,18 +2,13 @@
 // `/v2/_catalog` and `/v2/<name>/tags/list`.
 // Link header: https://www.rfc-editor.org/rfc/rfc8288#section-3
 // Registry pagination: https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-tags
-
-interface Cursor {
-  s: string;
-  i: number;
-}
+import { type Cursor, match, parseList, readQuoted, skipPastComma, skipSpaces, TOKEN_RE } from './header-cursor.js';
 
 interface LinkValue {
   target: string;
   params: Map<string, string>;
 }
 
-const TOKEN_RE = /[!#$%&'*+.^_`|~0-9A-Za-z-]+/y;
 const BARE_VALUE_RE = /[^\s,;]*/y;
 
 /**
@@ -54,13 +49,7 @@ function resolve(target: string, base: string): string | undefined {
 }
 
 function parseLinks(s: string): LinkValue[] {
-  const c: Cursor = { s, i: 0 };
-  const out: LinkValue[] = [];
-  for (skipSeparators(c); c.i < s.length; skipSeparators(c)) {
-    const link = parseLink(c);
-    if (link) out.push(link);
-  }
-  return out;
+  return parseList(s, parseLink);
 }
 
 function parseLink(c: Cursor): LinkValue | undefined {
@@ -92,39 +81,4 @@ function readValue(c: Cursor): string {
   c.i++; // '='
   skipSpaces(c);
   return c.s[c.i] === '"' ? readQuoted(c) : match(c, BARE_VALUE_RE);
-}
-
-function readQuoted(c: Cursor): string {
-  let out = '';
-  for (c.i++; c.i < c.s.length; c.i++) {
-    const ch = c.s[c.i];
-    if (ch === '"') {
-      c.i++;
-      return out;
-    }
-    if (ch === '\\' && c.i + 1 < c.s.length) c.i++;
-    out += c.s[c.i];
-  }
-  return out; // unterminated: take the rest
-}
-
-function match(c: Cursor, re: RegExp): string {
-  re.lastIndex = c.i;
-  const m = re.exec(c.s);
-  const text = m ? m[0] : '';
-  c.i += text.length;
-  return text;
-}
-
-function skipSpaces(c: Cursor): void {
-  while (c.s[c.i] === ' ' || c.s[c.i] === '\t') c.i++;
-}
-
-function skipSeparators(c: Cursor): void {
-  while (c.s[c.i] === ' ' || c.s[c.i] === '\t' || c.s[c.i] === ',') c.i++;
-}
-
-function skipPastComma(c: Cursor): void {
-  const comma = c.s.indexOf(',', c.i);
-  c.i = comma < 0 ? c.s.length : comma + 1;
 }
