@@ -23,7 +23,7 @@ export class ProgressBar {
     if (e.type === 'blob-start') this.perBlob.set(e.digest, { size: e.size, done: 0 });
     else if (e.type === 'blob-progress') {
       const b = this.perBlob.get(e.digest);
-      if (b) b.done += e.bytes;
+      if (b) b.done = e.position;
     } else if (e.type === 'blob-done') this.finished++;
     else if (e.type === 'retry') this.retries++;
     this.draw(false);

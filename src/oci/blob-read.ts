@@ -2,15 +2,17 @@
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-blobs
 import { Readable } from 'node:stream';
 import { StreamVerifier } from './digest.js';
-import { isRetryable, NetworkError, RegattaError } from './errors.js';
+import { DigestMismatchError, isRetryable, NetworkError, RegattaError } from './errors.js';
 import type { Descriptor } from './manifest.js';
 import { backoffDelay, DEFAULT_RETRY, sleep } from './retry.js';
 import { pullScope } from './scopes.js';
 import type { Transport } from './transport.js';
 
 export interface BlobReadOptions {
-  /** Called with the number of new bytes as they arrive. */
-  onProgress?: (bytes: number) => void;
+  /** Start here instead of at byte 0 (an upload resuming where the registry stopped). */
+  offset?: number;
+  /** Called as bytes arrive, with the position reached in the blob. */
+  onProgress?: (position: number) => void;
   signal?: AbortSignal;
 }
 
@@ -33,9 +35,11 @@ export async function blobHead(
 }
 
 /**
- * A stream of a blob's bytes. A body cut short is resumed from where it broke with a `Range` request (a
- * registry that ignores Range is read past the bytes already seen). The stream fails with DIGEST_INVALID
- * unless the bytes match the descriptor's digest and size, so a consumer only sees a clean end for good data.
+ * A stream of a blob's bytes from `opts.offset` (default 0) to the end. A body cut short is resumed from where
+ * it broke with a `Range` request (a registry that ignores Range is read past the bytes already seen). Read from
+ * the start, the stream fails with DIGEST_INVALID unless the bytes match the descriptor's digest and size, so a
+ * consumer only sees a clean end for good data; read from an offset, the size is checked and the digest is left
+ * to whoever holds the whole (an upload's final PUT).
  */
 export function blobGet(
   t: Transport,
@@ -52,16 +56,17 @@ async function* blobChunks(
   descriptor: Pick<Descriptor, 'digest' | 'size'>,
   opts: BlobReadOptions,
 ): AsyncGenerator<Buffer> {
-  const verifier = new StreamVerifier(descriptor.digest, descriptor.size);
+  const from = opts.offset ?? 0;
+  const verifier = from === 0 ? new StreamVerifier(descriptor.digest, descriptor.size) : undefined;
   const policy = t.config.retry ?? DEFAULT_RETRY;
   const url = `/v2/${repository}/blobs/${descriptor.digest}`;
+  let position = from;
   for (let breaks = 0; ; ) {
-    const offset = verifier.bytes;
-    const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
+    const offset = position;
     const res = await t.send({
       method: 'GET',
       url,
-      headers,
+      headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
       scopes: [pullScope(repository)],
       expect: offset > 0 ? [206, 200] : [200],
       signal: opts.signal,
@@ -77,19 +82,22 @@ async function* blobChunks(
           chunk = chunk.subarray(drop);
           if (chunk.length === 0) continue;
         }
-        verifier.update(chunk);
-        opts.onProgress?.(chunk.length);
+        if (position + chunk.length > descriptor.size)
+          throw new DigestMismatchError(`blob ${descriptor.digest}`, `${descriptor.size} bytes`, 'more');
+        verifier?.update(chunk);
+        position += chunk.length;
+        opts.onProgress?.(position);
         yield chunk;
       }
-      if (verifier.bytes < descriptor.size) throw new NetworkError('GET', res.url, 'body ended early');
-      verifier.verify();
+      if (position < descriptor.size) throw new NetworkError('GET', res.url, 'body ended early');
+      verifier?.verify();
       return;
     } catch (err) {
       res.body.destroy();
       if (opts.signal?.aborted) throw opts.signal.reason;
       const fault = err instanceof RegattaError ? err : new NetworkError('GET', res.url, err);
       // Progress since the last break earns a fresh budget: long transfers survive sporadic faults.
-      breaks = verifier.bytes > offset ? 1 : breaks + 1;
+      breaks = position > offset ? 1 : breaks + 1;
       if (!isRetryable(fault) || breaks >= policy.attempts) throw fault;
       await sleep(backoffDelay(policy, breaks), opts.signal);
     }

@@ -164,7 +164,7 @@ export function redactUrl(url: string | URL): string {
     u.password = '';
   }
   for (const key of [...u.searchParams.keys()]) {
-    if (/sig|token|signature|credential|secret|key|auth/i.test(key)) u.searchParams.set(key, 'redacted');
+    if (/sig|token|signature|credential|secret|key|auth|state/i.test(key)) u.searchParams.set(key, 'redacted');
   }
   return u.toString();
 }

@@ -53,7 +53,10 @@ export interface SendOptions {
   scopes?: string[];
   /** Statuses that mean success; any other throws a RegistryError. */
   expect: number[];
-  /** Whether a failed try may be repeated. Default: all methods but POST and PATCH. */
+  /**
+   * Whether a failed try may be repeated with the same body. Default: all methods but POST and PATCH. `false`
+   * marks a one-shot body (a stream): it is sent once, not even again after a 401 challenge.
+   */
   retry?: boolean;
   signal?: AbortSignal;
 }
@@ -178,7 +181,8 @@ export class Transport {
     const res = await this.follow(opts, sent);
     if (res.status !== 401) return res;
     const retryScopes = await this.auth.respond(res.headers['www-authenticate'], scopes, sent);
-    if (!retryScopes) return res;
+    // A one-shot body (a streamed PATCH) cannot be sent twice; the caller resumes with the refreshed token.
+    if (!retryScopes || opts.retry === false) return res;
     await res.body.dump();
     return this.follow(opts, await this.auth.authorization(retryScopes));
   }

@@ -51,11 +51,9 @@ async function streamBlob(
   opts: BlobCopyOptions,
 ): Promise<void> {
   opts.onEvent?.({ type: 'blob-start', digest: blob.digest, size: blob.size });
-  const onProgress = (bytes: number) => opts.onEvent?.({ type: 'blob-progress', digest: blob.digest, bytes });
-  const body = src.client.blobGet(src.repository, blob, { onProgress, signal: opts.signal });
-  try {
-    await dst.client.blobPut(dst.repository, blob, body, { chunkSize: opts.chunkSize, signal: opts.signal });
-  } finally {
-    body.destroy();
-  }
+  const onProgress = (position: number) => opts.onEvent?.({ type: 'blob-progress', digest: blob.digest, position });
+  // The upload re-opens the source at the offset the target acknowledged when a chunk fails.
+  const source = (offset: number) =>
+    src.client.blobGet(src.repository, blob, { offset, onProgress, signal: opts.signal });
+  await dst.client.blobPut(dst.repository, blob, source, { chunkSize: opts.chunkSize, signal: opts.signal });
 }

@@ -3,8 +3,8 @@
 export type CopyEvent =
   /** A blob transfer began; `size` bytes are expected. */
   | { type: 'blob-start'; digest: string; size: number }
-  /** `bytes` more bytes of a blob arrived from the source. */
-  | { type: 'blob-progress'; digest: string; bytes: number }
+  /** A blob's transfer reached `position` bytes (it moves back when an upload resumes from an earlier offset). */
+  | { type: 'blob-progress'; digest: string; position: number }
   /** A blob finished; `how` it got to the target. */
   | { type: 'blob-done'; digest: string; size: number; how: 'copied' | 'exists' | 'mounted' }
   /** A request failed and will be tried again: not a failure yet. */

@@ -87,7 +87,7 @@ test('referrers come from the tag schema when the registry has no referrers API'
     const sbom = Buffer.from('{"spdxVersion":"SPDX-2.3"}');
     const empty = Buffer.from('{}');
     for (const blob of [sbom, empty]) {
-      await client.blobPut('ref/app', { digest: digestOf(blob), size: blob.length }, [blob]);
+      await client.blobPut('ref/app', { digest: digestOf(blob), size: blob.length }, () => [blob]);
     }
     const subject = { mediaType: image.mediaType, digest: image.digest, size: image.manifest.length };
     const artifact = Buffer.from(
@@ -142,10 +142,23 @@ test('a large blob goes up in chunks and reads back verified; an unknown one is 
   try {
     const data = Buffer.alloc(5 * 1024 * 1024 + 123, 7);
     const desc = { digest: sha256Hex(data), size: data.length };
-    let acknowledged = 0;
-    const parts = [data.subarray(0, 1000), data.subarray(1000, 3_000_000), data.subarray(3_000_000)];
-    await client.blobPut('chunks/app', desc, parts, { chunkSize: 1024 * 1024, onProgress: (n) => (acknowledged += n) });
-    assert.equal(acknowledged, data.length);
+    // Pieces of odd sizes that straddle the 1 MiB chunk boundaries.
+    const pieces = (from: number) =>
+      [1000, 2_999_000, 5_000_000].map((end, i, ends) =>
+        data.subarray(Math.max(from, i ? ends[i - 1]! : 0), Math.max(from, end)),
+      );
+    const positions: number[] = [];
+    await client.blobPut(
+      'chunks/app',
+      desc,
+      (offset) => [...pieces(offset), data.subarray(Math.max(offset, 5_000_000))],
+      {
+        chunkSize: 1024 * 1024,
+        onProgress: (position) => positions.push(position),
+      },
+    );
+    assert.equal(positions.length, 6);
+    assert.equal(positions.at(-1), data.length);
     assert.equal(await client.blobHead('chunks/app', desc.digest), data.length);
     let read = 0;
     for await (const chunk of client.blobGet('chunks/app', desc)) read += chunk.length;
