@@ -45,10 +45,9 @@ export async function uploadChunks(t: Transport, up: ChunkedUpload): Promise<str
         const resumable =
           isRetryable(err) || (err instanceof RegistryError && (err.status === 416 || err.status === 401));
         if (up.signal?.aborted || !resumable || ++failures >= policy.attempts) throw err;
-        await sleep(
-          backoffDelay(policy, failures, err instanceof RegistryError ? err.retryAfter : undefined),
-          up.signal,
-        );
+        const delayMs = backoffDelay(policy, failures, err instanceof RegistryError ? err.retryAfter : undefined);
+        t.reportRetry('PATCH', location, failures, delayMs, err as RegattaError);
+        await sleep(delayMs, up.signal);
         ({ location, received: offset } = await uploadStatus(t, up.repository, location, up.signal));
         reader.close();
         reader = new ByteReader(up.source(offset));

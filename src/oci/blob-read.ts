@@ -99,7 +99,9 @@ async function* blobChunks(
       // Progress since the last break earns a fresh budget: long transfers survive sporadic faults.
       breaks = position > offset ? 1 : breaks + 1;
       if (!isRetryable(fault) || breaks >= policy.attempts) throw fault;
-      await sleep(backoffDelay(policy, breaks), opts.signal);
+      const delayMs = backoffDelay(policy, breaks);
+      t.reportRetry('GET', url, breaks, delayMs, fault);
+      await sleep(delayMs, opts.signal);
     }
   }
 }

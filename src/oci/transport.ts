@@ -118,6 +118,11 @@ export class Transport {
     );
   }
 
+  /** Tells the `onRetry` listener that a request failed and will be tried again (or resumed). */
+  reportRetry(method: Method, url: string, attempt: number, delayMs: number, error: RegattaError): void {
+    this.config.onRetry?.({ method, url: redactUrl(this.resolve(url)), attempt, delayMs, error });
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }
@@ -125,7 +130,8 @@ export class Transport {
   /** Step 1 of the handshake, once per host: learn the challenge before a non-replayable upload needs it. */
   private ping(signal?: AbortSignal): Promise<void> {
     this.pinged ??= this.withRetries(
-      { method: 'GET', url: '/v2/', expect: [200, 401], signal },
+      // Any answer but a server error tells what we need; the spec'd 200 or 401 is not what every registry sends.
+      { method: 'GET', url: '/v2/', expect: [200, 401, 403, 404, 405], signal },
       () => this.dispatch('GET', this.resolve('/v2/'), {}, undefined, signal),
       async (res) => res,
     ).then(
@@ -163,13 +169,7 @@ export class Transport {
       const retryAfter = error instanceof RegistryError ? error.retryAfter : undefined;
       const delayMs = backoffDelay(this.policy, n, retryAfter);
       if (error instanceof RegistryError && error.status === 429) this.pausedUntil = Date.now() + delayMs;
-      this.config.onRetry?.({
-        method: opts.method,
-        url: redactUrl(this.resolve(opts.url)),
-        attempt: n,
-        delayMs,
-        error,
-      });
+      this.reportRetry(opts.method, opts.url, n, delayMs, error);
       await sleep(delayMs, opts.signal);
     }
   }
