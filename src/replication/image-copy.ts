@@ -5,6 +5,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { RegistryClient } from '../oci/client.js';
 import { RegattaError } from '../oci/errors.js';
 import { formatPlatform, type Manifest, manifestBlobs, type Platform, platformMatches } from '../oci/manifest.js';
+import { INDEX_TYPES } from '../oci/media-types.js';
 import { type BlobEndpoint, type BlobOutcome, copyBlob } from './blob-copy.js';
 import { type CopyEvent, type CopyListener, type CopyStats, emptyStats } from './copy-events.js';
 
@@ -55,19 +56,42 @@ export async function copyImage(
 }
 
 async function copyGraph(src: ImageEndpoint, dst: ImageEndpoint, opts: ImageCopyOptions): Promise<ImageCopyResult> {
+  const unchanged = await alreadyCopied(src, dst, opts);
+  if (unchanged) return unchanged;
   const stats = emptyStats();
   const run = new CopyRun(src, dst, opts, stats);
   let manifest = await src.client.manifestGet(src.repository, src.reference, opts.signal);
-  let platforms =
-    manifest.kind === 'index'
-      ? manifest.body.manifests.flatMap((d) => (d.platform ? [formatPlatform(d.platform)] : []))
-      : [];
+  let platforms = platformsOf(manifest);
   if (manifest.kind === 'index' && opts.platform) {
     manifest = await run.selectPlatform(manifest, opts.platform);
     platforms = [formatPlatform(opts.platform)];
   }
   await run.copyManifest(manifest, dst.reference);
   return { digest: manifest.digest, mediaType: manifest.mediaType, platforms, stats };
+}
+
+/**
+ * A tag whose target already names the source's digest needs nothing: one HEAD on each side settles it, which
+ * is what a scheduled re-sync of unchanged images costs. (Not with --platform: the target then holds a child.)
+ */
+async function alreadyCopied(
+  src: ImageEndpoint,
+  dst: ImageEndpoint,
+  opts: ImageCopyOptions,
+): Promise<ImageCopyResult | undefined> {
+  if (opts.platform) return undefined;
+  const [from, to] = await Promise.all([
+    src.client.manifestHead(src.repository, src.reference, opts.signal),
+    dst.client.manifestHead(dst.repository, dst.reference, opts.signal),
+  ]);
+  if (!from || !to || from.digest !== to.digest) return undefined;
+  const index = INDEX_TYPES.includes(from.mediaType);
+  const platforms = index ? platformsOf(await src.client.manifestGet(src.repository, from.digest, opts.signal)) : [];
+  return { digest: from.digest, mediaType: from.mediaType, platforms, stats: emptyStats() };
+}
+
+function platformsOf(m: Manifest): string[] {
+  return m.kind === 'index' ? m.body.manifests.flatMap((d) => (d.platform ? [formatPlatform(d.platform)] : [])) : [];
 }
 
 /** The state of one copy: shared blob limiter, blob de-duplication across an index's images, totals. */

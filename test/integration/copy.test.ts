@@ -86,6 +86,7 @@ for (const mode of ['basic', 'token'] as const) {
       assert.equal((await runCli(args)).code, 0);
       const again = json<CopyJson>(await runCli(args));
       assert.equal(again.stats.blobsCopied, 0);
+      assert.equal(again.stats.manifestsPushed, 0);
       assert.equal(await targetDigest(dst, 'mirror/app:oci'), oci.digest);
     });
   });
