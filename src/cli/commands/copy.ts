@@ -22,6 +22,7 @@ interface CopyFlags {
   insecure?: boolean;
   concurrency: string;
   images: string;
+  chunkSize: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -41,6 +42,11 @@ export function registerCopy(program: Command): void {
     .option('--insecure', 'allow plain http to non-loopback registries')
     .option('-j, --concurrency <n>', 'blobs transferred at once, per image', '4')
     .option('--images <n>', 'images copied at once with --all-tags', '4')
+    .option(
+      '--chunk-size <MiB>',
+      'upload large blobs in PATCH chunks of this size (a proxy in front may cap bodies)',
+      '64',
+    )
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'print nothing on success')
     .addHelpText(
@@ -62,14 +68,15 @@ Examples:
       const onEvent = (e: CopyEvent) => bar?.onEvent(e);
       const onRetry = (r: RetryInfo) =>
         onEvent({ type: 'retry', what: r.url, attempt: r.attempt, delayMs: r.delayMs, code: r.error.code });
-      const concurrency = Number(flags.concurrency);
-      const perHost = concurrency * (flags.allTags ? Number(flags.images) : 2);
+      const concurrency = positive(flags.concurrency, '--concurrency');
+      const perHost = concurrency * (flags.allTags ? positive(flags.images, '--images') : 2);
       const common = { insecure: flags.insecure, onRetry, concurrency: perHost };
       const from = await connect(src.registry, { ...common, creds: flags.srcCreds });
       const to = await connect(dst.registry, { ...common, creds: flags.destCreds });
       const opts: ImageCopyOptions = {
         platform: flags.platform ? parsePlatform(flags.platform) : undefined,
         concurrency,
+        chunkSize: positive(flags.chunkSize, '--chunk-size') * 1024 * 1024,
         onEvent,
       };
       try {
@@ -113,7 +120,7 @@ async function copyTags(
   flags: CopyFlags,
   bar?: ProgressBar,
 ) {
-  const images = Number(flags.images);
+  const images = positive(flags.images, '--images');
   const outcomes = await copyRepository(
     { client: from, repository: src.repository },
     { client: to, repository: dst.repository },
@@ -132,6 +139,14 @@ async function copyTags(
       `${failed.length} of ${outcomes.length} tags failed (first: ${failed[0]!.tag}: ${failed[0]!.code})`,
     );
   }
+}
+
+/** A flag's value as a positive integer, or a USAGE error naming the flag. */
+function positive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new RegattaError('USAGE', `${flag} wants a positive integer, not "${value}"`);
+  return n;
 }
 
 /** The target keeps the source tag unless one is given; a source by digest only is pushed by digest. */
