@@ -30,6 +30,6 @@ export async function main(argv: string[]): Promise<number> {
     const json = argv.includes('--json');
     if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
     process.stderr.write(`regatta: ${code}: ${message}\n`);
-    return 1;
+    return code === 'USAGE' ? 2 : 1;
   }
 }

@@ -206,3 +206,10 @@ test('--all-tags copies every tag of a repository, each reported', async () => {
   assert.equal(await targetDigest(dst, 'all/app:oci'), oci.digest);
   assert.equal(await targetDigest(dst, 'all/app:schema2'), schema2.digest);
 });
+
+test('usage errors exit with 2', async () => {
+  const r = await runCli(['copy', '--chunk-size', '0', `${source.host}/lib/app:oci`, `${source.host}/x/app`]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^regatta: USAGE: --chunk-size wants a positive integer/);
+  assert.equal((await runCli(['copy', 'only-one-argument'])).code, 2);
+});
