@@ -20,7 +20,7 @@ export interface BlobCopyOptions {
 /** How the blob reached the target. */
 export type BlobOutcome = 'copied' | 'exists' | 'mounted';
 
-/** Whole-blob tries: each resumes nothing, but the transport below already retried every request. */
+/** Whole-blob tries, each starting over; below them the transport retries requests and uploads resume. */
 const BLOB_ATTEMPTS = 3;
 
 export async function copyBlob(
