@@ -3,7 +3,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerCopy } from './commands/copy.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerInventory } from './commands/inventory.js';
 import { registerList } from './commands/list.js';
+import { registerRegistry } from './commands/registry.js';
+import { registerServe } from './commands/serve.js';
 import { describeError } from './output.js';
 
 export function buildProgram(): Command {
@@ -15,6 +18,9 @@ export function buildProgram(): Command {
   registerList(program);
   registerInspect(program);
   registerCopy(program);
+  registerServe(program);
+  registerRegistry(program);
+  registerInventory(program);
   return program;
 }
 

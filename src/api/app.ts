@@ -1,0 +1,62 @@
+// The HTTP server: one Fastify app, one plugin per facade. Every response carries X-Request-Id; every facade
+// route is authenticated; the OpenAPI document is at /openapi.json and a docs page at /docs.
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AppContext } from '../jobs/context.js';
+import { authenticate } from './auth/authenticate.js';
+import { hssErrorHandler } from './hss/errors.js';
+import { registerImageRoutes } from './hss/images.js';
+import { registerInventoryRoutes } from './hss/inventory.js';
+import { registerRegistryRoutes } from './hss/registries.js';
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Request bodies larger than this are refused: every facade takes small JSON documents. */
+const BODY_LIMIT = 1024 * 1024;
+
+export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID().replaceAll('-', '');
+    },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  // Keep the raw bytes of JSON bodies: an AK/SK signature covers them exactly as sent.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse((body as Buffer).toString('utf8')));
+    } catch {
+      done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+  await app.register(swagger, { openapi: { info: { title: 'Regatta', version: '0.1.0' } } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  await app.register(
+    async (hss) => {
+      hss.setErrorHandler(hssErrorHandler);
+      hss.addHook('preHandler', async (request) => {
+        request.identity = await authenticate(request, ctx.identities);
+      });
+      registerRegistryRoutes(hss, ctx);
+      registerImageRoutes(hss, ctx);
+      registerInventoryRoutes(hss, ctx);
+    },
+    { prefix: '/v5/:project_id' },
+  );
+  return app;
+}

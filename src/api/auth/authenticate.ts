@@ -1,0 +1,50 @@
+// Authentication of every API request: an `X-Auth-Token` (looked up by its SHA-256), or a Huawei
+// `SDK-HMAC-SHA256` AK/SK signature verified exactly as the SDK signs. Sets `request.identity`.
+import type { FastifyRequest } from 'fastify';
+import type { Identity, IdentityStore } from '../../store/identities.js';
+import { unauthenticated } from '../hss/errors.js';
+import { SignatureError, verifyHuaweiSignature } from './huawei-signature.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity?: Identity;
+    rawBody?: Buffer;
+  }
+}
+
+export async function authenticate(request: FastifyRequest, identities: IdentityStore): Promise<Identity> {
+  const token = request.headers['x-auth-token'];
+  if (typeof token === 'string' && token.length > 0) {
+    const identity = await identities.byToken(token);
+    if (!identity) throw unauthenticated('APIGW.0307', 'The token is invalid or has expired');
+    return identity;
+  }
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string' && authorization.startsWith('SDK-HMAC-SHA256')) {
+    let found: (Identity & { secretKey: string }) | undefined;
+    let result: Awaited<ReturnType<typeof verifyHuaweiSignature>>;
+    try {
+      const signed = {
+        method: request.method,
+        rawUrl: request.raw.url ?? request.url,
+        headers: request.headers,
+        body: request.rawBody,
+      };
+      result = await verifyHuaweiSignature(signed, async (accessKey) => {
+        found = await identities.byAccessKey(accessKey);
+        return found?.secretKey;
+      });
+    } catch (err) {
+      // Only a refused signature is the caller's fault; a failing lookup is ours (500).
+      if (!(err instanceof SignatureError)) throw err;
+      throw unauthenticated('APIGW.0301', `Incorrect IAM authentication information: ${err.message}`);
+    }
+    // A body the signature does not cover could have been swapped on the way.
+    if (result.unsignedPayload && request.rawBody?.length) {
+      throw unauthenticated('APIGW.0301', 'Incorrect IAM authentication information: the body is not signed');
+    }
+    if (!found) throw unauthenticated('APIGW.0301', 'Incorrect IAM authentication information: unknown access key');
+    return found;
+  }
+  throw unauthenticated('APIGW.0307', 'No X-Auth-Token or AK/SK signature in the request');
+}

@@ -1,0 +1,36 @@
+// The one error request-signature verification raises. Codes are stable: the API layer maps them to the wire
+// envelope of the API being served (e.g. Huawei's 401 `{"error_code": "APIG.0301", ...}`), tests match on them.
+// Messages say what was wrong with the request and never contain a secret key.
+import { RegattaError } from '../../oci/errors.js';
+
+export const SIGNATURE_ERROR_CODES = [
+  /** No Authorization header at all. */
+  'SIGNATURE_MISSING',
+  /** Authorization header, signing date or request target that cannot be parsed. */
+  'SIGNATURE_MALFORMED',
+  /** The access key is not known to Regatta. */
+  'ACCESS_KEY_UNKNOWN',
+  /** The signature does not match the request: wrong secret, or the request was altered. */
+  'SIGNATURE_MISMATCH',
+  /** The signing date is outside the accepted clock-skew window. */
+  'SIGNATURE_EXPIRED',
+  /** A header the policy requires to be signed (host, the signing date) is not among the signed headers. */
+  'SIGNATURE_HEADERS_MISSING',
+] as const;
+
+export type SignatureErrorCode = (typeof SIGNATURE_ERROR_CODES)[number];
+
+/** The canonical forms Regatta computed, attached to SIGNATURE_MISMATCH for debug logs (never sent to clients). */
+export interface SignatureDebug {
+  canonicalRequest: string;
+  stringToSign: string;
+}
+
+export class SignatureError extends RegattaError {
+  declare readonly code: SignatureErrorCode;
+  readonly debug?: SignatureDebug;
+  constructor(code: SignatureErrorCode, message: string, debug?: SignatureDebug) {
+    super(code, message);
+    if (debug) this.debug = debug;
+  }
+}

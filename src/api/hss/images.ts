@@ -1,0 +1,121 @@
+// ListRegistryImages (seed 003): every query parameter with its documented range, RegistryImagesInfo rows
+// with association_images for multi-arch tags. Scan fields stay `unscan` until the scanner fills them.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../jobs/context.js';
+import { IMAGE_TYPE_OF_REGISTRY, type ImageFilter, type ImageListRow, listImages } from '../../store/images-query.js';
+import { invalidParameter } from './errors.js';
+import { enterpriseProject, limit, millis, offset, projectParams, scopeOf } from './params.js';
+
+const str = (min: number, max: number) => ({ type: 'string', minLength: min, maxLength: max }) as const;
+const bool = { type: 'boolean' } as const;
+const imageTypes = ['private_image', 'shared_image', 'instance_image', 'harbor', 'jfrog', 'other'];
+
+const querystring = {
+  type: 'object',
+  properties: {
+    enterprise_project_id: enterpriseProject,
+    namespace: str(1, 128),
+    image_name: str(1, 128),
+    image_version: str(1, 64),
+    registry_name: str(1, 128),
+    offset,
+    image_type: { type: 'string', enum: imageTypes },
+    sort_key: { type: 'string', enum: ['latest_scan_time'] },
+    sort_dir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: limit(1),
+    latest_version: bool,
+    image_size: { type: 'integer', minimum: 0, maximum: 2_147_483_547 },
+    scan_status: { type: 'string', enum: ['unscan', 'success', 'scanning', 'failed', 'waiting_for_scan'] },
+    start_latest_update_time: millis,
+    end_latest_update_time: millis,
+    start_latest_scan_time: millis,
+    end_latest_scan_time: millis,
+    start_latest_sync_time: millis,
+    end_latest_sync_time: millis,
+    has_malicious_file: bool,
+    has_unsafe_setting: bool,
+    has_vul: bool,
+    risky: bool,
+    instance_id: str(0, 128),
+    instance_name: str(0, 128),
+    is_multarch: bool,
+    severity_level: { type: 'string', enum: ['Security', 'Low', 'Medium', 'High'] },
+  },
+} as const;
+
+export function registerImageRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get<{ Params: { project_id: string }; Querystring: ImageFilter & { enterprise_project_id?: string } }>(
+    '/image/registries/images',
+    { schema: { summary: 'ListRegistryImages', params: projectParams, querystring } },
+    async (request) => {
+      const q = request.query;
+      checkRanges(q);
+      const { total, rows } = await listImages(ctx.db, scopeOf(request), q);
+      return { total_num: total, data_list: rows.map(toRegistryImagesInfo) };
+    },
+  );
+}
+
+/** The seed's start ≤ end constraints. */
+function checkRanges(q: ImageFilter): void {
+  for (const what of ['update', 'scan', 'sync'] as const) {
+    const start = q[`start_latest_${what}_time`];
+    const end = q[`end_latest_${what}_time`];
+    if (start !== undefined && end !== undefined && start > end) {
+      throw invalidParameter(`start_latest_${what}_time must be ≤ end_latest_${what}_time`);
+    }
+  }
+}
+
+function toRegistryImagesInfo(r: ImageListRow) {
+  const imageType = IMAGE_TYPE_OF_REGISTRY[r.registry_type] ?? 'other';
+  return {
+    id: Number(r.id),
+    namespace: r.namespace,
+    image_name: r.image_name,
+    image_id: r.image_id,
+    image_digest: r.image_digest,
+    image_version: r.image_version,
+    image_type: imageType,
+    registry_id: r.registry_id,
+    registry_name: r.registry_name,
+    registry_type: r.registry_type,
+    latest_version: r.latest_version,
+    scan_status: r.scan_status,
+    scan_failed_desc: r.scan_failed_code ?? undefined,
+    scan_failed_code: r.scan_failed_code ?? undefined,
+    image_size: Number(r.image_size),
+    latest_update_time: Number(r.latest_update_time),
+    latest_scan_time: r.latest_scan_time === null ? undefined : Number(r.latest_scan_time),
+    latest_sync_time: Number(r.latest_sync_time),
+    vul_num: r.vul_num,
+    unsafe_setting_num: r.unsafe_setting_num,
+    malicious_file_num: r.malicious_file_num,
+    scannable: true,
+    is_multiple_arch: r.is_multiple_arch,
+    instance_name: '',
+    instance_id: r.instance_id ?? '',
+    instance_url: '',
+    severity_level: r.severity_level ?? undefined,
+    association_images: r.is_multiple_arch
+      ? r.platforms.map((p) => ({
+          id: Number(p.id),
+          image_id: p.image_id,
+          image_name: r.image_name,
+          image_version: r.image_version,
+          image_type: imageType,
+          namespace: r.namespace,
+          image_digest: p.image_digest,
+          scan_status: 'unscan',
+          vul_num: 0,
+          unsafe_setting_num: 0,
+          malicious_file_num: 0,
+          // Regatta's own: which platform this entry is.
+          os: p.os,
+          architecture: p.architecture,
+          variant: p.variant ?? undefined,
+          image_size: Number(p.image_size),
+        }))
+      : undefined,
+  };
+}

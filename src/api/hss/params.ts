@@ -1,0 +1,47 @@
+// Shared parameter schemas of the HSS v5 image APIs, with the ranges the seed pages document
+// (out of range → 400 HSS.0001).
+
+import type { FastifyRequest } from 'fastify';
+import { ALL_ENTERPRISE_PROJECTS, DEFAULT_ENTERPRISE_PROJECT, type Scope } from '../../store/scope.js';
+import { accessDenied } from './errors.js';
+
+export const projectParams = {
+  type: 'object',
+  required: ['project_id'],
+  properties: { project_id: { type: 'string', minLength: 1, maxLength: 256 } },
+} as const;
+
+export const enterpriseProject = { type: 'string', minLength: 1, maxLength: 256 } as const;
+export const offset = { type: 'integer', minimum: 0, maximum: 2_000_000, default: 0 } as const;
+/** Most HSS lists take 10–200; ListRegistryImages takes 1–200. */
+export const limit = (minimum: number) => ({ type: 'integer', minimum, maximum: 200, default: 10 }) as const;
+export const millis = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+export const registryTypeEnum = ['Harbor', 'Jfrog', 'SwrPrivate', 'SwrShared', 'SwrEnterprise', 'Other'] as const;
+
+/** Comma-separated registry types, each checked against the enum. */
+export const registryTypeList = {
+  type: 'string',
+  pattern: `^(${registryTypeEnum.join('|')})(,(${registryTypeEnum.join('|')}))*$`,
+} as const;
+
+export const listResponse = (item: object) =>
+  ({
+    type: 'object',
+    properties: { total_num: { type: 'integer' }, data_list: { type: 'array', items: item } },
+  }) as const;
+
+/**
+ * The caller's scope for this request. The path's project must be the identity's own: an identity acts in its
+ * project only (the store filters by the scope again on every query).
+ */
+export function scopeOf(
+  request: FastifyRequest<{ Params: { project_id: string }; Querystring: { enterprise_project_id?: string } }>,
+): Scope {
+  const identity = request.identity;
+  if (!identity || identity.projectId !== request.params.project_id)
+    throw accessDenied(`Access denied to project ${request.params.project_id}`);
+  const ep = request.query.enterprise_project_id;
+  return { projectId: identity.projectId, enterpriseProjectId: ep ?? DEFAULT_ENTERPRISE_PROJECT };
+}
+
+export { ALL_ENTERPRISE_PROJECTS };

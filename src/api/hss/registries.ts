@@ -1,0 +1,240 @@
+// HSS registry APIs: ListRegistry (seed 004), AddRegistry, UpdateRegistry, DeleteRegistry,
+// BatchDeleteRegistry, ListRegistryStatistics. Adding or updating starts an access check in the background.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../jobs/context.js';
+import { requestRegistryCheck } from '../../jobs/inventory-jobs.js';
+import type { RegistryInput, RegistryView } from '../../store/registries.js';
+import { conflict, notFound } from './errors.js';
+import {
+  enterpriseProject,
+  limit,
+  listResponse,
+  offset,
+  projectParams,
+  registryTypeEnum,
+  registryTypeList,
+  scopeOf,
+} from './params.js';
+
+const registryInfo = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    registry_name: { type: 'string' },
+    registry_type: { type: 'string' },
+    api_version: { type: 'string' },
+    protocol: { type: 'string' },
+    registry_addr: { type: 'string' },
+    registry_username: { type: 'string' },
+    namespace: { type: 'string' },
+    connect_cluster_id: { type: 'string' },
+    get_scan_image_channel: { type: 'string' },
+    status: { type: 'string' },
+    fail_reason: { type: 'string' },
+    fail_detail: { type: 'string' },
+    images_num: { type: 'integer' },
+    latest_sync_time: { type: 'integer' },
+    region_id: { type: 'string' },
+    instance_id: { type: 'string' },
+  },
+} as const;
+
+const registryBody = (required: string[]) =>
+  ({
+    type: 'object',
+    required,
+    additionalProperties: false,
+    properties: {
+      registry_name: { type: 'string', minLength: 1, maxLength: 128 },
+      registry_type: { type: 'string', enum: registryTypeEnum },
+      api_version: { type: 'string', enum: ['V1', 'V2'] },
+      protocol: { type: 'string', enum: ['http', 'https'] },
+      registry_addr: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\s/]+$' },
+      registry_username: { type: 'string', maxLength: 128 },
+      registry_password: { type: 'string', maxLength: 1024 },
+      namespace: { type: 'string', maxLength: 128 },
+      connect_cluster_id: { type: 'string', maxLength: 64 },
+      get_scan_image_channel: { type: 'string', enum: ['Swr', 'Other'] },
+      region_id: { type: 'string', maxLength: 64 },
+      instance_id: { type: 'string', maxLength: 128 },
+    },
+  }) as const;
+
+interface ListQuery {
+  enterprise_project_id?: string;
+  offset: number;
+  limit: number;
+  registry_name?: string;
+  registry_id?: string;
+  registry_type?: string;
+  registry_addr?: string;
+  status?: string;
+}
+
+export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const epQuery = { type: 'object', properties: { enterprise_project_id: enterpriseProject } } as const;
+
+  app.get<{ Params: { project_id: string }; Querystring: ListQuery }>(
+    '/image/registries',
+    {
+      schema: {
+        summary: 'ListRegistry',
+        params: projectParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            enterprise_project_id: enterpriseProject,
+            offset,
+            limit: limit(10),
+            registry_name: { type: 'string', minLength: 1, maxLength: 128 },
+            registry_id: { type: 'string', minLength: 1, maxLength: 64 },
+            registry_type: registryTypeList,
+            registry_addr: { type: 'string', minLength: 1, maxLength: 256 },
+            status: { type: 'string', enum: ['success', 'fail', 'accessing'] },
+          },
+        },
+        response: { 200: listResponse(registryInfo) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const { total, rows } = await ctx.registries.list(scopeOf(request), {
+        ...q,
+        registry_types: q.registry_type?.split(','),
+      });
+      return { total_num: total, data_list: rows.map(toRegistryInfo) };
+    },
+  );
+
+  app.post<{ Params: { project_id: string }; Querystring: { enterprise_project_id?: string }; Body: RegistryInput }>(
+    '/image/registries',
+    {
+      schema: {
+        summary: 'AddRegistry',
+        params: projectParams,
+        querystring: epQuery,
+        body: registryBody(['registry_name', 'registry_type', 'protocol', 'registry_addr']),
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request);
+      let row: RegistryView;
+      try {
+        row = await ctx.registries.add(scope, request.body);
+      } catch (err) {
+        if ((err as { code?: string }).code === '23505')
+          throw conflict(`A registry named "${request.body.registry_name}" already exists`);
+        throw err;
+      }
+      await requestRegistryCheck(ctx, row.id);
+      return { id: row.id };
+    },
+  );
+
+  app.put<{
+    Params: { project_id: string; id: string };
+    Querystring: { enterprise_project_id?: string };
+    Body: Partial<RegistryInput>;
+  }>(
+    '/image/registries/:id',
+    {
+      schema: {
+        summary: 'UpdateRegistry',
+        params: {
+          ...projectParams,
+          properties: { ...projectParams.properties, id: { type: 'string', maxLength: 64 } },
+        },
+        querystring: epQuery,
+        body: registryBody([]),
+      },
+    },
+    async (request) => {
+      const id = request.params.id;
+      const row = isUuid(id) ? await ctx.registries.update(scopeOf(request), id, request.body) : undefined;
+      if (!row) throw notFound(`registry ${id}`);
+      await requestRegistryCheck(ctx, row.id);
+      return {};
+    },
+  );
+
+  app.delete<{ Params: { project_id: string; id: string }; Querystring: { enterprise_project_id?: string } }>(
+    '/image/registries/:id',
+    { schema: { summary: 'DeleteRegistry', querystring: epQuery } },
+    async (request) => {
+      const id = request.params.id;
+      const deleted = isUuid(id) ? await ctx.registries.delete(scopeOf(request), [id]) : [];
+      if (deleted.length === 0) throw notFound(`registry ${id}`);
+      return {};
+    },
+  );
+
+  app.post<{
+    Params: { project_id: string };
+    Querystring: { enterprise_project_id?: string };
+    Body: { ids: string[] };
+  }>(
+    '/image/registries/batch-delete',
+    {
+      schema: {
+        summary: 'BatchDeleteRegistry',
+        params: projectParams,
+        querystring: epQuery,
+        body: {
+          type: 'object',
+          required: ['ids'],
+          properties: { ids: { type: 'array', minItems: 1, maxItems: 200, items: { type: 'string', maxLength: 64 } } },
+        },
+      },
+    },
+    async (request) => {
+      await ctx.registries.delete(scopeOf(request), request.body.ids.filter(isUuid));
+      return {};
+    },
+  );
+
+  app.get<{ Params: { project_id: string }; Querystring: { enterprise_project_id?: string; registry_type?: string } }>(
+    '/image/registries/statistics',
+    {
+      schema: {
+        summary: 'ListRegistryStatistics',
+        params: projectParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            enterprise_project_id: enterpriseProject,
+            registry_type: { type: 'string', enum: registryTypeEnum },
+          },
+        },
+      },
+    },
+    async (request) => ctx.registries.statistics(scopeOf(request), request.query.registry_type),
+  );
+}
+
+/** RegistryInfo as seed 004 shows it: absent values left out, never the password. */
+function toRegistryInfo(r: RegistryView) {
+  return {
+    id: r.id,
+    registry_name: r.registry_name,
+    registry_type: r.registry_type,
+    api_version: r.api_version,
+    protocol: r.protocol,
+    registry_addr: r.registry_addr,
+    registry_username: r.registry_username ?? undefined,
+    namespace: r.namespace ?? undefined,
+    connect_cluster_id: r.connect_cluster_id ?? undefined,
+    get_scan_image_channel: r.get_scan_image_channel ?? undefined,
+    status: r.status,
+    fail_reason: r.fail_reason ?? undefined,
+    fail_detail: r.fail_detail ?? undefined,
+    images_num: r.images_num,
+    latest_sync_time: r.latest_sync_time ?? undefined,
+    region_id: r.region_id ?? undefined,
+    instance_id: r.instance_id ?? undefined,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(s: string): boolean {
+  return UUID.test(s);
+}

@@ -1,0 +1,74 @@
+// `regatta serve` (API and workers in one process) and `regatta worker` (workers only, for scale-out on
+// PostgreSQL). Both stop cleanly on SIGINT/SIGTERM: in-flight jobs finish or return to the queue.
+import type { Command } from 'commander';
+import { buildApp } from '../../api/app.js';
+import { startWorkers } from '../../jobs/workers.js';
+import { openRuntime, type Runtime } from '../runtime.js';
+
+interface ServeFlags {
+  port: string;
+  host: string;
+  dataDir: string;
+  workers: boolean;
+}
+
+const DEFAULT_PORT = '8480';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the API and the workers (embedded database under --data-dir, or PostgreSQL from DATABASE_URL)')
+    .option('--port <port>', 'listen port (REGATTA_PORT)', process.env.REGATTA_PORT ?? DEFAULT_PORT)
+    .option('--host <address>', 'listen address (REGATTA_HOST)', process.env.REGATTA_HOST ?? '127.0.0.1')
+    .option('--data-dir <dir>', 'data directory (REGATTA_DATA_DIR)', process.env.REGATTA_DATA_DIR ?? './regatta-data')
+    .option('--no-workers', 'serve the API only')
+    .action(async (flags: ServeFlags) => {
+      const runtime = await openRuntime({ dataDir: flags.dataDir, databaseUrl: process.env.DATABASE_URL || undefined });
+      if (flags.workers) await startWorkers(runtime.ctx);
+      const app = await buildApp(runtime.ctx, {
+        logger: {
+          level: process.env.REGATTA_LOG_LEVEL ?? 'info',
+          redact: ['req.headers.authorization', 'req.headers["x-auth-token"]'],
+        },
+      });
+      await app.listen({ port: Number(flags.port), host: flags.host });
+      await untilSignal(async () => {
+        await app.close();
+        await runtime.close();
+      });
+    });
+
+  program
+    .command('worker')
+    .description('run workers only: any number of them share one PostgreSQL (DATABASE_URL)')
+    .option(
+      '--data-dir <dir>',
+      'data directory for the secret key file (REGATTA_DATA_DIR)',
+      process.env.REGATTA_DATA_DIR ?? './regatta-data',
+    )
+    .option('--concurrency <n>', 'inventory crawls at once', '2')
+    .action(async (flags: { dataDir: string; concurrency: string }) => {
+      const runtime: Runtime = await openRuntime({
+        dataDir: flags.dataDir,
+        databaseUrl: process.env.DATABASE_URL || undefined,
+      });
+      await startWorkers(runtime.ctx, { inventoryConcurrency: Number(flags.concurrency) });
+      process.stderr.write(`regatta worker: running (${runtime.mode})\n`);
+      await untilSignal(() => runtime.close());
+    });
+}
+
+function untilSignal(shutdown: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      shutdown().then(resolve, (err) => {
+        process.stderr.write(`regatta: shutdown: ${err instanceof Error ? err.message : String(err)}\n`);
+        resolve();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,58 @@
+// Opens what `serve` and `worker` run on: the database (embedded PGlite under the data dir, or PostgreSQL
+// from DATABASE_URL), its migrations, the secret key, the job queue, and the bootstrap identity.
+import type { AppContext } from '../jobs/context.js';
+import { makeContext } from '../jobs/context.js';
+import { startQueue } from '../jobs/queue.js';
+import { failOrphanedJobs } from '../jobs/recovery.js';
+import { openDatabase } from '../store/database.js';
+import { migrate } from '../store/migrate.js';
+import { SecretBox } from '../store/secrets.js';
+
+export interface RuntimeOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Runtime {
+  ctx: AppContext;
+  mode: 'embedded' | 'postgres';
+  close(): Promise<void>;
+}
+
+export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const env = opts.env ?? process.env;
+  const database = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
+  try {
+    await migrate(database.pool);
+    const secrets = await SecretBox.fromEnvironment(opts.dataDir, env);
+    const boss = await startQueue(database.connectionString);
+    const ctx = makeContext(database, secrets, boss);
+    await failOrphanedJobs(database, boss);
+    await bootstrapIdentity(ctx, env);
+    return {
+      ctx,
+      mode: database.mode,
+      close: async () => {
+        await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+/** REGATTA_BOOTSTRAP_*: an admin identity for one project, created or updated on every start (idempotent). */
+async function bootstrapIdentity(ctx: AppContext, env: NodeJS.ProcessEnv): Promise<void> {
+  const projectId = env.REGATTA_BOOTSTRAP_PROJECT_ID;
+  if (!projectId) return;
+  await ctx.identities.ensure({
+    projectId,
+    name: 'bootstrap-admin',
+    token: env.REGATTA_BOOTSTRAP_TOKEN || undefined,
+    accessKey: env.REGATTA_BOOTSTRAP_AK || undefined,
+    secretKey: env.REGATTA_BOOTSTRAP_SK || undefined,
+  });
+}

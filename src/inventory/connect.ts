@@ -1,0 +1,21 @@
+// A connector for a stored registry, with its password decrypted only for the life of the connector.
+import { type Connector, createConnector, type RegistryType } from '../connectors/connector.js';
+import type { RegistryStore, RegistryView } from '../store/registries.js';
+
+export async function connectorFor(
+  registries: RegistryStore,
+  registryId: string,
+): Promise<{ registry: RegistryView; connector: Connector } | undefined> {
+  const row = await registries.connectionOf(registryId);
+  if (!row) return undefined;
+  const { password, ...registry } = row;
+  const connector = createConnector({
+    type: registry.registry_type as RegistryType,
+    address: registry.registry_addr,
+    protocol: registry.protocol === 'http' ? 'http' : 'https',
+    username: registry.registry_username ?? undefined,
+    password,
+    namespace: registry.namespace ?? undefined,
+  });
+  return { registry, connector };
+}

@@ -1,0 +1,109 @@
+// What an inventory row says about one tag: digest, size, update time, platforms. Reads the manifest and,
+// for images, the config blob (for `created`); for an index, each platform's manifest and config.
+// Image config `created`: https://github.com/opencontainers/image-spec/blob/v1.1.0/config.md#properties
+import type { RegistryClient } from '../oci/client.js';
+import { RegattaError } from '../oci/errors.js';
+import { parseImageConfig } from '../oci/image-config.js';
+import type { ImageManifest, Manifest } from '../oci/manifest.js';
+import { readBounded } from '../oci/response.js';
+
+export interface PlatformImage {
+  image_digest: string;
+  image_id: string;
+  os: string;
+  architecture: string;
+  variant: string | null;
+  image_size: number;
+}
+
+export interface TagDescription {
+  image_digest: string;
+  image_id: string;
+  media_type: string;
+  image_size: number;
+  is_multiple_arch: boolean;
+  /** Config `created` in ms, else undefined (the caller uses the time it first saw the digest). */
+  created?: number;
+  platforms: PlatformImage[];
+}
+
+const CONFIG_LIMIT = 8 * 1024 * 1024;
+
+/** Describes `digest` of `repository`, a manifest the caller has just seen under a tag. */
+export async function describeTag(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<TagDescription> {
+  const manifest = await client.manifestGet(repository, digest, signal);
+  if (manifest.kind === 'image') {
+    const image = await describeImage(client, repository, manifest.body, signal);
+    return {
+      image_digest: manifest.digest,
+      media_type: manifest.mediaType,
+      image_id: image.configHex,
+      image_size: image.size,
+      is_multiple_arch: false,
+      created: image.created,
+      platforms: [],
+    };
+  }
+  const platforms = await describePlatforms(client, repository, manifest, signal);
+  const created = Math.max(0, ...platforms.map((p) => p.created ?? 0)) || undefined;
+  return {
+    image_digest: manifest.digest,
+    media_type: manifest.mediaType,
+    image_id: hexOf(manifest.digest),
+    image_size: platforms.reduce((n, p) => n + p.image_size, 0),
+    is_multiple_arch: true,
+    created,
+    platforms: platforms.map(({ created: _, ...p }) => p),
+  };
+}
+
+async function describePlatforms(
+  client: RegistryClient,
+  repository: string,
+  index: Manifest & { kind: 'index' },
+  signal?: AbortSignal,
+) {
+  // Attestations and signatures ride in indexes as `unknown/unknown` entries: not platforms of the image.
+  const children = index.body.manifests.filter((d) => d.platform && d.platform.os !== 'unknown');
+  return Promise.all(
+    children.map(async (d) => {
+      const child = await client.manifestGet(repository, d.digest, signal);
+      const image =
+        child.kind === 'image'
+          ? await describeImage(client, repository, child.body, signal)
+          : { size: d.size, configHex: hexOf(d.digest), created: undefined };
+      return {
+        image_digest: d.digest,
+        image_id: image.configHex,
+        os: d.platform!.os,
+        architecture: d.platform!.architecture,
+        variant: d.platform!.variant ?? null,
+        image_size: image.size,
+        created: image.created,
+      };
+    }),
+  );
+}
+
+async function describeImage(client: RegistryClient, repository: string, m: ImageManifest, signal?: AbortSignal) {
+  const size = m.config.size + m.layers.reduce((n, l) => n + l.size, 0);
+  const configHex = hexOf(m.config.digest);
+  try {
+    const raw = await readBounded(client.blobGet(repository, m.config, { signal }), CONFIG_LIMIT, 'image config');
+    const created = Date.parse(parseImageConfig(raw).created ?? '');
+    return { size, configHex, created: Number.isNaN(created) ? undefined : created };
+  } catch (err) {
+    // An artifact's config is not an image config; its size and digest still describe it.
+    if (err instanceof RegattaError && err.code === 'INVALID_RESPONSE') return { size, configHex, created: undefined };
+    throw err;
+  }
+}
+
+function hexOf(digest: string): string {
+  return digest.slice(digest.indexOf(':') + 1);
+}

@@ -1,0 +1,32 @@
+// Everything the API and the workers share: the stores and the queue. Built once per process by
+// `regatta serve` / `regatta worker` (cli/runtime.ts), passed down explicitly.
+import type { Kysely } from 'kysely';
+import type PgBoss from 'pg-boss';
+import type { Database } from '../store/database.js';
+import { IdentityStore } from '../store/identities.js';
+import { ImageStore } from '../store/images.js';
+import { InventoryTaskStore } from '../store/inventory-tasks.js';
+import { RegistryStore } from '../store/registries.js';
+import type { Schema } from '../store/schema.js';
+import type { SecretBox } from '../store/secrets.js';
+
+export interface AppContext {
+  db: Kysely<Schema>;
+  registries: RegistryStore;
+  identities: IdentityStore;
+  images: ImageStore;
+  inventoryTasks: InventoryTaskStore;
+  boss: PgBoss;
+}
+
+export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss): AppContext {
+  const db = database.db;
+  return {
+    db,
+    registries: new RegistryStore(db, secrets),
+    identities: new IdentityStore(db, secrets),
+    images: new ImageStore(db),
+    inventoryTasks: new InventoryTaskStore(db),
+    boss,
+  };
+}

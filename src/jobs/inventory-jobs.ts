@@ -1,0 +1,76 @@
+// Inventory and access-check work: what an API call enqueues and what a worker does with it.
+import { connectorFor } from '../inventory/connect.js';
+import { checkAccess } from '../inventory/health.js';
+import { syncRegistry } from '../inventory/sync.js';
+import { RegattaError } from '../oci/errors.js';
+import type { Scope } from '../store/scope.js';
+import type { AppContext } from './context.js';
+import { type InventorySyncJob, Queues, type RegistryCheckJob } from './queue.js';
+
+/** Records an inventory task over `registryIds` and enqueues one crawl per registry. */
+export async function requestInventorySync(
+  ctx: AppContext,
+  scope: Scope,
+  registryIds: string[],
+  taskType = 'manualSync',
+) {
+  const task = await ctx.inventoryTasks.create(scope, registryIds, taskType);
+  for (const registryId of registryIds) {
+    await ctx.boss.send(Queues.inventorySync, { taskId: task.id, registryId } satisfies InventorySyncJob);
+  }
+  return task;
+}
+
+/** Enqueues an access check of a registry that was just added or changed. */
+export async function requestRegistryCheck(ctx: AppContext, registryId: string): Promise<void> {
+  await ctx.boss.send(Queues.registryCheck, { registryId } satisfies RegistryCheckJob);
+}
+
+export async function runRegistryCheck(ctx: AppContext, job: RegistryCheckJob): Promise<void> {
+  const target = await connectorFor(ctx.registries, job.registryId);
+  if (!target) return; // deleted meanwhile
+  try {
+    await ctx.registries.setStatus(job.registryId, await checkAccess(target.connector));
+  } finally {
+    await target.connector.close();
+  }
+}
+
+/** Crawls one registry of a task; a failure is recorded with its code, so the task never stays running. */
+export async function runInventorySync(ctx: AppContext, job: InventorySyncJob): Promise<void> {
+  const target = await connectorFor(ctx.registries, job.registryId);
+  if (!target)
+    return ctx.inventoryTasks.finishRegistry(job.taskId, job.registryId, {
+      status: 'failed',
+      reason: 'REGISTRY_DELETED',
+    });
+  try {
+    const access = await checkAccess(target.connector);
+    await ctx.registries.setStatus(job.registryId, access);
+    if (access.status === 'fail') {
+      return await ctx.inventoryTasks.finishRegistry(job.taskId, job.registryId, {
+        status: 'failed',
+        reason: access.fail_reason,
+      });
+    }
+    const outcome = await syncRegistry({ registry: target.registry, connector: target.connector, images: ctx.images });
+    await ctx.registries.setInventory(job.registryId, outcome.images, Date.now());
+    await ctx.inventoryTasks.finishRegistry(job.taskId, job.registryId, { status: 'finished' }, outcome.images);
+  } catch (err) {
+    // Not-retryable failures end here; retryable ones go back to the queue, and its dead letter ends them.
+    if (err instanceof RegattaError && !(err as { retryable?: boolean }).retryable) {
+      return await ctx.inventoryTasks.finishRegistry(job.taskId, job.registryId, {
+        status: 'failed',
+        reason: err.code,
+      });
+    }
+    throw err;
+  } finally {
+    await target.connector.close();
+  }
+}
+
+/** The dead letter of a crawl retried to exhaustion (or whose worker died each time). */
+export async function runInventorySyncFailed(ctx: AppContext, job: InventorySyncJob): Promise<void> {
+  await ctx.inventoryTasks.finishRegistry(job.taskId, job.registryId, { status: 'failed', reason: 'SYNC_ABORTED' });
+}

@@ -1,0 +1,50 @@
+// The job queue: pg-boss on the same PostgreSQL (or embedded PGlite) as everything else, so an API call can
+// record a task and enqueue its work, and any number of worker processes share it.
+import PgBoss from 'pg-boss';
+
+/** Queue names, one per kind of work. */
+export const Queues = {
+  /** Check one registry's access: { registryId }. */
+  registryCheck: 'registry-check',
+  /** Crawl one registry for an inventory task: { taskId, registryId }. */
+  inventorySync: 'inventory-sync',
+  /** Dead letters of inventory-sync: the task's registry is marked failed. */
+  inventorySyncFailed: 'inventory-sync-failed',
+  /** Cron: re-check every registry. */
+  healthSchedule: 'registry-health-schedule',
+  /** Cron: an inventory sync of every registry of every project. */
+  inventorySchedule: 'inventory-schedule',
+} as const;
+
+export interface RegistryCheckJob {
+  registryId: string;
+}
+export interface InventorySyncJob {
+  taskId: string;
+  registryId: string;
+}
+
+export async function startQueue(connectionString: string, opts: { schedule?: boolean } = {}): Promise<PgBoss> {
+  const boss = new PgBoss({ connectionString, max: 4, schedule: opts.schedule ?? true, supervise: true });
+  boss.on('error', (err) => process.stderr.write(`regatta: job queue: ${err.message}\n`));
+  await boss.start();
+  await boss.createQueue(Queues.registryCheck, {
+    name: Queues.registryCheck,
+    retryLimit: 2,
+    retryDelay: 5,
+    expireInSeconds: 120,
+  });
+  await boss.createQueue(Queues.inventorySyncFailed, { name: Queues.inventorySyncFailed });
+  // A worker that dies mid-crawl leaves its job active; after expireIn it is retried by another (the crawl is
+  // idempotent), and after the last retry it goes to the dead-letter queue, which marks the registry failed.
+  await boss.createQueue(Queues.inventorySync, {
+    name: Queues.inventorySync,
+    retryLimit: 2,
+    retryDelay: 10,
+    expireInSeconds: 3600,
+    deadLetter: Queues.inventorySyncFailed,
+  });
+  await boss.createQueue(Queues.healthSchedule, { name: Queues.healthSchedule, policy: 'singleton' });
+  await boss.createQueue(Queues.inventorySchedule, { name: Queues.inventorySchedule, policy: 'singleton' });
+  return boss;
+}

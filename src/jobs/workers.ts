@@ -1,0 +1,50 @@
+// Starts the workers of one process: each queue's handler, and the schedules (health every 10 minutes, an
+// inventory sync of everything daily). `regatta serve` runs these beside the API; `regatta worker` alone.
+import type PgBoss from 'pg-boss';
+import { DEFAULT_ENTERPRISE_PROJECT } from '../store/scope.js';
+import type { AppContext } from './context.js';
+import {
+  requestInventorySync,
+  requestRegistryCheck,
+  runInventorySync,
+  runInventorySyncFailed,
+  runRegistryCheck,
+} from './inventory-jobs.js';
+import { type InventorySyncJob, Queues, type RegistryCheckJob } from './queue.js';
+
+export interface WorkerOptions {
+  /** Crawls run at once in this process. */
+  inventoryConcurrency?: number;
+  pollingIntervalSeconds?: number;
+}
+
+export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Promise<void> {
+  const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1 };
+  const each =
+    <T>(run: (ctx: AppContext, data: T) => Promise<void>) =>
+    async (jobs: PgBoss.Job<T>[]) => {
+      for (const job of jobs) await run(ctx, job.data);
+    };
+  await ctx.boss.work<RegistryCheckJob>(Queues.registryCheck, polling, each(runRegistryCheck));
+  for (let i = 0; i < (opts.inventoryConcurrency ?? 2); i++) {
+    await ctx.boss.work<InventorySyncJob>(Queues.inventorySync, polling, each(runInventorySync));
+  }
+  await ctx.boss.work<InventorySyncJob>(Queues.inventorySyncFailed, polling, each(runInventorySyncFailed));
+  await ctx.boss.work(Queues.healthSchedule, polling, async () => {
+    for (const id of await ctx.registries.allIds()) await requestRegistryCheck(ctx, id);
+  });
+  await ctx.boss.work(Queues.inventorySchedule, polling, async () => {
+    for (const [projectId, ids] of await registriesByProject(ctx)) {
+      await requestInventorySync(ctx, { projectId, enterpriseProjectId: DEFAULT_ENTERPRISE_PROJECT }, ids, 'cycle');
+    }
+  });
+  await ctx.boss.schedule(Queues.healthSchedule, '*/10 * * * *');
+  await ctx.boss.schedule(Queues.inventorySchedule, '0 3 * * *');
+}
+
+async function registriesByProject(ctx: AppContext): Promise<Map<string, string[]>> {
+  const rows = await ctx.db.selectFrom('registries').select(['id', 'project_id']).execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.project_id, [...(out.get(r.project_id) ?? []), r.id]);
+  return out;
+}

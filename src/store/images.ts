@@ -1,0 +1,111 @@
+// The image inventory, written by inventory syncs: one row per tag (HSS RegistryImagesInfo) and one row per
+// platform of a multi-arch tag (association_images). Reads for the API are in images-query.ts.
+import type { Insertable, Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Schema } from './schema.js';
+
+export type ImageInsert = Omit<Insertable<Schema['images']>, 'id'>;
+export type PlatformInsert = Omit<Insertable<Schema['image_platforms']>, 'id' | 'image_row_id'>;
+
+/** One repository of one registry: the unit a sync writes. */
+export interface RepositoryKey {
+  registryId: string;
+  namespace: string;
+  imageName: string;
+}
+
+export class ImageStore {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  /** Tag → digest of the rows a repository has now: an unchanged tag then costs the sync one HEAD. */
+  async digests(repo: RepositoryKey): Promise<Map<string, { id: number; digest: string }>> {
+    const rows = await this.db
+      .selectFrom('images')
+      .select(['id', 'image_version', 'image_digest'])
+      .where('registry_id', '=', repo.registryId)
+      .where('namespace', '=', repo.namespace)
+      .where('image_name', '=', repo.imageName)
+      .execute();
+    return new Map(rows.map((r) => [r.image_version, { id: Number(r.id), digest: r.image_digest }]));
+  }
+
+  /** Inserts or replaces a tag's row and its platform rows. */
+  async upsert(image: ImageInsert, platforms: PlatformInsert[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const { id } = await trx
+        .insertInto('images')
+        .values(image)
+        .onConflict((oc) =>
+          oc.columns(['registry_id', 'namespace', 'image_name', 'image_version']).doUpdateSet({
+            image_digest: image.image_digest,
+            image_id: image.image_id,
+            media_type: image.media_type,
+            image_size: image.image_size,
+            is_multiple_arch: image.is_multiple_arch,
+            latest_update_time: image.latest_update_time,
+            latest_sync_time: image.latest_sync_time,
+            // A new digest is a new image: its old scan no longer applies.
+            scan_status: 'unscan',
+            scan_failed_code: null,
+            latest_scan_time: null,
+            vul_num: 0,
+            unsafe_setting_num: 0,
+            malicious_file_num: 0,
+            severity_level: null,
+          }),
+        )
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx.deleteFrom('image_platforms').where('image_row_id', '=', id).execute();
+      if (platforms.length > 0) {
+        await trx
+          .insertInto('image_platforms')
+          .values(platforms.map((p) => ({ ...p, image_row_id: id })))
+          .execute();
+      }
+    });
+  }
+
+  /** Marks unchanged rows as seen by this sync. */
+  async touch(ids: number[], syncTime: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('images').set({ latest_sync_time: syncTime }).where('id', 'in', ids).execute();
+  }
+
+  /** Deletes the repository's rows for tags that are gone, then flags its newest tag as latest_version. */
+  async finishRepository(repo: RepositoryKey, tags: string[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      let gone = trx
+        .deleteFrom('images')
+        .where('registry_id', '=', repo.registryId)
+        .where('namespace', '=', repo.namespace)
+        .where('image_name', '=', repo.imageName);
+      if (tags.length > 0) gone = gone.where('image_version', 'not in', tags);
+      await gone.execute();
+      // The newest tag by update time (then by name, for ties) is the repository's latest version.
+      await sql`
+        update images set latest_version = (id = (
+          select id from images
+          where registry_id = ${repo.registryId} and namespace = ${repo.namespace} and image_name = ${repo.imageName}
+          order by latest_update_time desc, image_version desc limit 1))
+        where registry_id = ${repo.registryId} and namespace = ${repo.namespace} and image_name = ${repo.imageName}`.execute(
+        trx,
+      );
+    });
+  }
+
+  /** Deletes rows of repositories the registry no longer lists (not seen since `syncStart`); returns the row count left. */
+  async finishRegistry(registryId: string, syncStart: number): Promise<number> {
+    await this.db
+      .deleteFrom('images')
+      .where('registry_id', '=', registryId)
+      .where('latest_sync_time', '<', syncStart)
+      .execute();
+    const row = await this.db
+      .selectFrom('images')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('registry_id', '=', registryId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

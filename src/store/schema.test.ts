@@ -1,0 +1,169 @@
+// schema.ts against the database that the migrations build, on every engine: the same tables and columns, and
+// for each column the same kind (required, nullable, with a default, identity) and JS type. EXPECTED is checked
+// against schema.ts by the compiler (its type is computed from Schema) and against the database here, so a
+// migration and schema.ts cannot drift apart unnoticed.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { InsertType, SelectType } from 'kysely';
+import { testDatabases } from '../../test/support/database.js';
+import type { Schema } from './schema.js';
+
+type JsType<T> = T extends number
+  ? 'number'
+  : T extends string
+    ? 'string'
+    : T extends boolean
+      ? 'boolean'
+      : T extends Date
+        ? 'Date'
+        : 'unknown';
+type Kind<C> =
+  null extends SelectType<C>
+    ? 'nullable'
+    : [InsertType<C>] extends [never]
+      ? 'identity'
+      : undefined extends InsertType<C>
+        ? 'default'
+        : 'required';
+type Describe<C> = `${Kind<C>} ${JsType<NonNullable<SelectType<C>>>}`;
+type Expected = { [T in keyof Schema]: { [C in keyof Schema[T]]: Describe<Schema[T][C]> } };
+
+const EXPECTED: Expected = {
+  projects: { id: 'required string', created_at: 'default Date' },
+  identities: {
+    id: 'default string',
+    project_id: 'required string',
+    name: 'required string',
+    token_sha256: 'nullable string',
+    access_key: 'nullable string',
+    secret_key_enc: 'nullable string',
+    created_at: 'default Date',
+  },
+  registries: {
+    id: 'default string',
+    project_id: 'required string',
+    enterprise_project_id: 'default string',
+    registry_name: 'required string',
+    registry_type: 'required string',
+    api_version: 'default string',
+    protocol: 'default string',
+    registry_addr: 'required string',
+    registry_username: 'nullable string',
+    password_enc: 'nullable string',
+    namespace: 'nullable string',
+    connect_cluster_id: 'nullable string',
+    get_scan_image_channel: 'nullable string',
+    region_id: 'nullable string',
+    instance_id: 'nullable string',
+    status: 'default string',
+    fail_reason: 'nullable string',
+    fail_detail: 'nullable string',
+    images_num: 'default number',
+    latest_sync_time: 'nullable number',
+    checked_at: 'nullable Date',
+    created_at: 'default Date',
+    updated_at: 'default Date',
+  },
+  images: {
+    id: 'identity number',
+    project_id: 'required string',
+    enterprise_project_id: 'default string',
+    registry_id: 'required string',
+    namespace: 'required string',
+    image_name: 'required string',
+    image_version: 'required string',
+    image_digest: 'required string',
+    image_id: 'required string',
+    media_type: 'required string',
+    image_size: 'default number',
+    is_multiple_arch: 'default boolean',
+    latest_version: 'default boolean',
+    latest_update_time: 'default number',
+    latest_sync_time: 'default number',
+    scan_status: 'default string',
+    scan_failed_code: 'nullable string',
+    latest_scan_time: 'nullable number',
+    vul_num: 'default number',
+    unsafe_setting_num: 'default number',
+    malicious_file_num: 'default number',
+    severity_level: 'nullable string',
+  },
+  image_platforms: {
+    id: 'identity number',
+    image_row_id: 'required number',
+    image_digest: 'required string',
+    image_id: 'required string',
+    os: 'required string',
+    architecture: 'required string',
+    variant: 'nullable string',
+    image_size: 'default number',
+  },
+  inventory_tasks: {
+    id: 'default string',
+    project_id: 'required string',
+    enterprise_project_id: 'default string',
+    task_type: 'default string',
+    task_status: 'default string',
+    begin_time: 'required number',
+    end_time: 'nullable number',
+    created_at: 'default Date',
+  },
+  inventory_task_registries: {
+    task_id: 'required string',
+    registry_id: 'required string',
+    sync_status: 'default string',
+    failed_reason: 'nullable string',
+    images_seen: 'default number',
+    started_at: 'nullable number',
+    finished_at: 'nullable number',
+  },
+  schema_migrations: {
+    version: 'required number',
+    name: 'required string',
+    checksum: 'required string',
+    applied_at: 'default Date',
+  },
+};
+
+const JS_TYPE: Record<string, string> = {
+  integer: 'number',
+  bigint: 'number',
+  text: 'string',
+  uuid: 'string',
+  boolean: 'boolean',
+  'timestamp with time zone': 'Date',
+};
+
+interface ColumnInfo {
+  table_name: string;
+  column_name: string;
+  data_type: string;
+  is_nullable: 'YES' | 'NO';
+  column_default: string | null;
+  is_identity: 'YES' | 'NO';
+}
+
+for (const engine of testDatabases()) {
+  test(`schema.ts matches the migrated database on ${engine.name}`, async () => {
+    const { pool } = await engine.open();
+    const { rows } = await pool.query<ColumnInfo>(
+      `SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity
+         FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
+    );
+    const actual: Record<string, Record<string, string>> = {};
+    for (const c of rows) {
+      const kind =
+        c.is_identity === 'YES'
+          ? 'identity'
+          : c.is_nullable === 'YES'
+            ? 'nullable'
+            : c.column_default !== null
+              ? 'default'
+              : 'required';
+      const table = actual[c.table_name] ?? {};
+      table[c.column_name] = `${kind} ${JS_TYPE[c.data_type] ?? c.data_type}`;
+      actual[c.table_name] = table;
+    }
+    assert.deepEqual(actual, EXPECTED);
+  });
+}

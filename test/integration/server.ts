@@ -1,0 +1,44 @@
+// A real Regatta for API tests: the runtime (embedded PGlite in a temp data dir, or PostgreSQL when the
+// test database helper gives one), workers, and the Fastify app listening on a loopback port.
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../src/api/app.js';
+import { openRuntime, type Runtime } from '../../src/cli/runtime.js';
+import { startWorkers } from '../../src/jobs/workers.js';
+
+export interface TestServer {
+  url: string;
+  runtime: Runtime;
+  stop(): Promise<void>;
+}
+
+export const PROJECT = 'p0123456789abcdef';
+export const TOKEN = 'test-token-0123456789';
+export const AK = 'TESTAK0000000000000000';
+export const SK = 'test-secret-key-0123456789abcdef';
+
+export async function startServer(opts: { databaseUrl?: string } = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'regatta-server-'));
+  const env = {
+    REGATTA_BOOTSTRAP_PROJECT_ID: PROJECT,
+    REGATTA_BOOTSTRAP_TOKEN: TOKEN,
+    REGATTA_BOOTSTRAP_AK: AK,
+    REGATTA_BOOTSTRAP_SK: SK,
+  };
+  const runtime = await openRuntime({ dataDir, databaseUrl: opts.databaseUrl, env });
+  await startWorkers(runtime.ctx, { pollingIntervalSeconds: 0.5 });
+  const app = await buildApp(runtime.ctx);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    runtime,
+    stop: async () => {
+      await app.close();
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
