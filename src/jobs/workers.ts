@@ -16,6 +16,8 @@ export interface WorkerOptions {
   /** Crawls run at once in this process. */
   inventoryConcurrency?: number;
   pollingIntervalSeconds?: number;
+  /** Told of every job done (one JSON line per job in `regatta worker`). */
+  onJobDone?: (queue: string, data: unknown, pid: number) => void;
 }
 
 export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Promise<void> {
@@ -23,7 +25,10 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
   const each =
     <T>(run: (ctx: AppContext, data: T) => Promise<void>) =>
     async (jobs: PgBoss.Job<T>[]) => {
-      for (const job of jobs) await run(ctx, job.data);
+      for (const job of jobs) {
+        await run(ctx, job.data);
+        opts.onJobDone?.(job.name, job.data, process.pid);
+      }
     };
   await ctx.boss.work<RegistryCheckJob>(Queues.registryCheck, polling, each(runRegistryCheck));
   for (let i = 0; i < (opts.inventoryConcurrency ?? 2); i++) {

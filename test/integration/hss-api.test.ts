@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { request } from 'undici';
+import { freshPostgresDatabase } from '../support/database.js';
 import { type BuiltImage, type BuiltIndex, buildImage, buildMultiArch, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { PROJECT, startServer, type TestServer, TOKEN } from './server.js';
@@ -60,10 +61,16 @@ after(() => basic?.stop());
 for (const engine of engines) {
   describe(`HSS API on ${engine.name}`, () => {
     let server: TestServer;
+    let dropDatabase = async () => {};
     before(async () => {
-      server = await startServer({ databaseUrl: engine.url && (await freshDatabase(engine.url)) });
+      const fresh = engine.url ? await freshPostgresDatabase(engine.url) : undefined;
+      if (fresh) dropDatabase = fresh.drop;
+      server = await startServer({ databaseUrl: fresh?.url });
     });
-    after(() => server?.stop());
+    after(async () => {
+      await server?.stop();
+      await dropDatabase();
+    });
 
     test('AddRegistry → success, an image-sync task lists every tag with digests and platforms', async () => {
       const add = await hss(server, 'POST', '/image/registries', {
@@ -228,17 +235,4 @@ for (const engine of engines) {
       );
     });
   });
-}
-
-/** A fresh PostgreSQL database for one server, on the server DATABASE_URL points at. */
-async function freshDatabase(url: string): Promise<string> {
-  const { default: pg } = await import('pg');
-  const name = `regatta_hss_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }

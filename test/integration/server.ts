@@ -19,16 +19,26 @@ export const TOKEN = 'test-token-0123456789';
 export const AK = 'TESTAK0000000000000000';
 export const SK = 'test-secret-key-0123456789abcdef';
 
-export async function startServer(opts: { databaseUrl?: string } = {}): Promise<TestServer> {
+export interface ServerOptions {
+  /** PostgreSQL; default a fresh embedded PGlite in a temp data dir. */
+  databaseUrl?: string;
+  /** Run workers in this process (default true). */
+  workers?: boolean;
+  /** REGATTA_SECRET_KEY, for processes that must share encrypted credentials. */
+  secretKey?: string;
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'regatta-server-'));
   const env = {
+    ...(opts.secretKey ? { REGATTA_SECRET_KEY: opts.secretKey } : {}),
     REGATTA_BOOTSTRAP_PROJECT_ID: PROJECT,
     REGATTA_BOOTSTRAP_TOKEN: TOKEN,
     REGATTA_BOOTSTRAP_AK: AK,
     REGATTA_BOOTSTRAP_SK: SK,
   };
   const runtime = await openRuntime({ dataDir, databaseUrl: opts.databaseUrl, env });
-  await startWorkers(runtime.ctx, { pollingIntervalSeconds: 0.5 });
+  if (opts.workers ?? true) await startWorkers(runtime.ctx, { pollingIntervalSeconds: 0.5 });
   const app = await buildApp(runtime.ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

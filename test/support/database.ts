@@ -105,13 +105,19 @@ function embeddedEngine(migrations: boolean): TestEngine {
   });
 }
 
+/** A new, empty PostgreSQL database on the server of `url`, and how to drop it. */
+export async function freshPostgresDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `regatta_t_${randomBytes(6).toString('hex')}`;
+  await admin(url, `CREATE DATABASE ${name}`);
+  return { url: databaseUrlFor(url, name), drop: () => admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 function postgresEngine(url: string, migrations: boolean): TestEngine {
   return engine('postgres', async () => {
-    const name = `regatta_t_${randomBytes(6).toString('hex')}`;
-    await admin(url, `CREATE DATABASE ${name}`);
-    const drop = () => admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    const fresh = await freshPostgresDatabase(url);
+    const drop = fresh.drop;
     try {
-      const database = await openDatabase({ databaseUrl: databaseUrlFor(url, name), dataDir: tmpdir() });
+      const database = await openDatabase({ databaseUrl: fresh.url, dataDir: tmpdir() });
       await migrateOrClose(database, migrations);
       return { database, drop };
     } catch (err) {

@@ -52,7 +52,9 @@ export function registerServe(program: Command): void {
         dataDir: flags.dataDir,
         databaseUrl: process.env.DATABASE_URL || undefined,
       });
-      await startWorkers(runtime.ctx, { inventoryConcurrency: Number(flags.concurrency) });
+      const onJobDone = (queue: string, data: unknown, pid: number) =>
+        process.stderr.write(`${JSON.stringify({ time: Date.now(), pid, msg: 'job done', queue, data })}\n`);
+      await startWorkers(runtime.ctx, { inventoryConcurrency: Number(flags.concurrency), onJobDone });
       process.stderr.write(`regatta worker: running (${runtime.mode})\n`);
       await untilSignal(() => runtime.close());
     });
