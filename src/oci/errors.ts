@@ -29,15 +29,9 @@ export interface RegistryDiagnostic {
   detail?: unknown;
 }
 
-/** Base of every error Regatta raises on purpose: a stable `code` and a one-line message. */
-export class RegattaError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = new.target.name;
-  }
-}
+import { RegattaError } from '../errors.js';
+
+export { RegattaError };
 
 /** Statuses worth another try: the registry or a proxy in front of it is overloaded or restarting. */
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);

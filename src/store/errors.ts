@@ -1,5 +1,6 @@
 // Typed errors of the store. Like every error Regatta raises on purpose, a `StoreError` carries a stable string
 // `code` (match on `code`, not on `instanceof`) and a one-line message that never contains key material.
+import { RegattaError } from '../errors.js';
 
 /** Codes a `StoreError` can carry. */
 export type StoreErrorCode =
@@ -15,12 +16,10 @@ export type StoreErrorCode =
   | 'SECRET_UNREADABLE';
 
 /** An error of the store layer with a stable `code`. */
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
+export class StoreError extends RegattaError {
+  declare readonly code: StoreErrorCode;
   constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = new.target.name;
+    super(code, message, options);
   }
 }
 

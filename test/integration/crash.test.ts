@@ -13,6 +13,8 @@ import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { buildImage, pushImage } from '../support/fixtures.js';
 import { freePort } from '../support/ports.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { until } from '../support/until.js';
+import { hssCall } from './server.js';
 
 const ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 const PROJECT = 'crash-project';
@@ -59,22 +61,7 @@ function serve(): ChildProcess {
 }
 
 async function api(method: 'GET' | 'POST', path: string, body?: unknown) {
-  const res = await request(`http://127.0.0.1:${port}/v5/${PROJECT}${path}`, {
-    method,
-    headers: { 'x-auth-token': TOKEN, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return (await res.body.json()) as Record<string, any>;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return (await hssCall(`http://127.0.0.1:${port}`, method, path, { body, project: PROJECT, token: TOKEN })).json;
 }
 
 const healthy = () =>

@@ -3,41 +3,14 @@
 // in the seeds' shapes; errors in the HSS envelope; another project's data invisible.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { request } from 'undici';
 import { freshPostgresDatabase } from '../support/database.js';
 import { type BuiltImage, type BuiltIndex, buildImage, buildMultiArch, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { PROJECT, startServer, type TestServer, TOKEN } from './server.js';
+import { until } from '../support/until.js';
+import { hssCall, type Json, startServer, type TestServer } from './server.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON responses, checked field by field
-type Json = Record<string, any>;
-
-async function hss(
-  server: TestServer,
-  method: string,
-  path: string,
-  opts: { query?: Json; body?: unknown; token?: string; project?: string } = {},
-) {
-  const u = new URL(`/v5/${opts.project ?? PROJECT}${path}`, server.url);
-  for (const [k, v] of Object.entries(opts.query ?? {})) u.searchParams.set(k, String(v));
-  const res = await request(u, {
-    method: method as 'GET',
-    headers: { 'x-auth-token': opts.token ?? TOKEN, ...(opts.body ? { 'content-type': 'application/json' } : {}) },
-    body: opts.body ? JSON.stringify(opts.body) : undefined,
-  });
-  const text = await res.body.text();
-  return { status: res.statusCode, headers: res.headers, json: (text ? JSON.parse(text) : {}) as Json };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const hss = (server: TestServer, method: string, path: string, opts: Parameters<typeof hssCall>[3] = {}) =>
+  hssCall(server.url, method, path, opts);
 
 const engines = [{ name: 'pglite', url: undefined as string | undefined }];
 if (process.env.DATABASE_URL) engines.push({ name: 'postgres', url: process.env.DATABASE_URL });

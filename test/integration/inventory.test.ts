@@ -23,7 +23,10 @@ before(async () => {
   proxy = await startFaultProxy({
     target: registry.url,
     rate: 0,
-    match: (method, path) => (seen.push(`${method} ${path.split('?')[0]}`), false),
+    match: (method, path) => {
+      seen.push(`${method} ${path.split('?')[0]}`);
+      return false;
+    },
   });
   server = await startServer();
 });

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'undici';
 import { buildApp } from '../../src/api/app.js';
 import { openRuntime, type Runtime } from '../../src/cli/runtime.js';
 import { startWorkers } from '../../src/jobs/workers.js';
@@ -51,4 +52,25 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON responses, checked field by field
+export type Json = Record<string, any>;
+
+/** Calls `/v5/{project}{path}` on a server with a token; resolves with status, headers and parsed body. */
+export async function hssCall(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { query?: Json; body?: unknown; token?: string; project?: string } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; json: Json }> {
+  const u = new URL(`/v5/${opts.project ?? PROJECT}${path}`, baseUrl);
+  for (const [k, v] of Object.entries(opts.query ?? {})) u.searchParams.set(k, String(v));
+  const res = await request(u, {
+    method: method as 'GET',
+    headers: { 'x-auth-token': opts.token ?? TOKEN, ...(opts.body ? { 'content-type': 'application/json' } : {}) },
+    body: opts.body ? JSON.stringify(opts.body) : undefined,
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, headers: res.headers, json: (text ? JSON.parse(text) : {}) as Json };
 }

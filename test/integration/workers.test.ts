@@ -15,7 +15,8 @@ import { freshPostgresDatabase } from '../support/database.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { buildImage, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { PROJECT, startServer, type TestServer, TOKEN } from './server.js';
+import { until } from '../support/until.js';
+import { hssCall, PROJECT, startServer, type TestServer, TOKEN } from './server.js';
 
 const url = process.env.DATABASE_URL;
 const ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
@@ -76,22 +77,7 @@ async function startWorker(databaseUrl: string) {
 }
 
 async function api(method: 'GET' | 'POST', path: string, body?: unknown) {
-  const res = await request(`${server!.url}/v5/${PROJECT}${path}`, {
-    method,
-    headers: { 'x-auth-token': TOKEN, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return (await res.body.json()) as Record<string, any>;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return (await hssCall(server!.url, method, path, { body })).json;
 }
 
 test('two regatta worker processes share one inventory sync without crawling any registry twice', {
