@@ -39,26 +39,29 @@ const registryInfo = {
   },
 } as const;
 
-const registryBody = (required: string[]) =>
-  ({
-    type: 'object',
-    required,
-    additionalProperties: false,
-    properties: {
-      registry_name: { type: 'string', minLength: 1, maxLength: 128 },
-      registry_type: { type: 'string', enum: registryTypeEnum },
-      api_version: { type: 'string', enum: ['V1', 'V2'] },
-      protocol: { type: 'string', enum: ['http', 'https'] },
-      registry_addr: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\s/]+$' },
-      registry_username: { type: 'string', maxLength: 128 },
-      registry_password: { type: 'string', maxLength: 1024 },
-      namespace: { type: 'string', maxLength: 128 },
-      connect_cluster_id: { type: 'string', maxLength: 64 },
-      get_scan_image_channel: { type: 'string', enum: ['Swr', 'Other'] },
-      region_id: { type: 'string', maxLength: 64 },
-      instance_id: { type: 'string', maxLength: 128 },
-    },
-  }) as const;
+/** UpdateRegistry takes AddRegistry's fields but the name and the type, which are fixed at creation. */
+const updatableFields = {
+  api_version: { type: 'string', enum: ['V1', 'V2'] },
+  protocol: { type: 'string', enum: ['http', 'https'] },
+  registry_addr: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\s/]+$' },
+  registry_username: { type: 'string', maxLength: 128 },
+  registry_password: { type: 'string', maxLength: 1024 },
+  namespace: { type: 'string', maxLength: 128 },
+  connect_cluster_id: { type: 'string', maxLength: 64 },
+  get_scan_image_channel: { type: 'string', enum: ['Swr', 'Other'] },
+  region_id: { type: 'string', maxLength: 64 },
+  instance_id: { type: 'string', maxLength: 128 },
+} as const;
+
+const registryBody = (required: string[], fields: object) =>
+  ({ type: 'object', required, additionalProperties: false, properties: fields }) as const;
+
+const addBody = registryBody(['registry_name', 'registry_type', 'protocol', 'registry_addr'], {
+  registry_name: { type: 'string', minLength: 1, maxLength: 128 },
+  registry_type: { type: 'string', enum: registryTypeEnum },
+  ...updatableFields,
+});
+const updateBody = registryBody([], updatableFields);
 
 interface ListQuery {
   enterprise_project_id?: string;
@@ -113,7 +116,7 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
         summary: 'AddRegistry',
         params: projectParams,
         querystring: epQuery,
-        body: registryBody(['registry_name', 'registry_type', 'protocol', 'registry_addr']),
+        body: addBody,
       },
     },
     async (request) => {
@@ -145,7 +148,7 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
           properties: { ...projectParams.properties, id: { type: 'string', maxLength: 64 } },
         },
         querystring: epQuery,
-        body: registryBody([]),
+        body: updateBody,
       },
     },
     async (request) => {
