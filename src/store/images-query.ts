@@ -1,7 +1,13 @@
-// ListRegistryImages (HSS seed 003): every documented filter, newest first by default, paged. The filters map
-// onto the indexes of 001_init.sql: name filters are prefix matches (index range scans), time and scan filters
-// ranges, and the default order walks images_newest.
-import type { Kysely, Selectable } from 'kysely';
+// ListRegistryImages (HSS seed 003): every documented filter, newest first by default, paged, sized for a
+// million rows (bench/inventory.ts measures it). How it stays fast:
+//   - filters map onto the indexes of migrations 001/002: name filters are prefix matches, times are ranges,
+//     and the default order walks images_newest;
+//   - `registry_id IN (…)` only when a registry-level filter (registry_name, image_type, instance_*) is given:
+//     otherwise the images' own project columns select the same rows, and counts stay index-only;
+//   - total_num is exact up to COUNT_CAP matching rows; above that it is the planner's estimate (at least
+//     COUNT_CAP + 1), so a broad filter never costs a full count;
+//   - deep pages (offset ≥ DEEP_OFFSET) walk the offset over ids alone, then read only the page's rows.
+import { CompiledQuery, type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import type { Schema } from './schema.js';
 import { inScope, type Scope } from './scope.js';
 
@@ -51,6 +57,11 @@ export const IMAGE_TYPE_OF_REGISTRY: Record<string, string> = {
   Other: 'other',
 };
 
+/** total_num is exact up to this many rows; above it, an estimate. */
+export const COUNT_CAP = 10_000;
+/** From this offset on, the page is found by id first. */
+const DEEP_OFFSET = 1_000;
+
 export async function listImages(
   db: Kysely<Schema>,
   scope: Scope,
@@ -58,23 +69,24 @@ export async function listImages(
 ): Promise<{ total: number; rows: ImageListRow[] }> {
   const registries = await matchingRegistries(db, scope, f);
   if (registries.size === 0) return { total: 0, rows: [] };
-  const q = filtered(db, scope, f, [...registries.keys()]);
-  const [{ total }] = (await q.select((eb) => eb.fn.countAll<number>().as('total')).execute()) as [{ total: number }];
-  let page = q.selectAll('images');
-  if (f.sort_key === 'latest_scan_time')
-    page = page.orderBy('latest_scan_time', f.sort_dir === 'desc' ? 'desc' : 'asc');
-  const rows = await page
-    .orderBy('latest_update_time', 'desc')
-    .orderBy('id', 'desc')
-    .offset(f.offset)
-    .limit(f.limit)
-    .execute();
+  const q = filtered(db, scope, f, hasRegistryFilter(f) ? [...registries.keys()] : undefined);
+  const total = await cappedCount(db, q);
+  const rows =
+    f.offset >= DEEP_OFFSET
+      ? await ordered(
+          db
+            .selectFrom('images')
+            .selectAll('images')
+            .where('id', 'in', ordered(q.select('id'), f).offset(f.offset).limit(f.limit)),
+          f,
+        ).execute()
+      : await ordered(q.selectAll('images'), f).offset(f.offset).limit(f.limit).execute();
   const platforms = await platformsOf(
     db,
     rows.map((r) => r.id),
   );
   return {
-    total: Number(total),
+    total,
     rows: rows.map((r) => {
       const reg = registries.get(r.registry_id)!;
       return {
@@ -86,6 +98,43 @@ export async function listImages(
       };
     }),
   };
+}
+
+/**
+ * Newest first (then id), or by latest_scan_time with sort_dir applying to the whole order and never-scanned
+ * rows counting as the oldest scans, so that one index serves both directions.
+ */
+function ordered<O>(
+  q: SelectQueryBuilder<Schema, 'images', O>,
+  f: ImageFilter,
+): SelectQueryBuilder<Schema, 'images', O> {
+  if (f.sort_key !== 'latest_scan_time') return q.orderBy('latest_update_time', 'desc').orderBy('id', 'desc');
+  const dir = f.sort_dir === 'desc' ? 'desc' : 'asc';
+  return q
+    .orderBy('latest_scan_time', (ob) => (dir === 'desc' ? ob.desc().nullsLast() : ob.asc().nullsFirst()))
+    .orderBy('latest_update_time', dir)
+    .orderBy('id', dir);
+}
+
+/** The filters that select registries rather than images. */
+function hasRegistryFilter(f: ImageFilter): boolean {
+  return !!(f.registry_name || f.instance_id || f.instance_name || f.image_type);
+}
+
+/** Exact up to COUNT_CAP; above it the planner's estimate for the same condition, at least COUNT_CAP + 1. */
+async function cappedCount(db: Kysely<Schema>, q: ImagesQuery): Promise<number> {
+  const matching = q.select(sql.lit(1).as('one'));
+  const { n } = await db
+    .selectFrom(matching.limit(COUNT_CAP + 1).as('capped'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  if (Number(n) <= COUNT_CAP) return Number(n);
+  const compiled = matching.compile();
+  const plan = await db.executeQuery<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+    CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${compiled.sql}`, [...compiled.parameters]),
+  );
+  const estimate = plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0;
+  return Math.max(COUNT_CAP + 1, Math.round(estimate));
 }
 
 /** Registries in scope that pass the registry-level filters (name, type, instance). */
@@ -107,8 +156,9 @@ async function matchingRegistries(db: Kysely<Schema>, scope: Scope, f: ImageFilt
   return new Map((await q.execute()).map((r) => [r.id, r]));
 }
 
-function filtered(db: Kysely<Schema>, scope: Scope, f: ImageFilter, registryIds: string[]) {
-  let q = db.selectFrom('images').where(inScope(scope, 'images')).where('registry_id', 'in', registryIds);
+function filtered(db: Kysely<Schema>, scope: Scope, f: ImageFilter, registryIds: string[] | undefined) {
+  let q = db.selectFrom('images').where(inScope(scope, 'images'));
+  if (registryIds) q = q.where('registry_id', 'in', registryIds);
   if (f.namespace) q = q.where('namespace', '=', f.namespace);
   if (f.image_name) q = q.where('image_name', 'like', `${escapeLike(f.image_name)}%`);
   if (f.image_version) q = q.where('image_version', '=', f.image_version);
