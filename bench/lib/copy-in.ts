@@ -20,6 +20,7 @@ class CopyIn {
   private rows = 0;
   private error: Error | undefined;
   private writing: Promise<void> | undefined;
+  private finished = false;
 
   constructor(
     readonly text: string,
@@ -53,15 +54,23 @@ class CopyIn {
     if (match) this.rows = Number(match[1]);
   }
 
+  /** An ErrorResponse: node-postgres drops the query right away (no handleReadyForQuery follows for it). */
   handleError(err: Error): void {
     this.error ??= err;
+    this.finish();
   }
 
   handleReadyForQuery(): void {
-    const finish = () => this.callback?.(this.error ?? null, this.rows);
-    // The server may only report an error after our last chunk: let the writer settle first.
-    if (this.writing) void this.writing.then(finish);
-    else finish();
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const done = () => this.callback?.(this.error ?? null, this.rows);
+    // Let the writer stop first, so that nothing is sent on the connection after the next query starts.
+    if (this.writing) void this.writing.then(done);
+    else done();
   }
 
   // Not expected for COPY FROM STDIN; present because the client may call them on the active query.
