@@ -23,13 +23,12 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { type Database, openDatabase } from '../src/store/database.js';
 import { type ImageFilter, listImages } from '../src/store/images-query.js';
 import { migrate } from '../src/store/migrate.js';
 import type { Schema } from '../src/store/schema.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../src/store/scope.js';
-import { databaseUrlFor, freshDataDir } from '../test/support/database.js';
+import { admin, databaseUrlFor, freshDataDir } from '../test/support/database.js';
 import { type BenchCase, inventoryCases } from './lib/inventory-cases.js';
 import { Inventory, type InventoryStats, PROJECT_ID } from './lib/inventory-data.js';
 import { type LoadMethod, type SeedTimings, seedInventory } from './lib/inventory-seed.js';
@@ -105,16 +104,6 @@ interface Engine {
 
 /** Cleanups still to run, also on SIGINT/SIGTERM. */
 const cleanups = new Set<() => Promise<void>>();
-
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 function once(fn: () => Promise<void>): () => Promise<void> {
   let p: Promise<void> | undefined;

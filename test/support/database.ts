@@ -135,7 +135,7 @@ export function databaseUrlFor(url: string, name: string): string {
 }
 
 /** Runs one statement on the server of `url` (CREATE/DROP DATABASE cannot run in a pool transaction). */
-async function admin(url: string, statement: string): Promise<void> {
+export async function admin(url: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
