@@ -16,10 +16,16 @@ const engines = [{ name: 'pglite', url: undefined as string | undefined }];
 if (process.env.DATABASE_URL) engines.push({ name: 'postgres', url: process.env.DATABASE_URL });
 
 let basic: TestRegistry;
+let anonymous: TestRegistry;
+let token: TestRegistry;
 let images: { app1: BuiltImage; app2: BuiltImage; multi: BuiltIndex };
 
 before(async () => {
-  basic = await startRegistry({ auth: 'basic' });
+  [basic, anonymous, token] = await Promise.all([
+    startRegistry({ auth: 'basic' }),
+    startRegistry(),
+    startRegistry({ auth: 'token' }),
+  ]);
   images = {
     app1: await buildImage({ format: 'docker', seed: 'hss-1', created: '2024-01-01T00:00:00Z' }),
     app2: await buildImage({ format: 'oci', seed: 'hss-2', created: '2024-06-01T00:00:00Z' }),
@@ -29,7 +35,7 @@ before(async () => {
   await pushImage(basic, 'team/app', '2.0', images.app2);
   await pushImage(basic, 'team/multi', 'v1', images.multi);
 });
-after(() => basic?.stop());
+after(() => Promise.all([basic, anonymous, token].map((r) => r?.stop())));
 
 for (const engine of engines) {
   describe(`HSS API on ${engine.name}`, () => {
@@ -191,6 +197,29 @@ for (const engine of engines) {
       const other = await hss(server, 'GET', '/image/registries', { project: 'someone-else' });
       assert.equal(other.status, 400);
       assert.equal(other.json.error_code, 'HSS.0010');
+    });
+
+    test('anonymous and token-auth registries are accessed with success', async () => {
+      for (const [name, reg] of [
+        ['anon', anonymous],
+        ['token', token],
+      ] as const) {
+        const body = {
+          registry_name: name,
+          registry_type: 'Other',
+          protocol: 'http',
+          registry_addr: reg.host,
+          registry_username: reg.username,
+          registry_password: reg.password,
+        };
+        assert.equal((await hss(server, 'POST', '/image/registries', { body })).status, 200);
+        const row = await until(`${name} checked`, async () => {
+          const r = (await hss(server, 'GET', '/image/registries', { query: { registry_name: name } })).json
+            .data_list[0];
+          return r.status === 'accessing' ? undefined : r;
+        });
+        assert.equal(row.status, 'success', JSON.stringify(row));
+      }
     });
 
     test("another project's identity sees none of this project's registries or images", async () => {
