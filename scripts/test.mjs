@@ -21,6 +21,8 @@ function has(command) {
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.error?.code === 'ETIMEDOUT')
+    console.error(`test: ${cmd} ran past its ${opts.timeout} ms deadline and was killed`);
   if (r.status !== 0) {
     console.error(`test: ${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
     process.exit(r.status ?? 1);
@@ -75,4 +77,9 @@ if (files.length === 0) {
   console.error('test: no test files matched');
   process.exit(1);
 }
-run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files]);
+// A hard deadline for the whole run: a test process that never exits must fail the run, not stall CI.
+const DEADLINE_MS = 45 * 60 * 1000;
+run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], {
+  timeout: DEADLINE_MS,
+  killSignal: 'SIGKILL',
+});
