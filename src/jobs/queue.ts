@@ -14,6 +14,8 @@ export const Queues = {
   healthSchedule: 'registry-health-schedule',
   /** Cron: an inventory sync of every registry of every project. */
   inventorySchedule: 'inventory-schedule',
+  /** Cron: VACUUM and ANALYZE the big tables (PGlite has no autovacuum). */
+  maintenanceSchedule: 'store-maintenance-schedule',
 } as const;
 
 export interface RegistryCheckJob {
@@ -46,5 +48,6 @@ export async function startQueue(connectionString: string, opts: { schedule?: bo
   });
   await boss.createQueue(Queues.healthSchedule, { name: Queues.healthSchedule, policy: 'singleton' });
   await boss.createQueue(Queues.inventorySchedule, { name: Queues.inventorySchedule, policy: 'singleton' });
+  await boss.createQueue(Queues.maintenanceSchedule, { name: Queues.maintenanceSchedule, policy: 'singleton' });
   return boss;
 }

@@ -1,5 +1,6 @@
 // Starts the workers of one process: each queue's handler, and the schedules (health every 10 minutes, an
 // inventory sync of everything daily). `regatta serve` runs these beside the API; `regatta worker` alone.
+import { sql } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { DEFAULT_ENTERPRISE_PROJECT } from '../store/scope.js';
 import type { AppContext } from './context.js';
@@ -43,7 +44,13 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
       await requestInventorySync(ctx, { projectId, enterpriseProjectId: DEFAULT_ENTERPRISE_PROJECT }, ids, 'cycle');
     }
   });
+  // PGlite has no autovacuum: without this, the planner's statistics for ListRegistryImages (total_num estimates
+  // above the count cap, the choice of index) would stay those of the first ANALYZE, and updated rows pile up.
+  await ctx.boss.work(Queues.maintenanceSchedule, polling, async () => {
+    await sql`VACUUM (ANALYZE) images`.execute(ctx.db);
+  });
   await ctx.boss.schedule(Queues.healthSchedule, '*/10 * * * *');
+  await ctx.boss.schedule(Queues.maintenanceSchedule, '17 * * * *');
   await ctx.boss.schedule(Queues.inventorySchedule, '0 3 * * *');
 }
 

@@ -61,6 +61,8 @@ export const IMAGE_TYPE_OF_REGISTRY: Record<string, string> = {
 export const COUNT_CAP = 10_000;
 /** From this offset on, the page is found by id first. */
 const DEEP_OFFSET = 1_000;
+/** Up to this many matching rows (the count is exact there), the page is sorted out of all of them. */
+const SMALL_TOTAL = 1_000;
 
 export async function listImages(
   db: Kysely<Schema>,
@@ -80,7 +82,15 @@ export async function listImages(
             .where('id', 'in', ordered(q.select('id'), f).offset(f.offset).limit(f.limit)),
           f,
         ).execute()
-      : await ordered(q.selectAll('images'), f).offset(f.offset).limit(f.limit).execute();
+      : total <= SMALL_TOTAL
+        ? // ORDER BY … LIMIT over the filter would let the planner walk images_newest in the hope of meeting the
+          // few matches early; with a misestimated filter (a name prefix can be 20× off either way at 1M rows) it
+          // walks most of the index (~1 s). OFFSET 0 plans the filter on its own: all matches, then a small sort.
+          await ordered(db.selectFrom(q.selectAll('images').offset(0).as('images')).selectAll(), f)
+            .offset(f.offset)
+            .limit(f.limit)
+            .execute()
+        : await ordered(q.selectAll('images'), f).offset(f.offset).limit(f.limit).execute();
   const platforms = await platformsOf(
     db,
     rows.map((r) => r.id),
@@ -104,10 +114,10 @@ export async function listImages(
  * Newest first (then id), or by latest_scan_time with sort_dir applying to the whole order and never-scanned
  * rows counting as the oldest scans, so that one index serves both directions.
  */
-function ordered<O>(
-  q: SelectQueryBuilder<Schema, 'images', O>,
+function ordered<DB extends Schema, O>(
+  q: SelectQueryBuilder<DB, 'images', O>,
   f: ImageFilter,
-): SelectQueryBuilder<Schema, 'images', O> {
+): SelectQueryBuilder<DB, 'images', O> {
   if (f.sort_key !== 'latest_scan_time') return q.orderBy('latest_update_time', 'desc').orderBy('id', 'desc');
   const dir = f.sort_dir === 'desc' ? 'desc' : 'asc';
   return q
