@@ -16,7 +16,9 @@ type JsType<T> = T extends number
       ? 'boolean'
       : T extends Date
         ? 'Date'
-        : 'unknown';
+        : T extends object
+          ? 'json'
+          : 'unknown';
 type Kind<C> =
   null extends SelectType<C>
     ? 'nullable'
@@ -117,6 +119,78 @@ const EXPECTED: Expected = {
     started_at: 'nullable number',
     finished_at: 'nullable number',
   },
+  sync_rules: {
+    id: 'default string',
+    seq: 'identity number',
+    rule_id: 'required string',
+    project_id: 'required string',
+    enterprise_project_id: 'default string',
+    name: 'required string',
+    source_registry_id: 'required string',
+    source_namespace: 'required string',
+    source_repository: 'nullable string',
+    repository_filter: 'nullable string',
+    tag_filter: 'default string',
+    tag_semver: 'nullable string',
+    platforms: 'nullable json',
+    target_registry_id: 'required string',
+    target_namespace: 'required string',
+    target_repository: 'nullable string',
+    tag_rename: 'nullable string',
+    sync_trigger: 'required string',
+    override: 'default boolean',
+    created_by: 'default string',
+    created_at: 'default Date',
+    updated_at: 'default Date',
+  },
+  sync_batches: {
+    id: 'default string',
+    project_id: 'required string',
+    enterprise_project_id: 'default string',
+    sync_trigger: 'required string',
+    origin: 'required string',
+    created_by: 'default string',
+    created_at: 'default Date',
+  },
+  sync_tasks: {
+    id: 'default string',
+    seq: 'identity number',
+    task_id: 'required string',
+    batch_id: 'required string',
+    rule_id: 'nullable string',
+    project_id: 'required string',
+    enterprise_project_id: 'default string',
+    sync_trigger: 'required string',
+    source_registry_id: 'required string',
+    source_namespace: 'required string',
+    source_repository: 'required string',
+    source_tag: 'required string',
+    target_registry_id: 'required string',
+    target_namespace: 'required string',
+    target_repository: 'required string',
+    target_tag: 'required string',
+    override: 'default boolean',
+    platforms: 'nullable json',
+    status: 'default string',
+    issue: 'nullable string',
+    issue_detail: 'nullable string',
+    retrying: 'nullable string',
+    attempts: 'default number',
+    source_digest: 'nullable string',
+    total_size: 'default number',
+    synced_size: 'default number',
+    layers: 'default json',
+    created_by: 'default string',
+    created_at: 'default Date',
+    updated_at: 'default Date',
+    started_at: 'nullable Date',
+    finished_at: 'nullable Date',
+  },
+  request_nonces: {
+    access_key: 'required string',
+    nonce: 'required string',
+    expires_at: 'required Date',
+  },
   schema_migrations: {
     version: 'required number',
     name: 'required string',
@@ -132,6 +206,7 @@ const JS_TYPE: Record<string, string> = {
   uuid: 'string',
   boolean: 'boolean',
   'timestamp with time zone': 'Date',
+  jsonb: 'json',
 };
 
 interface ColumnInfo {

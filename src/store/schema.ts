@@ -1,7 +1,7 @@
-// The Kysely view of migrations/001_init.sql, column for column. Columns with a DEFAULT are Generated<> (optional
+// The Kysely view of migrations/*.sql, column for column. Columns with a DEFAULT are Generated<> (optional
 // on insert), identity columns GeneratedAlways<> (never inserted); bigint columns are numbers (pg-types.ts parses
 // int8 as a JS number, exact up to 2^53), timestamptz columns Date. Keep this in step with every new migration.
-import type { Generated, GeneratedAlways } from 'kysely';
+import type { Generated, GeneratedAlways, JSONColumnType } from 'kysely';
 
 /** projects: every row a user can see belongs to one. */
 export interface ProjectsTable {
@@ -109,6 +109,96 @@ export interface InventoryTaskRegistriesTable {
   finished_at: number | null;
 }
 
+/** sync_rules: replication rules (SWR sync_repo, ACR sync rules, native API). */
+export interface SyncRulesTable {
+  id: Generated<string>;
+  seq: GeneratedAlways<number>;
+  rule_id: string;
+  project_id: string;
+  enterprise_project_id: Generated<string>;
+  name: string;
+  source_registry_id: string;
+  source_namespace: string;
+  source_repository: string | null;
+  repository_filter: string | null;
+  tag_filter: Generated<string>;
+  tag_semver: string | null;
+  platforms: JSONColumnType<string[] | null, string | null, string | null>;
+  target_registry_id: string;
+  target_namespace: string;
+  target_repository: string | null;
+  tag_rename: string | null;
+  sync_trigger: 'PASSIVE' | 'INITIATIVE';
+  override: Generated<boolean>;
+  created_by: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** sync_batches: the tasks of one trigger. */
+export interface SyncBatchesTable {
+  id: Generated<string>;
+  project_id: string;
+  enterprise_project_id: Generated<string>;
+  sync_trigger: 'PASSIVE' | 'INITIATIVE';
+  origin: string;
+  created_by: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export type SyncTaskStatus = 'PENDING' | 'SYNCHRONIZING' | 'SUCCESS' | 'ERROR' | 'CANCELED';
+
+/** One blob of a task (ACR LayerTasks). */
+export interface LayerTask {
+  digest: string;
+  size: number;
+  synced: number;
+  status: 'PENDING' | 'SYNCHRONIZING' | 'SUCCESS' | 'EXISTS';
+}
+
+/** sync_tasks: one image copy each. */
+export interface SyncTasksTable {
+  id: Generated<string>;
+  seq: GeneratedAlways<number>;
+  task_id: string;
+  batch_id: string;
+  rule_id: string | null;
+  project_id: string;
+  enterprise_project_id: Generated<string>;
+  sync_trigger: 'PASSIVE' | 'INITIATIVE';
+  source_registry_id: string;
+  source_namespace: string;
+  source_repository: string;
+  source_tag: string;
+  target_registry_id: string;
+  target_namespace: string;
+  target_repository: string;
+  target_tag: string;
+  override: Generated<boolean>;
+  platforms: JSONColumnType<string[] | null, string | null, string | null>;
+  status: Generated<SyncTaskStatus>;
+  issue: string | null;
+  issue_detail: string | null;
+  retrying: string | null;
+  attempts: Generated<number>;
+  source_digest: string | null;
+  total_size: Generated<number>;
+  synced_size: Generated<number>;
+  layers: JSONColumnType<LayerTask[], string | undefined, string>;
+  created_by: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+/** request_nonces: Alibaba SignatureNonce / x-acs-signature-nonce values seen, until they expire. */
+export interface RequestNoncesTable {
+  access_key: string;
+  nonce: string;
+  expires_at: Date;
+}
+
 /** schema_migrations: written by migrate.ts only. */
 export interface SchemaMigrationsTable {
   version: number;
@@ -126,5 +216,9 @@ export interface Schema {
   image_platforms: ImagePlatformsTable;
   inventory_tasks: InventoryTasksTable;
   inventory_task_registries: InventoryTaskRegistriesTable;
+  sync_rules: SyncRulesTable;
+  sync_batches: SyncBatchesTable;
+  sync_tasks: SyncTasksTable;
+  request_nonces: RequestNoncesTable;
   schema_migrations: SchemaMigrationsTable;
 }
