@@ -7,7 +7,8 @@ import { registerInventory } from './commands/inventory.js';
 import { registerList } from './commands/list.js';
 import { registerRegistry } from './commands/registry.js';
 import { registerServe } from './commands/serve.js';
-import { describeError } from './output.js';
+import { registerSync } from './commands/sync.js';
+import { describeError, ReportedError } from './output.js';
 
 export function buildProgram(): Command {
   const program = new Command('regatta')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerList(program);
   registerInspect(program);
   registerCopy(program);
+  registerSync(program);
   registerServe(program);
   registerRegistry(program);
   registerInventory(program);
@@ -34,7 +36,8 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     const { code, message } = describeError(err);
     const json = argv.includes('--json');
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    if (json && !(err instanceof ReportedError))
+      process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
     process.stderr.write(`regatta: ${code}: ${message}\n`);
     return code === 'USAGE' ? 2 : 1;
   }

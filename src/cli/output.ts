@@ -6,6 +6,12 @@ export interface OutputOptions {
   quiet?: boolean;
 }
 
+/**
+ * A failure the command has already reported in full (its JSON document or its list of failed items): main() still
+ * prints the one-line reason on stderr and exits 1, but adds no second JSON document to stdout.
+ */
+export class ReportedError extends RegattaError {}
+
 /** Prints `value` as JSON, or `text()` for people. */
 export function print(opts: OutputOptions, value: unknown, text: () => string): void {
   if (opts.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

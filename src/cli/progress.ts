@@ -11,6 +11,8 @@ export class ProgressBar {
   private lastDraw = 0;
   private retries = 0;
   private finished = 0;
+  /** Images done of all, for commands that copy many (sync); not shown until set. */
+  private images?: { done: number; total: number };
 
   constructor(private readonly out: NodeJS.WriteStream = process.stderr) {}
 
@@ -28,6 +30,12 @@ export class ProgressBar {
     else if (e.type === 'retry') this.retries++;
     this.draw(false);
   };
+
+  /** Counts one more image finished out of `total` (shown after the blobs). */
+  imageDone(total: number): void {
+    this.images = { done: (this.images?.done ?? 0) + 1, total };
+    this.draw(false);
+  }
 
   /** Clears the bar so the command's own output starts on a clean line. */
   end(): void {
@@ -49,9 +57,10 @@ export class ProgressBar {
     const filled = Math.round(ratio * WIDTH);
     const rate = done / Math.max(0.001, (now - this.started) / 1000);
     const retrying = this.retries > 0 ? `  ${this.retries} retried` : '';
+    const images = this.images ? `  ${this.images.done}/${this.images.total} images` : '';
     const bar = `[${'='.repeat(filled)}${' '.repeat(WIDTH - filled)}]`;
     this.out.write(
-      `\r\x1b[2K${bar} ${formatBytes(done)} / ${formatBytes(total)}  ${formatBytes(rate)}/s  ${this.finished} blobs${retrying}`,
+      `\r\x1b[2K${bar} ${formatBytes(done)} / ${formatBytes(total)}  ${formatBytes(rate)}/s  ${this.finished} blobs${images}${retrying}`,
     );
   }
 }

@@ -1,13 +1,18 @@
 // Copies one image or index between registries, digest-identical. The copy is a graph walked children first:
 // an index's images before the index, an image's blobs before its manifest, so the target never holds a
 // manifest whose content is missing, and images finish one by one instead of all at the end.
+// Before anything is written, the target reference is checked (plan.ts): already the source's digest → nothing
+// to do; another image and override off → TAG_CONFLICT with the target untouched.
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { RegistryClient } from '../oci/client.js';
-import { RegattaError } from '../oci/errors.js';
-import { formatPlatform, type Manifest, manifestBlobs, type Platform, platformMatches } from '../oci/manifest.js';
+import { formatPlatform, type Manifest, manifestBlobs, type Platform } from '../oci/manifest.js';
 import { INDEX_TYPES } from '../oci/media-types.js';
+import { isValidDigest } from '../oci/reference.js';
 import { type BlobEndpoint, type BlobOutcome, copyBlob } from './blob-copy.js';
+import type { BlobLedger } from './blob-ledger.js';
+import { pushTag, tagConflict } from './conflict.js';
 import { type CopyEvent, type CopyListener, type CopyStats, emptyStats } from './copy-events.js';
+import { type ImagePlan, planImage, selectPlatform } from './plan.js';
 
 export interface ImageEndpoint {
   client: RegistryClient;
@@ -22,6 +27,18 @@ export interface ImageCopyOptions {
   /** Blobs in flight at once. */
   concurrency?: number;
   chunkSize?: number;
+  /**
+   * Overwrite a target tag that names another image (default true). False: such a tag fails with TAG_CONFLICT
+   * before any blob or manifest is written. A registry refusing the overwrite (immutable tags) is TAG_CONFLICT too.
+   */
+  override?: boolean;
+  /** Blobs shared with the other copies of a run (a sync): each crosses to a target registry once. */
+  blobs?: BlobLedger;
+  /**
+   * Read an unchanged index to list its platforms in the result (default true). A sync passes false, so that
+   * re-syncing unchanged images costs two manifest HEADs each and nothing more.
+   */
+  platformsOfUnchanged?: boolean;
   onEvent?: CopyListener;
   signal?: AbortSignal;
 }
@@ -32,6 +49,8 @@ export interface ImageCopyResult {
   mediaType: string;
   /** `os/arch[/variant]` of each image copied out of an index; empty for a plain image. */
   platforms: string[];
+  /** The target reference already named the source's digest: nothing was written. */
+  unchanged: boolean;
   stats: CopyStats;
 }
 
@@ -56,38 +75,33 @@ export async function copyImage(
 }
 
 async function copyGraph(src: ImageEndpoint, dst: ImageEndpoint, opts: ImageCopyOptions): Promise<ImageCopyResult> {
-  const unchanged = await alreadyCopied(src, dst, opts);
-  if (unchanged) return unchanged;
+  const plan = await planImage(src, dst, opts);
+  if (plan.action === 'skip') return unchanged(src, plan, opts);
+  if (plan.action === 'conflict') throw tagConflict(dst, plan.sourceDigest, plan.targetDigest!);
   const stats = emptyStats();
   const run = new CopyRun(src, dst, opts, stats);
-  let manifest = await src.client.manifestGet(src.repository, src.reference, opts.signal);
-  let platforms = platformsOf(manifest);
+  // By digest: the tag may have moved since the HEAD, and the plan's decision was about this digest.
+  let manifest: Manifest = await src.client.manifestGet(src.repository, plan.sourceDigest, opts.signal);
   if (manifest.kind === 'index' && opts.platform) {
-    manifest = await run.selectPlatform(manifest, opts.platform);
-    platforms = [formatPlatform(opts.platform)];
+    // Only when the HEAD's Content-Type did not say index (some registries answer application/json), so the plan
+    // could not pick the child.
+    manifest = await src.client.manifestGet(
+      src.repository,
+      selectPlatform(manifest, opts.platform).digest,
+      opts.signal,
+    );
   }
+  const platforms = opts.platform && plan.fromIndex ? [formatPlatform(opts.platform)] : platformsOf(manifest);
   await run.copyManifest(manifest, dst.reference);
-  return { digest: manifest.digest, mediaType: manifest.mediaType, platforms, stats };
+  return { digest: manifest.digest, mediaType: manifest.mediaType, platforms, unchanged: false, stats };
 }
 
-/**
- * A tag whose target already names the source's digest needs nothing: one HEAD on each side settles it, which
- * is what a scheduled re-sync of unchanged images costs. (Not with --platform: the target then holds a child.)
- */
-async function alreadyCopied(
-  src: ImageEndpoint,
-  dst: ImageEndpoint,
-  opts: ImageCopyOptions,
-): Promise<ImageCopyResult | undefined> {
-  if (opts.platform) return undefined;
-  const [from, to] = await Promise.all([
-    src.client.manifestHead(src.repository, src.reference, opts.signal),
-    dst.client.manifestHead(dst.repository, dst.reference, opts.signal),
-  ]);
-  if (!from || !to || from.digest !== to.digest) return undefined;
-  const index = INDEX_TYPES.includes(from.mediaType);
-  const platforms = index ? platformsOf(await src.client.manifestGet(src.repository, from.digest, opts.signal)) : [];
-  return { digest: from.digest, mediaType: from.mediaType, platforms, stats: emptyStats() };
+/** The target already names the source's digest: one HEAD on each side settled it. */
+async function unchanged(src: ImageEndpoint, plan: ImagePlan, opts: ImageCopyOptions): Promise<ImageCopyResult> {
+  const { sourceDigest: digest, sourceMediaType: mediaType } = plan;
+  const index = INDEX_TYPES.includes(mediaType) && opts.platformsOfUnchanged !== false;
+  const platforms = index ? platformsOf(await src.client.manifestGet(src.repository, digest, opts.signal)) : [];
+  return { digest, mediaType, platforms, unchanged: true, stats: emptyStats() };
 }
 
 function platformsOf(m: Manifest): string[] {
@@ -112,19 +126,6 @@ class CopyRun {
     this.to = { client: dst.client, repository: dst.repository };
   }
 
-  /** The image of an index matching `want`; NO_MATCHING_PLATFORM lists what the index offers. */
-  async selectPlatform(index: Manifest & { kind: 'index' }, want: Platform): Promise<Manifest> {
-    const child = index.body.manifests.find((d) => platformMatches(d.platform, want));
-    if (!child) {
-      const offered = index.body.manifests.flatMap((d) => (d.platform ? [formatPlatform(d.platform)] : []));
-      throw new RegattaError(
-        'NO_MATCHING_PLATFORM',
-        `no ${formatPlatform(want)} image in the index (has ${offered.join(', ') || 'none'})`,
-      );
-    }
-    return this.src.client.manifestGet(this.src.repository, child.digest, this.opts.signal);
-  }
-
   /** Pushes `manifest` under `reference` after everything it references is at the target. */
   async copyManifest(manifest: Manifest, reference: string): Promise<void> {
     // A manifest the target already has comes with everything it references: one HEAD settles a re-copy.
@@ -137,7 +138,9 @@ class CopyRun {
       await Promise.all(children);
     }
     if (present && reference === manifest.digest) return;
-    await this.dst.client.manifestPut(this.dst.repository, reference, manifest, this.opts.signal);
+    if (isValidDigest(reference))
+      await this.dst.client.manifestPut(this.dst.repository, reference, manifest, this.opts.signal);
+    else await pushTag(this.dst, reference, manifest, this.opts.signal);
     this.stats.manifestsPushed++;
     this.emit({ type: 'manifest-pushed', digest: manifest.digest, mediaType: manifest.mediaType, reference });
   }
@@ -151,7 +154,12 @@ class CopyRun {
   private copyBlobOnce(blob: Parameters<typeof copyBlob>[2]): Promise<BlobOutcome> {
     let pending = this.blobs.get(blob.digest);
     if (!pending) {
-      pending = this.limit(() => copyBlob(this.from, this.to, blob, this.blobOptions())).then((how) => {
+      const ledger = this.opts.blobs;
+      const copy = () =>
+        ledger
+          ? ledger.copy(this.from, this.to, blob, this.blobOptions())
+          : copyBlob(this.from, this.to, blob, this.blobOptions());
+      pending = this.limit(copy).then((how) => {
         this.count(how, blob.size);
         this.emit({ type: 'blob-done', digest: blob.digest, size: blob.size, how });
         return how;

@@ -1,0 +1,155 @@
+// Runs many image copies as one sync: `jobs` images at once, one blob ledger for the run (a layer shared by many
+// images crosses once per target registry, then is mounted), one outcome per image. One image failing, a tag
+// conflict included, does not stop the others. With `dryRun`, each image is only planned (HEADs, nothing
+// written) and its outcome says what a real run would do.
+import pLimit from 'p-limit';
+import { RegattaError } from '../oci/errors.js';
+import type { Platform } from '../oci/manifest.js';
+import { BlobLedger } from './blob-ledger.js';
+import { TagConflictError } from './conflict.js';
+import { type CopyListener, type CopyStats, emptyStats } from './copy-events.js';
+import { copyImage, type ImageEndpoint } from './image-copy.js';
+import { planImage } from './plan.js';
+
+export interface SyncItem {
+  src: ImageEndpoint;
+  dst: ImageEndpoint;
+  override: boolean;
+  platform?: Platform;
+  /** Which rule of a rules file it came from (0-based). */
+  rule?: number;
+}
+
+/** copied / skipped / failed after a run; copy / skip / conflict / failed after a dry run. */
+export type SyncStatus = 'copied' | 'skipped' | 'failed' | 'copy' | 'skip' | 'conflict';
+
+export interface SyncOutcome {
+  source: string;
+  destination: string;
+  rule?: number;
+  status: SyncStatus;
+  /** The digest the target has (or would get). */
+  digest?: string;
+  /** What the target named before (a conflict, or a replaced tag). */
+  targetDigest?: string;
+  code?: string;
+  message?: string;
+  stats?: CopyStats;
+}
+
+export interface SyncOptions {
+  /** Images at once. */
+  jobs: number;
+  dryRun?: boolean;
+  /** Blobs at once per image. */
+  concurrency?: number;
+  chunkSize?: number;
+  onEvent?: CopyListener;
+  /** Told as each image finishes. */
+  onImage?: (outcome: SyncOutcome) => void;
+  signal?: AbortSignal;
+}
+
+export interface SyncTotals extends CopyStats {
+  images: number;
+  copied: number;
+  skipped: number;
+  failed: number;
+  conflicts: number;
+}
+
+/** Runs every item; resolves with one outcome per item, in item order. Rejects only when `signal` aborts. */
+export async function syncImages(items: SyncItem[], opts: SyncOptions): Promise<SyncOutcome[]> {
+  const limit = pLimit(opts.jobs);
+  const blobs = new BlobLedger();
+  return Promise.all(
+    items.map((item) =>
+      limit(async () => {
+        const outcome = await (opts.dryRun ? planOne(item, opts) : copyOne(item, opts, blobs)).catch((err) => {
+          if (opts.signal?.aborted) throw err;
+          return failure(item, err);
+        });
+        opts.onImage?.(outcome);
+        return outcome;
+      }),
+    ),
+  );
+}
+
+async function copyOne(item: SyncItem, opts: SyncOptions, blobs: BlobLedger): Promise<SyncOutcome> {
+  const r = await copyImage(item.src, item.dst, {
+    override: item.override,
+    platform: item.platform,
+    concurrency: opts.concurrency,
+    chunkSize: opts.chunkSize,
+    blobs,
+    platformsOfUnchanged: false,
+    onEvent: opts.onEvent,
+    signal: opts.signal,
+  });
+  return { ...names(item), status: r.unchanged ? 'skipped' : 'copied', digest: r.digest, stats: r.stats };
+}
+
+async function planOne(item: SyncItem, opts: SyncOptions): Promise<SyncOutcome> {
+  const plan = await planImage(item.src, item.dst, {
+    override: item.override,
+    platform: item.platform,
+    signal: opts.signal,
+  });
+  const outcome: SyncOutcome = { ...names(item), status: plan.action, digest: plan.sourceDigest };
+  if (plan.targetDigest) outcome.targetDigest = plan.targetDigest;
+  if (plan.action === 'conflict') {
+    outcome.code = 'TAG_CONFLICT';
+    outcome.message = `the target is ${plan.targetDigest}, the source ${plan.sourceDigest} (override is off)`;
+  }
+  return outcome;
+}
+
+function failure(item: SyncItem, err: unknown): SyncOutcome {
+  const { source, destination, rule } = names(item);
+  return failedOutcome(source, destination, err, rule);
+}
+
+/** A failed outcome; also for what fails before there are images (a catalog or tag list that cannot be read). */
+export function failedOutcome(source: string, destination: string, err: unknown, rule?: number): SyncOutcome {
+  const code = err instanceof RegattaError ? err.code : 'INTERNAL';
+  const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+  const targetDigest = err instanceof TagConflictError ? err.targetDigest : undefined;
+  return {
+    source,
+    destination,
+    ...(rule === undefined ? {} : { rule }),
+    status: 'failed',
+    code,
+    message,
+    ...(targetDigest ? { targetDigest } : {}),
+  };
+}
+
+function names(item: Pick<SyncItem, 'src' | 'dst' | 'rule'>): Pick<SyncOutcome, 'source' | 'destination' | 'rule'> {
+  const name = (e: ImageEndpoint) =>
+    `${e.client.registry}/${e.repository}${e.reference.includes(':') ? '@' : ':'}${e.reference}`;
+  return {
+    source: name(item.src),
+    destination: name(item.dst),
+    ...(item.rule === undefined ? {} : { rule: item.rule }),
+  };
+}
+
+/** Counts of a run; a conflict (real or predicted) counts as failed, as the exit code does. */
+export function totals(outcomes: SyncOutcome[]): SyncTotals {
+  const t: SyncTotals = { images: outcomes.length, copied: 0, skipped: 0, failed: 0, conflicts: 0, ...emptyStats() };
+  for (const o of outcomes) {
+    if (o.status === 'copied' || o.status === 'copy') t.copied++;
+    else if (o.status === 'skipped' || o.status === 'skip') t.skipped++;
+    else t.failed++;
+    if (o.status === 'conflict' || o.code === 'TAG_CONFLICT') t.conflicts++;
+    if (!o.stats) continue;
+    t.blobsCopied += o.stats.blobsCopied;
+    t.blobsExisting += o.stats.blobsExisting;
+    t.blobsMounted += o.stats.blobsMounted;
+    t.bytesCopied += o.stats.bytesCopied;
+    t.manifestsPushed += o.stats.manifestsPushed;
+  }
+  return t;
+}
