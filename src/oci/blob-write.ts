@@ -18,6 +18,8 @@ export interface BlobWriteOptions {
   monolithicMax?: number;
   /** Called as the registry acknowledges bytes, with the position reached. */
   onProgress?: (position: number) => void;
+  /** An upload session already open (the one a declined mount opened), used instead of a new POST. */
+  location?: string;
   signal?: AbortSignal;
 }
 
@@ -37,12 +39,12 @@ export async function blobPut(
   const monolithicMax = Math.min(opts.monolithicMax ?? DEFAULT_MONOLITHIC_MAX, chunkSize);
   if (desc.size <= monolithicMax) {
     const data = await readAll(source(0), desc.size);
-    const location = await uploadStart(t, repository, opts.signal);
+    const location = opts.location ?? (await uploadStart(t, repository, opts.signal));
     await uploadFinish(t, repository, location, desc.digest, data, opts.signal);
     opts.onProgress?.(data.length);
     return;
   }
-  const location = await uploadStart(t, repository, opts.signal);
+  const location = opts.location ?? (await uploadStart(t, repository, opts.signal));
   const last = await uploadChunks(t, { ...opts, repository, location, size: desc.size, chunkSize, source });
   await uploadFinish(t, repository, last, desc.digest, Buffer.alloc(0), opts.signal);
 }
@@ -58,25 +60,48 @@ export async function blobMount(
   digest: string,
   signal?: AbortSignal,
 ): Promise<boolean> {
+  const result = await blobMountOrStart(t, repository, from, digest, signal);
+  if (result.mounted) return true;
+  if (result.location) await uploadCancel(t, repository, result.location);
+  return false;
+}
+
+/** A declined mount's session `location`, when the registry sent one. */
+export type MountResult = { mounted: true } | { mounted: false; location?: string };
+
+/**
+ * POSTs a mount and keeps the upload session a declined mount opens (the spec's fallback), so the caller can send
+ * the bytes there without another POST. `from` may be `repository` itself: on Distribution that answers 201 when
+ * the repository already has the blob, so one request both checks for the blob and opens the upload.
+ */
+export async function blobMountOrStart(
+  t: Transport,
+  repository: string,
+  from: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<MountResult> {
   const url = `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
-  const scopes = [pushScope(repository), pullScope(from)];
+  const scopes = from === repository ? [pushScope(repository)] : [pushScope(repository), pullScope(from)];
   const res = await t.send({ method: 'POST', url, scopes, expect: [201, 202], retry: true, signal });
   await res.body.dump();
-  if (res.status === 201) return true;
+  if (res.status === 201) return { mounted: true };
   const location = res.headers.location;
-  if (typeof location === 'string') {
-    const cancel = {
-      method: 'DELETE' as const,
-      url: new URL(location, res.url).toString(),
-      scopes,
-      expect: [204, 202, 200, 404],
-    };
-    await t.send(cancel).then(
-      (r) => r.body.dump(),
-      () => undefined,
-    );
-  }
-  return false;
+  return { mounted: false, location: typeof location === 'string' ? new URL(location, res.url).toString() : undefined };
+}
+
+/** Cancels an upload session that will not be used; failures are ignored (the registry expires sessions). */
+export async function uploadCancel(t: Transport, repository: string, location: string): Promise<void> {
+  const cancel = {
+    method: 'DELETE' as const,
+    url: location,
+    scopes: [pushScope(repository)],
+    expect: [204, 202, 200, 404],
+  };
+  await t.send(cancel).then(
+    (r) => r.body.dump(),
+    () => undefined,
+  );
 }
 
 /** POST opens an upload session; its Location is where the bytes go. Retried: an unused session costs nothing. */

@@ -2,7 +2,14 @@
 // endpoints so they sort together (catalogList, tagList, manifestGet, blobHead …).
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#endpoints
 import { type BlobReadOptions, blobGet, blobHead } from './blob-read.js';
-import { type BlobSource, type BlobWriteOptions, blobMount, blobPut } from './blob-write.js';
+import {
+  type BlobSource,
+  type BlobWriteOptions,
+  blobMount,
+  blobMountOrStart,
+  blobPut,
+  uploadCancel,
+} from './blob-write.js';
 import { type ListOptions, listPages } from './listing.js';
 import type { Descriptor } from './manifest.js';
 import { manifestDelete, manifestGet, manifestHead, manifestPut, type PushableManifest } from './manifests.js';
@@ -72,6 +79,14 @@ export class RegistryClient {
 
   blobMount(repository: string, fromRepository: string, digest: string, signal?: AbortSignal) {
     return blobMount(this.transport, repository, fromRepository, digest, signal);
+  }
+
+  blobMountOrStart(repository: string, fromRepository: string, digest: string, signal?: AbortSignal) {
+    return blobMountOrStart(this.transport, repository, fromRepository, digest, signal);
+  }
+
+  uploadCancel(repository: string, location: string) {
+    return uploadCancel(this.transport, repository, location);
   }
 
   referrersList(repository: string, digest: string, artifactType?: string, signal?: AbortSignal) {

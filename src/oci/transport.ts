@@ -219,6 +219,9 @@ export class Transport {
       method,
       headers: { 'user-agent': this.config.userAgent ?? 'regatta', ...headers },
       body: payload as Dispatcher.DispatchOptions['body'],
+      // undici closes the connection after every HEAD (for servers that wrongly send a body); registries do not,
+      // and a sync makes hundreds of HEADs, each then paying a new TCP connection. Keep it alive.
+      ...(method === 'HEAD' ? { reset: false } : {}),
       signal,
     });
     return { status: res.statusCode, headers: res.headers, body: res.body, url };

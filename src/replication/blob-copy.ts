@@ -33,10 +33,24 @@ export async function copyBlob(
   if (src.client.registry === dst.client.registry && src.repository !== dst.repository) {
     if (await dst.client.blobMount(dst.repository, src.repository, blob.digest, opts.signal)) return 'mounted';
   }
+  await sendBlob(src, dst, blob, opts);
+  return 'copied';
+}
+
+/**
+ * Streams the blob to the target, whole-blob retries included, without asking first whether it is there. The
+ * first try may use an upload session the caller already opened (`session`: a declined mount's).
+ */
+export async function sendBlob(
+  src: BlobEndpoint,
+  dst: BlobEndpoint,
+  blob: Descriptor,
+  opts: BlobCopyOptions & { session?: string },
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await streamBlob(src, dst, blob, opts);
-      return 'copied';
+      await streamBlob(src, dst, blob, opts, attempt === 1 ? opts.session : undefined);
+      return;
     } catch (err) {
       if (opts.signal?.aborted || !isRetryable(err) || attempt >= BLOB_ATTEMPTS) throw err;
       await sleep(backoffDelay(DEFAULT_RETRY, attempt), opts.signal);
@@ -49,11 +63,12 @@ async function streamBlob(
   dst: BlobEndpoint,
   blob: Descriptor,
   opts: BlobCopyOptions,
+  location: string | undefined,
 ): Promise<void> {
   opts.onEvent?.({ type: 'blob-start', digest: blob.digest, size: blob.size });
   const onProgress = (position: number) => opts.onEvent?.({ type: 'blob-progress', digest: blob.digest, position });
   // The upload re-opens the source at the offset the target acknowledged when a chunk fails.
   const source = (offset: number) =>
     src.client.blobGet(src.repository, blob, { offset, onProgress, signal: opts.signal });
-  await dst.client.blobPut(dst.repository, blob, source, { chunkSize: opts.chunkSize, signal: opts.signal });
+  await dst.client.blobPut(dst.repository, blob, source, { chunkSize: opts.chunkSize, location, signal: opts.signal });
 }

@@ -33,6 +33,8 @@ const OTHER = `sha256:${'b'.repeat(64)}`;
 /** A registry holding manifests by reference and blobs by digest; `calls` lists every method called. */
 function fakeRegistry(name: string, manifests: Record<string, string> = {}, putError?: Error) {
   const calls: string[] = [];
+  /** `repo digest` pairs a mount from `repo` succeeds for: what was uploaded there. */
+  const mountable = new Set<string>();
   const blobs = new Map<string, Buffer>([
     [digestOf(config), config],
     [digestOf(layer), layer],
@@ -57,17 +59,23 @@ function fakeRegistry(name: string, manifests: Record<string, string> = {}, putE
       calls.push(`blobHead ${repo} ${digest.slice(7, 11)}`);
       return undefined;
     },
-    async blobMount(repo: string, from: string) {
-      calls.push(`blobMount ${repo} from ${from}`);
-      return true;
+    async blobMountOrStart(repo: string, from: string, digest: string) {
+      calls.push(`blobMountOrStart ${repo} from ${from}`);
+      return mountable.has(`${from} ${digest}`) ? { mounted: true } : { mounted: false, location: `session-${repo}` };
     },
     blobGet(_repo: string, d: { digest: string }) {
       calls.push(`blobGet ${d.digest.slice(7, 11)}`);
       return Readable.from([blobs.get(d.digest)!]);
     },
-    async blobPut(repo: string, d: { digest: string }, source: (offset: number) => Readable) {
-      calls.push(`blobPut ${repo} ${d.digest.slice(7, 11)}`);
+    async blobPut(
+      repo: string,
+      d: { digest: string },
+      source: (offset: number) => Readable,
+      opts: { location?: string },
+    ) {
+      calls.push(`blobPut ${repo} ${d.digest.slice(7, 11)}${opts.location ? ` into ${opts.location}` : ''}`);
       for await (const _ of source(0)); // drain, as an upload would
+      mountable.add(`${repo} ${d.digest}`);
     },
   };
   return { client: client as unknown as RegistryClient, calls };
@@ -180,5 +188,15 @@ test('a blob ledger sends a shared blob once per target registry and mounts it i
   ]);
   assert.deepEqual([first, second, same], ['copied', 'mounted', 'exists']);
   assert.equal(src.calls.filter((c) => c.startsWith('blobGet')).length, 1);
-  assert.deepEqual(writes(dst.calls), [`blobPut m/a ${blob.digest.slice(7, 11)}`, 'blobMount m/b from m/a']);
+  assert.deepEqual(writes(dst.calls), [`blobPut m/a ${short(layer)}`, 'blobMountOrStart m/b from m/a']);
+
+  // The registry has honoured a mount: a blob nobody holds yet is probed with a mount from the repository itself
+  // (no HEAD), and its bytes go to the session that probe opened.
+  const other = desc(config, 'application/vnd.oci.image.config.v1+json');
+  assert.equal(await ledger.copy(from, { client: dst.client, repository: 'm/c' }, other), 'copied');
+  assert.deepEqual(dst.calls.slice(-2), [
+    'blobMountOrStart m/c from m/c',
+    `blobPut m/c ${short(config)} into session-m/c`,
+  ]);
+  assert.ok(!dst.calls.some((c) => c.startsWith('blobHead m/c')));
 });

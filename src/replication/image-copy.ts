@@ -12,7 +12,7 @@ import { type BlobEndpoint, type BlobOutcome, copyBlob } from './blob-copy.js';
 import type { BlobLedger } from './blob-ledger.js';
 import { pushTag, tagConflict } from './conflict.js';
 import { type CopyEvent, type CopyListener, type CopyStats, emptyStats } from './copy-events.js';
-import { type ImagePlan, planImage, selectPlatform } from './plan.js';
+import { type ImagePlan, planAgainst, selectPlatform } from './plan.js';
 
 export interface ImageEndpoint {
   client: RegistryClient;
@@ -39,6 +39,8 @@ export interface ImageCopyOptions {
    * re-syncing unchanged images costs two manifest HEADs each and nothing more.
    */
   platformsOfUnchanged?: boolean;
+  /** The caller knows the target repository does not exist (target-census.ts): no HEAD of the target reference. */
+  targetAbsent?: boolean;
   onEvent?: CopyListener;
   signal?: AbortSignal;
 }
@@ -75,24 +77,32 @@ export async function copyImage(
 }
 
 async function copyGraph(src: ImageEndpoint, dst: ImageEndpoint, opts: ImageCopyOptions): Promise<ImageCopyResult> {
-  const plan = await planImage(src, dst, opts);
-  if (plan.action === 'skip') return unchanged(src, plan, opts);
-  if (plan.action === 'conflict') throw tagConflict(dst, plan.sourceDigest, plan.targetDigest!);
-  const stats = emptyStats();
-  const run = new CopyRun(src, dst, opts, stats);
-  // By digest: the tag may have moved since the HEAD, and the plan's decision was about this digest.
-  let manifest: Manifest = await src.client.manifestGet(src.repository, plan.sourceDigest, opts.signal);
-  if (manifest.kind === 'index' && opts.platform) {
-    // Only when the HEAD's Content-Type did not say index (some registries answer application/json), so the plan
-    // could not pick the child.
-    manifest = await src.client.manifestGet(
-      src.repository,
-      selectPlatform(manifest, opts.platform).digest,
-      opts.signal,
-    );
+  const target = opts.targetAbsent
+    ? undefined
+    : await dst.client.manifestHead(dst.repository, dst.reference, opts.signal);
+  let manifest: Manifest;
+  let fromIndex = false;
+  if (target) {
+    const plan = await planAgainst(src, dst, target, opts);
+    if (plan.action === 'skip') return unchanged(src, plan, opts);
+    if (plan.action === 'conflict') throw tagConflict(dst, plan.sourceDigest, plan.targetDigest!);
+    // By digest: the tag may have moved since the HEAD, and the plan's decision was about this digest.
+    manifest = await src.client.manifestGet(src.repository, plan.sourceDigest, opts.signal);
+    fromIndex = plan.fromIndex !== undefined;
+  } else {
+    // Nothing at the target reference, so nothing to decide: the source manifest is read at once, no HEAD first.
+    manifest = await src.client.manifestGet(src.repository, src.reference, opts.signal);
   }
-  const platforms = opts.platform && plan.fromIndex ? [formatPlatform(opts.platform)] : platformsOf(manifest);
-  await run.copyManifest(manifest, dst.reference);
+  if (manifest.kind === 'index' && opts.platform) {
+    const child = selectPlatform(manifest, opts.platform);
+    manifest = await src.client.manifestGet(src.repository, child.digest, opts.signal);
+    fromIndex = true;
+  }
+  const platforms = fromIndex && opts.platform ? [formatPlatform(opts.platform)] : platformsOf(manifest);
+  const stats = emptyStats();
+  // With the target reference absent, the target is not asked whether it has the manifest under its digest: if
+  // another tag names it, its blobs are found present one by one and the manifest is pushed again (harmless).
+  await new CopyRun(src, dst, opts, stats).copyManifest(manifest, dst.reference, target === undefined);
   return { digest: manifest.digest, mediaType: manifest.mediaType, platforms, unchanged: false, stats };
 }
 
@@ -127,9 +137,11 @@ class CopyRun {
   }
 
   /** Pushes `manifest` under `reference` after everything it references is at the target. */
-  async copyManifest(manifest: Manifest, reference: string): Promise<void> {
+  async copyManifest(manifest: Manifest, reference: string, knownAbsent = false): Promise<void> {
     // A manifest the target already has comes with everything it references: one HEAD settles a re-copy.
-    const present = await this.dst.client.manifestHead(this.dst.repository, manifest.digest, this.opts.signal);
+    const present = knownAbsent
+      ? undefined
+      : await this.dst.client.manifestHead(this.dst.repository, manifest.digest, this.opts.signal);
     if (!present) {
       const children =
         manifest.kind === 'index'

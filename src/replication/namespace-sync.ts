@@ -10,6 +10,7 @@ import { TagConflictError } from './conflict.js';
 import { type CopyListener, type CopyStats, emptyStats } from './copy-events.js';
 import { copyImage, type ImageEndpoint } from './image-copy.js';
 import { planImage } from './plan.js';
+import { TargetCensus } from './target-census.js';
 
 export interface SyncItem {
   src: ImageEndpoint;
@@ -62,10 +63,12 @@ export interface SyncTotals extends CopyStats {
 export async function syncImages(items: SyncItem[], opts: SyncOptions): Promise<SyncOutcome[]> {
   const limit = pLimit(opts.jobs);
   const blobs = new BlobLedger();
+  const census = new TargetCensus();
   return Promise.all(
     items.map((item) =>
       limit(async () => {
-        const outcome = await (opts.dryRun ? planOne(item, opts) : copyOne(item, opts, blobs)).catch((err) => {
+        const run = opts.dryRun ? planOne(item, opts) : copyOne(item, opts, blobs, census);
+        const outcome = await run.catch((err) => {
           if (opts.signal?.aborted) throw err;
           return failure(item, err);
         });
@@ -76,8 +79,10 @@ export async function syncImages(items: SyncItem[], opts: SyncOptions): Promise<
   );
 }
 
-async function copyOne(item: SyncItem, opts: SyncOptions, blobs: BlobLedger): Promise<SyncOutcome> {
+async function copyOne(item: SyncItem, opts: SyncOptions, blobs: BlobLedger, census: TargetCensus) {
+  const targetAbsent = await census.absent(item.dst, opts.signal);
   const r = await copyImage(item.src, item.dst, {
+    targetAbsent,
     override: item.override,
     platform: item.platform,
     concurrency: opts.concurrency,
@@ -87,7 +92,8 @@ async function copyOne(item: SyncItem, opts: SyncOptions, blobs: BlobLedger): Pr
     onEvent: opts.onEvent,
     signal: opts.signal,
   });
-  return { ...names(item), status: r.unchanged ? 'skipped' : 'copied', digest: r.digest, stats: r.stats };
+  const outcome: SyncOutcome = { ...names(item), status: r.unchanged ? 'skipped' : 'copied', digest: r.digest };
+  return { ...outcome, stats: r.stats };
 }
 
 async function planOne(item: SyncItem, opts: SyncOptions): Promise<SyncOutcome> {

@@ -38,6 +38,27 @@ export async function planImage(src: ImageEndpoint, dst: ImageEndpoint, opts: Pl
     src.client.manifestHead(src.repository, src.reference, opts.signal),
     dst.client.manifestHead(dst.repository, dst.reference, opts.signal),
   ]);
+  return planFrom(src, dst, from, to, opts);
+}
+
+/** Plans against a target reference already looked at (`to`): one HEAD at the source. */
+export async function planAgainst(
+  src: ImageEndpoint,
+  dst: ImageEndpoint,
+  to: ManifestStat | undefined,
+  opts: PlanOptions = {},
+): Promise<ImagePlan> {
+  const from = await src.client.manifestHead(src.repository, src.reference, opts.signal);
+  return planFrom(src, dst, from, to, opts);
+}
+
+async function planFrom(
+  src: ImageEndpoint,
+  dst: ImageEndpoint,
+  from: ManifestStat | undefined,
+  to: ManifestStat | undefined,
+  opts: PlanOptions,
+): Promise<ImagePlan> {
   if (!from) throw notFound(src);
   if (opts.platform && INDEX_TYPES.includes(from.mediaType)) {
     const index = await src.client.manifestGet(src.repository, from.digest, opts.signal);

@@ -1,7 +1,7 @@
 // `regatta sync` through the real CLI against real Distribution registries (source open, target with Basic auth),
 // with skopeo as the independent checker of what ends up at the target.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -143,6 +143,33 @@ test('--tags selects tags by a full-match regex, --repos repositories', async ()
       .sort(),
     ['r/team/tool:2.0', 'r/team/tool:dev'],
   );
+});
+
+/** Blob GETs the source registry served since its log was `from` bytes long (its access log, one line each). */
+async function sourceBlobGets(from: number): Promise<number> {
+  const log = (await readFile(join(source.dir, 'registry.log'))).subarray(from).toString();
+  return log.split('\n').filter((l) => /"GET \S+\/blobs\/sha256:\S+ HTTP\/1\.1" 200 /.test(l)).length;
+}
+
+const logSize = async () => (await readFile(join(source.dir, 'registry.log'))).length;
+
+test('blobs shared by images of several repositories cross once, then are mounted; a re-sync GETs no blob', async () => {
+  const shared = (await buildImage({ format: 'oci', seed: 'shared', layers: 3 })) as BuiltImage;
+  for (const repo of ['one', 'two', 'three']) await pushImage(source, `shared/${repo}`, '1', shared);
+  let mark = await logSize();
+  const r = await runCli(['sync', '--json', `${source.host}/shared`, `${target.host}/fan`, ...dest()]);
+  assert.equal(r.code, 0, r.stderr);
+  const totals = json<Report>(r).totals as Report['totals'] & { blobsMounted: number; blobsExisting: number };
+  assert.equal(totals.blobsCopied, shared.blobs.length, 'each blob sent once');
+  assert.equal(totals.blobsMounted, 2 * shared.blobs.length, 'and mounted into the two other repositories');
+  assert.equal(await sourceBlobGets(mark), shared.blobs.length);
+  for (const repo of ['one', 'two', 'three']) assert.equal(await targetDigest(`fan/${repo}:1`), shared.digest);
+
+  mark = await logSize();
+  const again = await runCli(['sync', '--json', `${source.host}/shared`, `${target.host}/fan`, ...dest()]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(json<Report>(again).totals.skipped, 3);
+  assert.equal(await sourceBlobGets(mark), 0);
 });
 
 /** A target namespace where app:v1.0 is already the source's image and app:v1.1 is another image. */
