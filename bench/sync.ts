@@ -1,0 +1,339 @@
+// `npm run bench:sync`: `regatta sync` against `skopeo sync` on real loopback Distribution registries, and a big
+// single-layer copy against the raw HTTP stream of the same bytes.
+//   sync    a namespace of --repos × --tags images (default 60 × 4 = 240: shared base layers, some two-platform
+//           indexes; bench/lib/sync-corpus.ts) into a fresh target registry, then the same again with nothing
+//           changed. skopeo gets the repositories in a YAML source (`--src yaml`): `--src docker` takes one
+//           repository, not a namespace, and 60 skopeo processes would be unfair to it. It runs with --all (every
+//           platform, as Regatta) and --preserve-digests. During each re-sync the source registry's access log
+//           counts the blob GETs each tool made.
+//   big     one image with one --big-mib MiB layer (default 1024): `regatta copy` vs the raw stream of the layer with
+//           curl, `curl GET | curl PUT` into an upload session (monolithic) and `curl GET | curl PATCH` + `curl PUT`
+//           (the upload shape Regatta uses; bench/lib/raw-stream.ts says why the two differ), and `curl GET >
+//           /dev/null` (the source's read rate).
+// Every run goes into a fresh target registry; each command is its own process, timed by GNU time (wall, peak RSS),
+// and checked afterwards (every target tag names the source's digest; the raw upload has the blob). Medians of
+// --runs (default 3). Writes bench/out/sync-<date>.json. Only loopback; every process started is stopped by PID.
+//
+// Options: --runs N  --repos N  --tags N  --big-mib N  --cases sync,big  --regatta-args="--jobs 16"  --no-build
+//          --regatta-bin PATH
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pLimit from 'p-limit';
+import { startRegistry, type TestRegistry } from '../test/support/registry.js';
+import { AccessLog, type RequestCounts } from './lib/access-log.js';
+import { BIG_REPO, BIG_TAG, pushBigImage } from './lib/fixtures.js';
+import { installKillHook, type Measured, timed } from './lib/processes.js';
+import {
+  blobSize,
+  getCommand,
+  manifestDigestAt,
+  openSession,
+  openUpload,
+  patchCommand,
+  pipeCommand,
+} from './lib/raw-stream.js';
+import { median } from './lib/report.js';
+import { type CorpusImage, corpusBlobs, NAMESPACE, pushCorpus } from './lib/sync-corpus.js';
+import { type Command, makeTools, type Tools } from './lib/tools.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ALL_CASES = ['sync', 'big'] as const;
+type CaseId = (typeof ALL_CASES)[number];
+
+function settings() {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '3' },
+      repos: { type: 'string', default: '60' },
+      tags: { type: 'string', default: '4' },
+      'big-mib': { type: 'string', default: '1024' },
+      cases: { type: 'string', default: ALL_CASES.join(',') },
+      'regatta-args': { type: 'string', default: '' },
+      'regatta-bin': { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+    },
+  });
+  const int = (name: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} wants an integer ≥ 1, got "${v}"`);
+    return n;
+  };
+  const cases = new Set(values.cases.split(',').map((c) => c.trim()) as CaseId[]);
+  for (const c of cases) if (!ALL_CASES.includes(c)) throw new Error(`--cases: unknown case "${c}"`);
+  return {
+    runs: int('runs', values.runs),
+    repos: int('repos', values.repos),
+    tags: int('tags', values.tags),
+    bigMib: int('big-mib', values['big-mib']),
+    cases,
+    regattaArgs: values['regatta-args'].split(/\s+/).filter(Boolean),
+    regattaBin: values['regatta-bin'] && resolve(values['regatta-bin']),
+    build: !values['no-build'] && !values['regatta-bin'],
+  };
+}
+type Settings = ReturnType<typeof settings>;
+
+const started = Date.now();
+function progress(message: string): void {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}`);
+}
+
+let seq = 0;
+async function run(work: string, label: string, c: Command): Promise<Measured> {
+  const m = await timed(c.cmd, c.args, { env: c.env, timeFile: join(work, `time-${++seq}.txt`), cwd: ROOT });
+  progress(`  ${label}: ${m.wallS.toFixed(2)} s, peak RSS ${(m.maxRssKiB / 1024).toFixed(0)} MiB`);
+  return m;
+}
+
+async function withTarget<T>(fn: (dst: TestRegistry) => Promise<T>): Promise<T> {
+  const dst = await startRegistry();
+  try {
+    return await fn(dst);
+  } finally {
+    await dst.stop();
+  }
+}
+
+/** Every corpus image must be at `dst` under `prefix/`, naming the source's digest. */
+async function verifyCorpus(dst: TestRegistry, prefix: string, corpus: CorpusImage[]): Promise<void> {
+  const limit = pLimit(8);
+  const wrong: string[] = [];
+  await Promise.all(
+    corpus.map((c) =>
+      limit(async () => {
+        const got = await manifestDigestAt(dst, `${prefix}/${c.repository}`, c.tag);
+        if (got !== c.image.digest) wrong.push(`${c.repository}:${c.tag} is ${got}, source ${c.image.digest}`);
+      }),
+    ),
+  );
+  if (wrong.length) throw new Error(`${wrong.length} of ${corpus.length} images wrong at the target: ${wrong[0]}`);
+}
+
+interface SyncRun {
+  run: number;
+  firstS: number;
+  resyncS: number;
+  firstRssMiB: number;
+  firstRequests: RequestCounts;
+  resyncRequests: RequestCounts;
+}
+type Tool = 'regatta' | 'skopeo';
+
+async function benchSync(s: Settings, work: string, tools: Tools, src: TestRegistry, corpus: CorpusImage[]) {
+  const yaml = join(work, 'skopeo-sync.yaml');
+  const repos = [...new Set(corpus.map((c) => c.repository))];
+  await writeFile(yaml, `${src.host}:\n  tls-verify: false\n  images:\n${repos.map((r) => `    ${r}: []\n`).join('')}`);
+  const log = new AccessLog(src);
+  const runs: Record<Tool, SyncRun[]> = { regatta: [], skopeo: [] };
+  const commands = {} as Record<Tool, string>;
+  for (let n = 1; n <= s.runs; n++) {
+    for (const tool of ['regatta', 'skopeo'] as const) {
+      await withTarget(async (dst) => {
+        // Both put SRC/corpus/app-NN at DST/mirror/corpus/app-NN.
+        const prefix = 'mirror';
+        const command =
+          tool === 'regatta'
+            ? tools.regatta([
+                'sync',
+                '-q',
+                ...s.regattaArgs,
+                `${src.host}/${NAMESPACE}`,
+                `${dst.host}/${prefix}/${NAMESPACE}`,
+              ])
+            : tools.skopeo([
+                'sync',
+                '--src',
+                'yaml',
+                '--dest',
+                'docker',
+                '--all',
+                '--preserve-digests',
+                '--dest-tls-verify=false',
+                yaml,
+                `${dst.host}/${prefix}/${NAMESPACE}`, // skopeo 1.9 keeps only the last path component
+              ]);
+        commands[tool] = [
+          command.cmd === 'skopeo' ? 'skopeo' : 'node bin/regatta.js',
+          ...command.args.slice(command.cmd === 'skopeo' ? 2 : 1),
+        ].join(' ');
+        let mark = await log.mark();
+        const first = await run(work, `${tool} run ${n}, first sync`, command);
+        const firstRequests = await log.count(mark);
+        await verifyCorpus(dst, prefix, corpus);
+        mark = await log.mark();
+        const again = await run(work, `${tool} run ${n}, re-sync`, command);
+        const resyncRequests = await log.count(mark);
+        await verifyCorpus(dst, prefix, corpus);
+        progress(`    source requests: first ${fmt(firstRequests)}; re-sync ${fmt(resyncRequests)}`);
+        runs[tool].push({
+          run: n,
+          firstS: first.wallS,
+          resyncS: again.wallS,
+          firstRssMiB: first.maxRssKiB / 1024,
+          firstRequests,
+          resyncRequests,
+        });
+      });
+    }
+  }
+  return { runs, commands };
+}
+
+const fmt = (c: RequestCounts) =>
+  `${c.total} (blob GETs ${c.blobGets}, manifest HEADs ${c.manifestHeads}, manifest GETs ${c.manifestGets})`;
+
+interface BigRun {
+  run: number;
+  regattaS: number;
+  regattaRssMiB: number;
+  pipeS: number;
+  patchS: number;
+  getS: number;
+}
+
+async function benchBig(s: Settings, work: string, tools: Tools, src: TestRegistry) {
+  const image = await pushBigImage(src, work, s.bigMib);
+  for (const blob of image.blobs) if (blob.path) await rm(blob.path, { force: true });
+  const layer = image.blobs[1]!;
+  progress(`pushed ${BIG_REPO}:${BIG_TAG}: one ${s.bigMib} MiB layer ${layer.digest.slice(0, 19)}…`);
+  const runs: BigRun[] = [];
+  for (let n = 1; n <= s.runs; n++) {
+    const r = await withTarget(async (dst) => {
+      const target = `${dst.host}/big/copy:${BIG_TAG}`;
+      const m = await run(
+        work,
+        `regatta copy run ${n}`,
+        tools.regatta(['copy', '-q', ...s.regattaArgs, `${src.host}/${BIG_REPO}:${BIG_TAG}`, target]),
+      );
+      const got = await manifestDigestAt(dst, 'big/copy', BIG_TAG);
+      if (got !== image.digest) throw new Error(`regatta copy run ${n}: target is ${got}, source ${image.digest}`);
+      return m;
+    });
+    const pipe = await withTarget(async (dst) => {
+      const put = await openUpload(dst, 'big/raw', layer.digest);
+      const m = await run(work, `curl GET | curl PUT run ${n}`, pipeCommand(src, BIG_REPO, layer.digest, put));
+      if ((await blobSize(dst, 'big/raw', layer.digest)) !== layer.size) throw new Error('raw pipe: blob missing');
+      return m;
+    });
+    const patch = await withTarget(async (dst) => {
+      const session = await openSession(dst, 'big/raw');
+      const m = await run(
+        work,
+        `curl GET | curl PATCH, PUT run ${n}`,
+        patchCommand(src, BIG_REPO, layer.digest, session),
+      );
+      if ((await blobSize(dst, 'big/raw', layer.digest)) !== layer.size) throw new Error('raw patch: blob missing');
+      return m;
+    });
+    const get = await run(work, `curl GET > /dev/null run ${n}`, getCommand(src, BIG_REPO, layer.digest));
+    runs.push({
+      run: n,
+      regattaS: r.wallS,
+      regattaRssMiB: r.maxRssKiB / 1024,
+      pipeS: pipe.wallS,
+      patchS: patch.wallS,
+      getS: get.wallS,
+    });
+  }
+  return { layerBytes: layer.size, runs };
+}
+
+async function main(): Promise<void> {
+  const s = settings();
+  installKillHook();
+  const work = await mkdtemp(join(tmpdir(), 'regatta-bench-sync-'));
+  process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+  const loadBefore = loadavg()[0]!;
+  if (s.build) {
+    progress('npm run build (the benchmark measures the current sources)');
+    await timed('npm', ['run', 'build', '--silent'], { env: process.env, cwd: ROOT, timeFile: join(work, 'b.txt') });
+  }
+  const tools = await makeTools(join(work, 'config'), s.regattaBin);
+  const src = await startRegistry();
+  const record: Record<string, unknown> = { date: new Date().toISOString(), settings: { ...s, cases: [...s.cases] } };
+  try {
+    progress(`source registry ${src.host}; ${s.runs} runs per tool and case`);
+    if (s.cases.has('sync')) {
+      const corpus = await pushCorpus(src, s.repos, s.tags);
+      const blobs = corpusBlobs(corpus);
+      progress(
+        `pushed ${corpus.length} images in ${s.repos} repositories: ${blobs.count} distinct blobs, ${(blobs.bytes / 2 ** 20).toFixed(1)} MiB`,
+      );
+      record.corpus = { images: corpus.length, repositories: s.repos, ...blobs };
+      record.sync = await benchSync(s, work, tools, src, corpus);
+    }
+    if (s.cases.has('big')) record.big = await benchBig(s, work, tools, src);
+  } finally {
+    await src.stop();
+  }
+  record.loadAverage = { before: loadBefore, after: loadavg()[0] };
+  record.totalSeconds = (Date.now() - started) / 1000;
+  report(record);
+  const out = join(ROOT, 'bench', 'out');
+  await mkdir(out, { recursive: true });
+  const file = join(
+    out,
+    `sync-${new Date()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z')
+      .replace(/:/g, '-')}.json`,
+  );
+  await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`\nwrote ${file} (${(record.totalSeconds as number).toFixed(0)} s in all)`);
+}
+
+function report(record: Record<string, unknown>): void {
+  const sync = record.sync as Awaited<ReturnType<typeof benchSync>> | undefined;
+  if (sync) {
+    const med = (t: Tool, f: (r: SyncRun) => number) => median(sync.runs[t].map(f));
+    const row = (title: string, f: (r: SyncRun) => number, target: string) => {
+      const [r, k] = [med('regatta', f), med('skopeo', f)];
+      console.log(
+        `${title.padEnd(22)} regatta ${r.toFixed(2).padStart(7)} s  skopeo ${k.toFixed(2).padStart(7)} s  ratio ${(r / k).toFixed(2)}  (target ${target})`,
+      );
+    };
+    console.log(`\nnamespace sync, ${JSON.stringify(record.corpus)}, medians of ${sync.runs.regatta.length}`);
+    row('first sync', (r) => r.firstS, '≤ 0.33');
+    row('no-change re-sync', (r) => r.resyncS, '≤ 0.50');
+    for (const t of ['regatta', 'skopeo'] as const) {
+      const runs = sync.runs[t];
+      console.log(
+        `  ${t.padEnd(7)} first ${runs.map((r) => r.firstS.toFixed(2)).join(' ')} s; re-sync ${runs.map((r) => r.resyncS.toFixed(2)).join(' ')} s; re-sync source blob GETs ${runs.map((r) => r.resyncRequests.blobGets).join(' ')}; source requests first/re-sync ${med(t, (r) => r.firstRequests.total)}/${med(t, (r) => r.resyncRequests.total)}; peak RSS ${Math.max(...runs.map((r) => r.firstRssMiB)).toFixed(0)} MiB`,
+      );
+      console.log(`    ${sync.commands[t]}`);
+    }
+  }
+  const big = record.big as Awaited<ReturnType<typeof benchBig>> | undefined;
+  if (big) {
+    const mib = big.layerBytes / 2 ** 20;
+    const rate = (f: (r: BigRun) => number) => mib / median(big.runs.map(f));
+    const [regatta, pipe, patch, get] = [
+      rate((r) => r.regattaS),
+      rate((r) => r.pipeS),
+      rate((r) => r.patchS),
+      rate((r) => r.getS),
+    ];
+    const runs = (f: (r: BigRun) => number) => big.runs.map((r) => f(r).toFixed(2)).join(' ');
+    const rss = Math.max(...big.runs.map((r) => r.regattaRssMiB)).toFixed(0);
+    const line = (label: string, v: number, more: string) =>
+      console.log(`  ${label.padEnd(26)} ${v.toFixed(0).padStart(5)} MiB/s  (runs ${more})`);
+    console.log(`\nbig image, one ${mib.toFixed(0)} MiB layer, medians of ${big.runs.length} (whole processes)`);
+    line('regatta copy', regatta, `${runs((r) => r.regattaS)} s; peak RSS ${rss} MiB`);
+    line('curl GET | curl PUT', pipe, `${runs((r) => r.pipeS)} s`);
+    line('curl GET | curl PATCH, PUT', patch, `${runs((r) => r.patchS)} s`);
+    line('curl GET > /dev/null', get, `${runs((r) => r.getS)} s`);
+    console.log(`  regatta / raw stream, monolithic PUT  ${(regatta / pipe).toFixed(2)}  (target ≥ 0.80)`);
+    console.log(
+      `  regatta / raw stream, PATCH + PUT     ${(regatta / patch).toFixed(2)}  (the upload shape regatta uses)`,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exitCode = 1;
+});
