@@ -10,9 +10,12 @@ import { hssErrorHandler } from './hss/errors.js';
 import { registerImageRoutes } from './hss/images.js';
 import { registerInventoryRoutes } from './hss/inventory.js';
 import { registerRegistryRoutes } from './hss/registries.js';
+import { registerSwrApi } from './swr/index.js';
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** The region this server is, for SWR: its namespaces are those of the registry with this region_id. */
+  swrRegion?: string;
 }
 
 /** Request bodies larger than this are refused: every facade takes small JSON documents. */
@@ -57,6 +60,10 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerInventoryRoutes(hss, ctx);
     },
     { prefix: '/v5/:project_id' },
+  );
+  await app.register(
+    async (swr) => registerSwrApi(swr, ctx, { region: opts.swrRegion ?? process.env.REGATTA_SWR_REGION }),
+    { prefix: '/v2/manage' },
   );
   return app;
 }
