@@ -10,6 +10,7 @@ import { hssErrorHandler } from './hss/errors.js';
 import { registerImageRoutes } from './hss/images.js';
 import { registerInventoryRoutes } from './hss/inventory.js';
 import { registerRegistryRoutes } from './hss/registries.js';
+import { registerNativeApi } from './native/index.js';
 import { registerSwrApi } from './swr/index.js';
 
 export interface AppOptions {
@@ -65,5 +66,6 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     async (swr) => registerSwrApi(swr, ctx, { region: opts.swrRegion ?? process.env.REGATTA_SWR_REGION }),
     { prefix: '/v2/manage' },
   );
+  await app.register(async (native) => registerNativeApi(native, ctx), { prefix: '/api/v1' });
   return app;
 }

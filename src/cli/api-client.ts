@@ -38,7 +38,8 @@ export async function apiClient(flags: ServerFlags): Promise<ApiClient> {
   if (!project) throw new RegattaError('USAGE', 'no project: give --project, REGATTA_PROJECT or a config file');
   return {
     async call(method, path, opts = {}) {
-      const u = new URL(`/v5/${encodeURIComponent(project)}${path}`, url);
+      // Regatta's own API lives under /api/v1; every other path is an HSS path of the project.
+      const u = new URL(path.startsWith('/api/') ? path : `/v5/${encodeURIComponent(project)}${path}`, url);
       for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
       const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
       const headers = { 'x-auth-token': token, ...(body ? { 'content-type': 'application/json' } : {}) };
@@ -48,7 +49,10 @@ export async function apiClient(flags: ServerFlags): Promise<ApiClient> {
       const text = await res.body.text();
       const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       if (res.statusCode >= 400)
-        throw new RegattaError(String(json.error_code ?? `HTTP_${res.statusCode}`), String(json.error_msg ?? text));
+        throw new RegattaError(
+          String(json.error_code ?? json.code ?? `HTTP_${res.statusCode}`),
+          String(json.error_msg ?? json.message ?? text),
+        );
       return json as never;
     },
   };

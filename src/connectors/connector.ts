@@ -2,6 +2,7 @@
 // as Harbor's `src/pkg/reg/adapter` does: vendors override only their quirks and declare their capabilities.
 import type { RegistryClient } from '../oci/client.js';
 import { RegattaError } from '../oci/errors.js';
+import type { RetryInfo } from '../oci/transport.js';
 import { DistributionConnector } from './distribution.js';
 import { HarborConnector } from './harbor.js';
 import { JfrogConnector } from './jfrog.js';
@@ -24,6 +25,8 @@ export interface ConnectorConfig {
   concurrency?: number;
   /** Connect and response-header timeout of every request, ms (default 30 s; health checks use at most 10 s). */
   timeoutMs?: number;
+  /** Told of each retried request (not for health checks), so a task can show "retrying" rather than "failed". */
+  onRetry?: (info: RetryInfo) => void;
 }
 
 /**

@@ -124,7 +124,7 @@ export class DistributionConnector implements Connector {
       credentials: this.credentials(),
       concurrency: forHealth ? 2 : this.config.concurrency,
       timeoutMs: forHealth ? Math.min(timeoutMs, HEALTH_TIMEOUT_MS) : timeoutMs,
-      ...(forHealth ? { retry: HEALTH_RETRY } : {}),
+      ...(forHealth ? { retry: HEALTH_RETRY } : { onRetry: this.config.onRetry }),
     };
   }
 

@@ -1,10 +1,11 @@
 // A connector for a stored registry, with its password decrypted only for the life of the connector.
-import { type Connector, createConnector, type RegistryType } from '../connectors/connector.js';
+import { type Connector, type ConnectorConfig, createConnector, type RegistryType } from '../connectors/connector.js';
 import type { RegistryStore, RegistryView } from '../store/registries.js';
 
 export async function connectorFor(
   registries: RegistryStore,
   registryId: string,
+  extra: Pick<ConnectorConfig, 'onRetry'> = {},
 ): Promise<{ registry: RegistryView; connector: Connector } | undefined> {
   const row = await registries.connectionOf(registryId);
   if (!row) return undefined;
@@ -16,6 +17,7 @@ export async function connectorFor(
     username: registry.registry_username ?? undefined,
     password,
     namespace: registry.namespace ?? undefined,
+    ...extra,
   });
   return { registry, connector };
 }

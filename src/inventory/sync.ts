@@ -14,6 +14,8 @@ export interface SyncContext {
   images: ImageStore;
   /** Tags read at once from this registry. */
   concurrency?: number;
+  /** Told of each tag that is new or points at another digest than at the last crawl (the polling trigger). */
+  onChanged?: (repo: RepositoryRef, tag: string, digest: string) => void;
   signal?: AbortSignal;
 }
 
@@ -62,6 +64,7 @@ async function syncRepository(
           outcome.unchanged++;
           return;
         }
+        ctx.onChanged?.(repo, tag, head.digest);
         if (await writeTag(ctx, key, repo, tag, head.digest, syncStart)) outcome.changed++;
         else outcome.skipped++;
       }),

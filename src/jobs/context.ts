@@ -9,6 +9,8 @@ import { InventoryTaskStore } from '../store/inventory-tasks.js';
 import { RegistryStore } from '../store/registries.js';
 import type { Schema } from '../store/schema.js';
 import type { SecretBox } from '../store/secrets.js';
+import { SyncRuleStore } from '../store/sync-rules.js';
+import { SyncTaskStore } from '../store/sync-tasks.js';
 
 export interface AppContext {
   db: Kysely<Schema>;
@@ -16,6 +18,8 @@ export interface AppContext {
   identities: IdentityStore;
   images: ImageStore;
   inventoryTasks: InventoryTaskStore;
+  syncRules: SyncRuleStore;
+  syncTasks: SyncTaskStore;
   boss: PgBoss;
 }
 
@@ -27,6 +31,8 @@ export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss
     identities: new IdentityStore(db, secrets),
     images: new ImageStore(db),
     inventoryTasks: new InventoryTaskStore(db),
+    syncRules: new SyncRuleStore(db),
+    syncTasks: new SyncTaskStore(db),
     boss,
   };
 }

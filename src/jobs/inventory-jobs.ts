@@ -1,11 +1,15 @@
 // Inventory and access-check work: what an API call enqueues and what a worker does with it.
+
+import type { Connector } from '../connectors/connector.js';
 import { connectorFor } from '../inventory/connect.js';
 import { checkAccess } from '../inventory/health.js';
 import { syncRegistry } from '../inventory/sync.js';
 import { RegattaError } from '../oci/errors.js';
+import type { RegistryView } from '../store/registries.js';
 import type { Scope } from '../store/scope.js';
 import type { AppContext } from './context.js';
 import { type InventorySyncJob, Queues, type RegistryCheckJob } from './queue.js';
+import { onPush } from './replication-jobs.js';
 
 /** Records an inventory task over `registryIds` and enqueues one crawl per registry. */
 export async function requestInventorySync(
@@ -53,8 +57,7 @@ export async function runInventorySync(ctx: AppContext, job: InventorySyncJob): 
         reason: access.fail_reason,
       });
     }
-    const outcome = await syncRegistry({ registry: target.registry, connector: target.connector, images: ctx.images });
-    await ctx.registries.setInventory(job.registryId, outcome.images, Date.now());
+    const outcome = await crawl(ctx, target);
     await ctx.inventoryTasks.finishRegistry(job.taskId, job.registryId, { status: 'finished' }, outcome.images);
   } catch (err) {
     // Not-retryable failures end here; retryable ones go back to the queue, and its dead letter ends them.
@@ -68,6 +71,49 @@ export async function runInventorySync(ctx: AppContext, job: InventorySyncJob): 
   } finally {
     await target.connector.close();
   }
+}
+
+/**
+ * Crawls a registry into the inventory, then fires PASSIVE rules for the tags that changed since the last crawl
+ * (the polling trigger, for registries that send no push events). A first crawl fires nothing: every tag is new
+ * to it, not newly pushed.
+ */
+export async function crawl(ctx: AppContext, target: { registry: RegistryView; connector: Connector }) {
+  const changed: Array<{ namespace: string; repository: string; tag: string; digest: string }> = [];
+  const outcome = await syncRegistry({
+    registry: target.registry,
+    connector: target.connector,
+    images: ctx.images,
+    onChanged: (repo, tag, digest) => changed.push({ namespace: repo.namespace, repository: repo.name, tag, digest }),
+  });
+  await ctx.registries.setInventory(target.registry.id, outcome.images, Date.now());
+  if (target.registry.latest_sync_time !== null) {
+    for (const image of changed) await onPush(ctx, target.registry.id, image, 'poll');
+  }
+  return outcome;
+}
+
+/** The polling trigger: re-crawls the source registries of PASSIVE rules, then plans its next run. */
+export async function runPushPoll(ctx: AppContext, intervalSeconds: number): Promise<void> {
+  try {
+    for (const registryId of await ctx.syncRules.passiveSources()) {
+      const target = await connectorFor(ctx.registries, registryId);
+      if (!target) continue;
+      try {
+        await crawl(ctx, target);
+      } catch {
+        // An unreachable source is the health check's business; the next poll tries again.
+      } finally {
+        await target.connector.close();
+      }
+    }
+  } finally {
+    await schedulePushPoll(ctx, intervalSeconds);
+  }
+}
+
+export async function schedulePushPoll(ctx: AppContext, intervalSeconds: number): Promise<void> {
+  await ctx.boss.send(Queues.pushPoll, {}, { startAfter: intervalSeconds, singletonKey: 'poll' });
 }
 
 /** The dead letter of a crawl retried to exhaustion (or whose worker died each time). */

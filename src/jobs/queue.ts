@@ -14,6 +14,12 @@ export const Queues = {
   healthSchedule: 'registry-health-schedule',
   /** Cron: an inventory sync of every registry of every project. */
   inventorySchedule: 'inventory-schedule',
+  /** Run one sync task: { taskId }. */
+  syncTask: 'sync-task',
+  /** Dead letters of sync-task: the task ends ERROR. */
+  syncTaskFailed: 'sync-task-failed',
+  /** The polling trigger: re-crawl the source registries of PASSIVE rules (self-rescheduling). */
+  pushPoll: 'push-poll',
   /** Cron: VACUUM and ANALYZE the big tables (PGlite has no autovacuum). */
   maintenanceSchedule: 'store-maintenance-schedule',
 } as const;
@@ -24,6 +30,10 @@ export interface RegistryCheckJob {
 export interface InventorySyncJob {
   taskId: string;
   registryId: string;
+}
+
+export interface SyncTaskJob {
+  taskId: string;
 }
 
 export async function startQueue(connectionString: string, opts: { schedule?: boolean } = {}): Promise<PgBoss> {
@@ -46,6 +56,18 @@ export async function startQueue(connectionString: string, opts: { schedule?: bo
     expireInSeconds: 3600,
     deadLetter: Queues.inventorySyncFailed,
   });
+  await boss.createQueue(Queues.syncTaskFailed, { name: Queues.syncTaskFailed });
+  // A copy resumes where the target stands (blobs it has are skipped), so a retry after a worker died is cheap.
+  // expireIn bounds how long a task can look SYNCHRONIZING after its worker vanished (PostgreSQL mode; the
+  // embedded mode fails them at start-up, see recovery.ts).
+  await boss.createQueue(Queues.syncTask, {
+    name: Queues.syncTask,
+    retryLimit: 3,
+    retryDelay: 2,
+    expireInSeconds: 1800,
+    deadLetter: Queues.syncTaskFailed,
+  });
+  await boss.createQueue(Queues.pushPoll, { name: Queues.pushPoll, policy: 'stately' });
   await boss.createQueue(Queues.healthSchedule, { name: Queues.healthSchedule, policy: 'singleton' });
   await boss.createQueue(Queues.inventorySchedule, { name: Queues.inventorySchedule, policy: 'singleton' });
   await boss.createQueue(Queues.maintenanceSchedule, { name: Queues.maintenanceSchedule, policy: 'singleton' });

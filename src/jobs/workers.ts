@@ -9,13 +9,20 @@ import {
   requestRegistryCheck,
   runInventorySync,
   runInventorySyncFailed,
+  runPushPoll,
   runRegistryCheck,
+  schedulePushPoll,
 } from './inventory-jobs.js';
-import { type InventorySyncJob, Queues, type RegistryCheckJob } from './queue.js';
+import { type InventorySyncJob, Queues, type RegistryCheckJob, type SyncTaskJob } from './queue.js';
+import { runSyncTaskFailed, runSyncTaskJob } from './replication-jobs.js';
 
 export interface WorkerOptions {
   /** Crawls run at once in this process. */
   inventoryConcurrency?: number;
+  /** Sync tasks (image copies) run at once in this process. */
+  syncConcurrency?: number;
+  /** Seconds between polls of PASSIVE rules' source registries (REGATTA_POLL_INTERVAL, default 60). */
+  pollIntervalSeconds?: number;
   pollingIntervalSeconds?: number;
   /** Told of every job done (one JSON line per job in `regatta worker`). */
   onJobDone?: (queue: string, data: unknown, pid: number) => void;
@@ -36,6 +43,13 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
     await ctx.boss.work<InventorySyncJob>(Queues.inventorySync, polling, each(runInventorySync));
   }
   await ctx.boss.work<InventorySyncJob>(Queues.inventorySyncFailed, polling, each(runInventorySyncFailed));
+  for (let i = 0; i < (opts.syncConcurrency ?? 4); i++) {
+    await ctx.boss.work<SyncTaskJob>(Queues.syncTask, polling, each(runSyncTaskJob));
+  }
+  await ctx.boss.work<SyncTaskJob>(Queues.syncTaskFailed, polling, each(runSyncTaskFailed));
+  const pollInterval = opts.pollIntervalSeconds ?? 60;
+  await ctx.boss.work(Queues.pushPoll, polling, async () => runPushPoll(ctx, pollInterval));
+  await schedulePushPoll(ctx, pollInterval);
   await ctx.boss.work(Queues.healthSchedule, polling, async () => {
     for (const id of await ctx.registries.allIds()) await requestRegistryCheck(ctx, id);
   });

@@ -17,7 +17,11 @@ const TABLES = [
   'inventory_tasks',
   'projects',
   'registries',
+  'request_nonces',
   'schema_migrations',
+  'sync_batches',
+  'sync_rules',
+  'sync_tasks',
 ];
 
 async function tables(pool: pg.Pool): Promise<string[]> {

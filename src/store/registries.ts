@@ -99,6 +99,26 @@ export class RegistryStore {
   }
 
   /** Inserts a registry in `accessing` state; throws the driver's unique violation on a duplicate name. */
+  /**
+   * The caller's registry with this `region_id` (SWR remoteRegionId) or `instance_id` (ACR InstanceId); the oldest
+   * when several share it.
+   */
+  async byLocator(scope: Scope, by: 'region_id' | 'instance_id', value: string): Promise<RegistryView | undefined> {
+    return this.db
+      .selectFrom('registries')
+      .select(VIEW_COLUMNS)
+      .where(inScope(scope, 'registries'))
+      .where(by, '=', value)
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** Registries whose address is `host[:port]`, in every project: a push event names only the host. */
+  async byAddress(address: string): Promise<RegistryView[]> {
+    return this.db.selectFrom('registries').select(VIEW_COLUMNS).where('registry_addr', '=', address).execute();
+  }
+
   async add(scope: Scope, input: RegistryInput): Promise<RegistryView> {
     const { registry_password, ...fields } = input;
     return this.db

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { buildApp } from '../../src/api/app.js';
+import { type AppOptions, buildApp } from '../../src/api/app.js';
 import { openRuntime, type Runtime } from '../../src/cli/runtime.js';
-import { startWorkers } from '../../src/jobs/workers.js';
+import { startWorkers, type WorkerOptions } from '../../src/jobs/workers.js';
 
 export interface TestServer {
   url: string;
@@ -27,6 +27,10 @@ export interface ServerOptions {
   workers?: boolean;
   /** REGATTA_SECRET_KEY, for processes that must share encrypted credentials. */
   secretKey?: string;
+  /** Options of the in-process workers (e.g. a short pollIntervalSeconds). */
+  workerOptions?: WorkerOptions;
+  /** App options (e.g. swrRegion). */
+  app?: AppOptions;
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
@@ -39,8 +43,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     REGATTA_BOOTSTRAP_SK: SK,
   };
   const runtime = await openRuntime({ dataDir, databaseUrl: opts.databaseUrl, env });
-  if (opts.workers ?? true) await startWorkers(runtime.ctx, { pollingIntervalSeconds: 0.5 });
-  const app = await buildApp(runtime.ctx);
+  if (opts.workers ?? true) await startWorkers(runtime.ctx, { pollingIntervalSeconds: 0.5, ...opts.workerOptions });
+  const app = await buildApp(runtime.ctx, opts.app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {
@@ -73,4 +77,20 @@ export async function hssCall(
   });
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers, json: (text ? JSON.parse(text) : {}) as Json };
+}
+
+/** Calls Regatta's own API, `/api/v1{path}`, with a token; resolves with status and parsed body. */
+export async function apiCall(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { body?: unknown; token?: string } = {},
+): Promise<{ status: number; json: Json }> {
+  const res = await request(new URL(`/api/v1${path}`, baseUrl), {
+    method: method as 'GET',
+    headers: { 'x-auth-token': opts.token ?? TOKEN, ...(opts.body ? { 'content-type': 'application/json' } : {}) },
+    body: opts.body ? JSON.stringify(opts.body) : undefined,
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, json: (text ? JSON.parse(text) : {}) as Json };
 }

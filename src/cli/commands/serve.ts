@@ -2,7 +2,7 @@
 // PostgreSQL). Both stop cleanly on SIGINT/SIGTERM: in-flight jobs finish or return to the queue.
 import type { Command } from 'commander';
 import { buildApp } from '../../api/app.js';
-import { startWorkers } from '../../jobs/workers.js';
+import { startWorkers, type WorkerOptions } from '../../jobs/workers.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 
 interface ServeFlags {
@@ -24,7 +24,7 @@ export function registerServe(program: Command): void {
     .option('--no-workers', 'serve the API only')
     .action(async (flags: ServeFlags) => {
       const runtime = await openRuntime({ dataDir: flags.dataDir, databaseUrl: process.env.DATABASE_URL || undefined });
-      if (flags.workers) await startWorkers(runtime.ctx);
+      if (flags.workers) await startWorkers(runtime.ctx, workerOptionsFromEnv());
       const app = await buildApp(runtime.ctx, {
         logger: {
           level: process.env.REGATTA_LOG_LEVEL ?? 'info',
@@ -54,10 +54,30 @@ export function registerServe(program: Command): void {
       });
       const onJobDone = (queue: string, data: unknown, pid: number) =>
         process.stderr.write(`${JSON.stringify({ time: Date.now(), pid, msg: 'job done', queue, data })}\n`);
-      await startWorkers(runtime.ctx, { inventoryConcurrency: Number(flags.concurrency), onJobDone });
+      await startWorkers(runtime.ctx, {
+        ...workerOptionsFromEnv(),
+        inventoryConcurrency: Number(flags.concurrency),
+        onJobDone,
+      });
       process.stderr.write(`regatta worker: running (${runtime.mode})\n`);
       await untilSignal(() => runtime.close());
     });
+}
+
+/** REGATTA_POLL_INTERVAL (seconds between polls of PASSIVE rules' sources), REGATTA_SYNC_CONCURRENCY (copies). */
+function workerOptionsFromEnv(env = process.env): WorkerOptions {
+  const positive = (name: string): number | undefined => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`${name} must be a positive integer, not ${JSON.stringify(value)}`);
+    return n;
+  };
+  return {
+    pollIntervalSeconds: positive('REGATTA_POLL_INTERVAL'),
+    syncConcurrency: positive('REGATTA_SYNC_CONCURRENCY'),
+  };
 }
 
 function untilSignal(shutdown: () => Promise<void>): Promise<void> {

@@ -1,0 +1,93 @@
+// Push events from registries, the trigger of PASSIVE rules: Distribution notification envelopes (the registry's
+// `notifications` endpoint config, sending our X-Auth-Token header) and Harbor webhook payloads. The registry is
+// recognised by the host the event names, among the caller's connected registries, so a token of one project
+// never fires another project's rules.
+// Distribution: https://distribution.github.io/distribution/about/notifications/
+// Harbor: https://goharbor.io/docs/2.10.0/working-with-projects/project-configuration/configure-webhooks/
+import type { FastifyInstance } from 'fastify';
+import { repositoryRef } from '../../connectors/repository.js';
+import type { AppContext } from '../../jobs/context.js';
+import { onPush } from '../../jobs/replication-jobs.js';
+import { badRequest } from './errors.js';
+
+/** One pushed tag, wherever the event came from. */
+export interface PushedTag {
+  host: string;
+  repository: string;
+  tag: string;
+  digest: string;
+}
+
+export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void {
+  // Distribution posts its envelope with this media type; Harbor posts application/json.
+  app.addContentTypeParser(
+    'application/vnd.docker.distribution.events.v1+json',
+    { parseAs: 'buffer' },
+    (_request, body, done) => {
+      try {
+        done(null, JSON.parse((body as Buffer).toString('utf8')));
+      } catch {
+        done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined);
+      }
+    },
+  );
+  app.post('/events/registry', { schema: { tags: ['events'], body: { type: 'object' } } }, async (request) => {
+    const pushes = pushesOf(request.body);
+    if (pushes === undefined) throw badRequest('neither a Distribution notification envelope nor a Harbor webhook');
+    const projectId = request.identity!.projectId;
+    let batches = 0;
+    let matched = 0;
+    for (const push of pushes) {
+      const registries = (await ctx.registries.byAddress(push.host)).filter((r) => r.project_id === projectId);
+      const { namespace, name } = repositoryRef(push.repository);
+      for (const registry of registries) {
+        matched++;
+        const image = { namespace, repository: name, tag: push.tag, digest: push.digest };
+        batches += (await onPush(ctx, registry.id, image, 'event')).length;
+      }
+    }
+    return { events: pushes.length, matched_registries: matched, batches };
+  });
+}
+
+/** The tag pushes an event body carries, or undefined when it is no known event format. */
+export function pushesOf(body: unknown): PushedTag[] | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  if (Array.isArray(b.events)) return b.events.flatMap(distributionPush);
+  if (typeof b.type === 'string' && typeof b.event_data === 'object' && b.event_data !== null) return harborPushes(b);
+  return undefined;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: event JSON, checked field by field
+function distributionPush(e: any): PushedTag[] {
+  const t = e?.target;
+  // Blob pushes and pushes by digest carry no tag: only a tagged manifest push fires a rule.
+  if (e?.action !== 'push' || typeof t?.tag !== 'string' || typeof t?.digest !== 'string') return [];
+  const host = typeof e.request?.host === 'string' ? e.request.host : hostOf(t.url);
+  return host && typeof t.repository === 'string'
+    ? [{ host, repository: t.repository, tag: t.tag, digest: t.digest }]
+    : [];
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: webhook JSON, checked field by field
+function harborPushes(b: any): PushedTag[] {
+  if (b.type !== 'PUSH_ARTIFACT' && b.type !== 'pushImage') return [];
+  const repository = b.event_data?.repository?.repo_full_name;
+  if (typeof repository !== 'string' || !Array.isArray(b.event_data.resources)) return [];
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  return b.event_data.resources.flatMap((r: any) => {
+    const host = typeof r?.resource_url === 'string' ? r.resource_url.split('/')[0] : undefined;
+    return host && typeof r.tag === 'string' && typeof r.digest === 'string'
+      ? [{ host, repository, tag: r.tag, digest: r.digest }]
+      : [];
+  });
+}
+
+function hostOf(url: unknown): string | undefined {
+  try {
+    return typeof url === 'string' ? new URL(url).host : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,195 @@
+// Sync rules through the native API: the same rows SWR sync_repo and ACR sync rules show in their own shapes.
+// A registry is named by `registry_id`, `region_id` or `instance_id`, as the vendor facades name them.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../jobs/context.js';
+import { syncByRule } from '../../jobs/replication-jobs.js';
+import { validateSelector } from '../../replication/rule-match.js';
+import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../../store/scope.js';
+import type { SyncRuleRow } from '../../store/sync-rules.js';
+import { badRequest, notFound } from './errors.js';
+
+const registryLocator = {
+  type: 'object',
+  properties: {
+    registry_id: { type: 'string', format: 'uuid' },
+    region_id: { type: 'string', minLength: 1, maxLength: 128 },
+    instance_id: { type: 'string', minLength: 1, maxLength: 128 },
+  },
+} as const;
+
+const ruleBody = {
+  type: 'object',
+  required: ['source', 'target'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 128 },
+    trigger: { type: 'string', enum: ['PASSIVE', 'INITIATIVE'], default: 'INITIATIVE' },
+    override: { type: 'boolean', default: false },
+    source: {
+      ...registryLocator,
+      required: ['namespace'],
+      properties: {
+        ...registryLocator.properties,
+        namespace: { type: 'string', maxLength: 255 },
+        repository: { type: 'string', minLength: 1, maxLength: 255 },
+        repository_filter: { type: 'string', minLength: 1, maxLength: 256 },
+        tag_filter: { type: 'string', minLength: 1, maxLength: 256, default: '.*' },
+        tag_semver: { type: 'string', minLength: 1, maxLength: 256 },
+        platforms: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$' } },
+      },
+    },
+    target: {
+      ...registryLocator,
+      required: ['namespace'],
+      properties: {
+        ...registryLocator.properties,
+        namespace: { type: 'string', maxLength: 255 },
+        repository: { type: 'string', minLength: 1, maxLength: 255 },
+        tag_rename: { type: 'string', minLength: 1, maxLength: 128 },
+      },
+    },
+  },
+} as const;
+
+interface Locator {
+  registry_id?: string;
+  region_id?: string;
+  instance_id?: string;
+}
+type RuleBody = {
+  name?: string;
+  trigger: 'PASSIVE' | 'INITIATIVE';
+  override: boolean;
+  source: Locator & {
+    namespace: string;
+    repository?: string;
+    repository_filter?: string;
+    tag_filter: string;
+    tag_semver?: string;
+    platforms?: string[];
+  };
+  target: Locator & { namespace: string; repository?: string; tag_rename?: string };
+};
+
+export function nativeScope(request: FastifyRequest): Scope {
+  return { projectId: request.identity!.projectId, enterpriseProjectId: ALL_ENTERPRISE_PROJECTS };
+}
+
+/** The caller's registry a locator names. */
+export async function locate(ctx: AppContext, scope: Scope, l: Locator, what: string): Promise<string> {
+  const found = l.registry_id
+    ? await ctx.registries.get(scope, l.registry_id)
+    : l.region_id
+      ? await ctx.registries.byLocator(scope, 'region_id', l.region_id)
+      : l.instance_id
+        ? await ctx.registries.byLocator(scope, 'instance_id', l.instance_id)
+        : undefined;
+  if (!l.registry_id && !l.region_id && !l.instance_id)
+    throw badRequest(`${what}: registry_id, region_id or instance_id`);
+  if (!found) throw notFound(`${what} registry`);
+  return found.id;
+}
+
+export function ruleView(r: SyncRuleRow) {
+  return {
+    id: r.id,
+    rule_id: r.rule_id,
+    name: r.name,
+    trigger: r.sync_trigger,
+    override: r.override,
+    source: {
+      registry_id: r.source_registry_id,
+      namespace: r.source_namespace,
+      repository: r.source_repository,
+      repository_filter: r.repository_filter,
+      tag_filter: r.tag_filter,
+      tag_semver: r.tag_semver,
+      platforms: r.platforms,
+    },
+    target: {
+      registry_id: r.target_registry_id,
+      namespace: r.target_namespace,
+      repository: r.target_repository,
+      tag_rename: r.tag_rename,
+    },
+    created_by: r.created_by,
+    created_at: r.created_at.toISOString(),
+    updated_at: r.updated_at.toISOString(),
+  };
+}
+
+export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post<{ Body: RuleBody }>('/rules', { schema: { tags: ['rules'], body: ruleBody } }, async (request, reply) => {
+    const scope = nativeScope(request);
+    const { source: s, target: t } = request.body;
+    const selector = {
+      source_namespace: s.namespace,
+      source_repository: s.repository ?? null,
+      repository_filter: s.repository_filter ?? null,
+      tag_filter: s.tag_filter,
+      tag_semver: s.tag_semver ?? null,
+      target_namespace: t.namespace,
+      target_repository: t.repository ?? null,
+      tag_rename: t.tag_rename ?? null,
+    };
+    validateSelector(selector);
+    const rule = await ctx.syncRules.create(scope, {
+      ...selector,
+      name: request.body.name ?? `${s.namespace}/${s.repository ?? '*'} → ${t.namespace}`,
+      source_registry_id: await locate(ctx, scope, s, 'source'),
+      target_registry_id: await locate(ctx, scope, t, 'target'),
+      platforms: s.platforms ?? null,
+      sync_trigger: request.body.trigger,
+      override: request.body.override,
+      created_by: request.identity!.name,
+    });
+    return reply.status(201).send(ruleView(rule));
+  });
+
+  app.get('/rules', { schema: { tags: ['rules'] } }, async (request) => {
+    const { total, rows } = await ctx.syncRules.list(nativeScope(request));
+    return { total, rules: rows.map(ruleView) };
+  });
+
+  app.get<{ Params: { id: string } }>('/rules/:id', { schema: { tags: ['rules'] } }, async (request) => {
+    const rule = await ctx.syncRules.get(nativeScope(request), request.params.id);
+    if (!rule) throw notFound('rule');
+    return ruleView(rule);
+  });
+
+  app.delete<{ Params: { id: string } }>('/rules/:id', { schema: { tags: ['rules'] } }, async (request, reply) => {
+    const scope = nativeScope(request);
+    const rule = await ctx.syncRules.get(scope, request.params.id);
+    if (!rule || !(await ctx.syncRules.delete(scope, rule.id))) throw notFound('rule');
+    return reply.status(204).send();
+  });
+
+  // INITIATIVE: run a rule now, over every image it selects or only the given tags.
+  app.post<{ Params: { id: string }; Body: { tags?: string[] } | undefined }>(
+    '/rules/:id/run',
+    {
+      // A bare POST (no body) runs the whole rule.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: {
+        tags: ['rules'],
+        body: {
+          type: 'object',
+          properties: { tags: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string' } } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const rule = await ctx.syncRules.get(nativeScope(request), request.params.id);
+      if (!rule) throw notFound('rule');
+      const started = await syncByRule(
+        ctx,
+        rule,
+        { trigger: 'INITIATIVE', origin: 'api', createdBy: request.identity!.name },
+        { tags: request.body?.tags },
+      );
+      return reply.status(202).send({ batch_id: started.batch.id, tasks: started.tasks.length });
+    },
+  );
+}

@@ -1,0 +1,106 @@
+// Sync batches and tasks through the native API: list, read, cancel, retry a batch's failed tasks.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../jobs/context.js';
+import { enqueueTasks } from '../../jobs/replication-jobs.js';
+import { TASK_ISSUES, type TaskIssue } from '../../replication/task-issue.js';
+import type { SyncTaskStatus } from '../../store/schema.js';
+import type { SyncTaskRow } from '../../store/sync-tasks.js';
+import { ApiError, notFound } from './errors.js';
+import { nativeScope } from './rules.js';
+
+export function taskView(t: SyncTaskRow) {
+  return {
+    id: t.id,
+    task_id: t.task_id,
+    batch_id: t.batch_id,
+    rule_id: t.rule_id,
+    trigger: t.sync_trigger,
+    status: t.status,
+    issue: t.issue,
+    issue_description: t.issue ? (TASK_ISSUES[t.issue as TaskIssue] ?? null) : null,
+    issue_detail: t.issue_detail,
+    retrying: t.retrying,
+    attempts: t.attempts,
+    source: {
+      registry_id: t.source_registry_id,
+      namespace: t.source_namespace,
+      repository: t.source_repository,
+      tag: t.source_tag,
+      digest: t.source_digest,
+    },
+    target: {
+      registry_id: t.target_registry_id,
+      namespace: t.target_namespace,
+      repository: t.target_repository,
+      tag: t.target_tag,
+    },
+    override: t.override,
+    platforms: t.platforms,
+    total_size: t.total_size,
+    synced_size: t.synced_size,
+    layers: t.layers,
+    created_at: t.created_at.toISOString(),
+    updated_at: t.updated_at.toISOString(),
+    started_at: t.started_at?.toISOString() ?? null,
+    finished_at: t.finished_at?.toISOString() ?? null,
+  };
+}
+
+interface TaskQuery {
+  batch_id?: string;
+  status?: SyncTaskStatus;
+  offset: number;
+  limit: number;
+}
+
+export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get<{ Querystring: TaskQuery }>(
+    '/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        querystring: {
+          type: 'object',
+          properties: {
+            batch_id: { type: 'string' },
+            status: { type: 'string', enum: ['PENDING', 'SYNCHRONIZING', 'SUCCESS', 'ERROR', 'CANCELED'] },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const { total, rows } = await ctx.syncTasks.list(nativeScope(request), {
+        batchId: q.batch_id,
+        status: q.status,
+        offset: q.offset,
+        limit: q.limit,
+      });
+      return { total, tasks: rows.map(taskView) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/tasks/:id', { schema: { tags: ['tasks'] } }, async (request) => {
+    const task = await ctx.syncTasks.get(nativeScope(request), request.params.id);
+    if (!task) throw notFound('task');
+    return taskView(task);
+  });
+
+  app.post<{ Params: { id: string } }>('/tasks/:id/cancel', { schema: { tags: ['tasks'] } }, async (request) => {
+    const scope = nativeScope(request);
+    const task = await ctx.syncTasks.get(scope, request.params.id);
+    if (!task) throw notFound('task');
+    if (!(await ctx.syncTasks.cancel(scope, task.id))) {
+      throw new ApiError(409, 'TASK_ENDED', `the task has already ended (${task.status})`);
+    }
+    return { id: task.id, status: 'CANCELED' };
+  });
+
+  app.post<{ Params: { id: string } }>('/batches/:id/retry', { schema: { tags: ['tasks'] } }, async (request) => {
+    const retried = await ctx.syncTasks.retryFailed(nativeScope(request), request.params.id);
+    await enqueueTasks(ctx, retried);
+    return { batch_id: request.params.id, retried: retried.length };
+  });
+}

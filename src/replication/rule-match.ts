@@ -1,0 +1,83 @@
+// What a sync rule selects and where it puts it: repositories under the source namespace (one, or those matching
+// a regex), tags matching a regex in full and optionally a semver range, and the target path and tag.
+import semver from 'semver';
+import { RegattaError } from '../errors.js';
+
+/** The matching part of a rule (a sync_rules row has these columns). */
+export interface RuleSelector {
+  source_namespace: string;
+  source_repository: string | null;
+  repository_filter: string | null;
+  tag_filter: string;
+  tag_semver: string | null;
+  target_namespace: string;
+  target_repository: string | null;
+  tag_rename: string | null;
+}
+
+/** A repository path split as the inventory splits it: first component, then the rest. */
+export interface ImagePath {
+  namespace: string;
+  repository: string;
+  tag: string;
+}
+
+/** Longest regex a rule may carry: a user-given pattern is run against every tag. */
+const MAX_PATTERN = 256;
+const TAG = /^[\w][\w.-]{0,127}$/;
+
+/** Throws INVALID_RULE when a pattern, range or rename template cannot work. */
+export function validateSelector(r: RuleSelector): void {
+  compile(r.tag_filter, 'tag filter');
+  if (r.repository_filter !== null) compile(r.repository_filter, 'repository filter');
+  if (r.tag_semver !== null && semver.validRange(r.tag_semver) === null) {
+    throw new RegattaError('INVALID_RULE', `tag semver range ${JSON.stringify(r.tag_semver)} is not a valid range`);
+  }
+  if (r.tag_rename !== null && !TAG.test(r.tag_rename.replaceAll('{tag}', 'x'))) {
+    throw new RegattaError('INVALID_RULE', `tag rename ${JSON.stringify(r.tag_rename)} does not make a valid tag`);
+  }
+}
+
+export function repositoryMatches(r: RuleSelector, namespace: string, repository: string): boolean {
+  if (namespace !== r.source_namespace) return false;
+  if (r.source_repository !== null) return repository === r.source_repository;
+  return r.repository_filter === null || compile(r.repository_filter, 'repository filter').test(repository);
+}
+
+export function tagMatches(r: RuleSelector, tag: string): boolean {
+  if (!compile(r.tag_filter, 'tag filter').test(tag)) return false;
+  if (r.tag_semver === null) return true;
+  const version = semver.valid(tag, { loose: true });
+  return version !== null && semver.satisfies(version, r.tag_semver, { loose: true });
+}
+
+/** Where `source` goes under rule `r`. */
+export function targetOf(r: RuleSelector, source: ImagePath): ImagePath {
+  return {
+    namespace: r.target_namespace,
+    repository: r.target_repository ?? source.repository,
+    tag: r.tag_rename === null ? source.tag : r.tag_rename.replaceAll('{tag}', source.tag),
+  };
+}
+
+/** `namespace/repository`, or `repository` alone for the empty namespace. */
+export function fullPath(namespace: string, repository: string): string {
+  return namespace ? `${namespace}/${repository}` : repository;
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** A full-match regex (`^(?:…)$`), cached: rules are matched against every pushed tag. */
+function compile(pattern: string, what: string): RegExp {
+  let re = compiled.get(pattern);
+  if (re) return re;
+  if (pattern.length > MAX_PATTERN) throw new RegattaError('INVALID_RULE', `${what} is longer than ${MAX_PATTERN}`);
+  try {
+    re = new RegExp(`^(?:${pattern})$`, 'u');
+  } catch (err) {
+    throw new RegattaError('INVALID_RULE', `${what} ${JSON.stringify(pattern)}: ${(err as Error).message}`);
+  }
+  if (compiled.size > 1000) compiled.clear();
+  compiled.set(pattern, re);
+  return re;
+}

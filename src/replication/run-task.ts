@@ -1,0 +1,136 @@
+// Runs one sync task: claims it, copies the image with the copy engine, reports progress (bytes, layers,
+// "retrying") as it goes, and ends it SUCCESS or ERROR with a TaskIssue. A cancel (the row turning CANCELED)
+// aborts the copy within a second. Running a task again after a crash is safe: blobs and manifests the target
+// already has are not copied again (HEAD first), so nothing is copied twice.
+import type { Connector } from '../connectors/connector.js';
+import { RegattaError } from '../errors.js';
+import { parsePlatform } from '../oci/manifest.js';
+import type { RetryInfo } from '../oci/transport.js';
+import type { LayerTask } from '../store/schema.js';
+import type { SyncTaskRow, SyncTaskStore } from '../store/sync-tasks.js';
+import type { CopyEvent } from './copy-events.js';
+import { copyImage } from './image-copy.js';
+import { fullPath } from './rule-match.js';
+import { taskIssueOf } from './task-issue.js';
+
+/** A connector for a stored registry (closed by the caller of `connect`'s result), told of every retry. */
+export type ConnectRegistry = (
+  registryId: string,
+  onRetry: (info: RetryInfo) => void,
+) => Promise<Connector | undefined>;
+
+export interface RunTaskDeps {
+  tasks: SyncTaskStore;
+  connect: ConnectRegistry;
+  /** How often progress is written and a cancel looked for (ms). */
+  tickMs?: number;
+}
+
+/** Runs task `id` to its end; returns the final status it wrote (or undefined if it was not runnable). */
+export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCESS' | 'ERROR' | undefined> {
+  const task = await deps.tasks.claim(id);
+  if (!task) return undefined; // finished or canceled before a worker got to it
+  const progress = new TaskProgress();
+  const stop = new AbortController();
+  const onRetry = (info: RetryInfo) => progress.retrying(info.error.code, info.attempt, info.delayMs);
+  const [source, target] = await Promise.all([
+    deps.connect(task.source_registry_id, onRetry),
+    deps.connect(task.target_registry_id, onRetry),
+  ]);
+  const ticker = setInterval(() => void tick(deps, task.id, progress, stop), deps.tickMs ?? 1000);
+  try {
+    if (!source || !target) throw new RegattaError('REGISTRY_DELETED', 'the source or target registry was removed');
+    const result = await copyTask(task, source, target, progress, stop.signal);
+    await deps.tasks.finish(task.id, { status: 'SUCCESS', digest: result.digest });
+    return 'SUCCESS';
+  } catch (err) {
+    if (stop.signal.aborted) return undefined; // canceled: the row already says so
+    const detail = err instanceof Error ? err.message.slice(0, 500) : String(err);
+    await deps.tasks.finish(task.id, { status: 'ERROR', issue: taskIssueOf(err), detail });
+    return 'ERROR';
+  } finally {
+    clearInterval(ticker);
+    await Promise.all([source?.close(), target?.close()]);
+  }
+}
+
+function copyTask(
+  task: SyncTaskRow,
+  source: Connector,
+  target: Connector,
+  progress: TaskProgress,
+  signal: AbortSignal,
+) {
+  const platform = task.platforms?.length === 1 ? parsePlatform(task.platforms[0]!) : undefined;
+  return copyImage(
+    {
+      client: source.client,
+      repository: fullPath(task.source_namespace, task.source_repository),
+      reference: task.source_tag,
+    },
+    {
+      client: target.client,
+      repository: fullPath(task.target_namespace, task.target_repository),
+      reference: task.target_tag,
+    },
+    { platform, override: task.override, signal, onEvent: (e) => progress.on(e) },
+  );
+}
+
+/** Writes progress when it changed and aborts the copy when the task was canceled. */
+async function tick(deps: RunTaskDeps, id: string, progress: TaskProgress, stop: AbortController): Promise<void> {
+  try {
+    if ((await deps.tasks.statusOf(id)) === 'CANCELED') {
+      stop.abort(new RegattaError('CANCELED', 'the task was canceled'));
+      return;
+    }
+    const snapshot = progress.take();
+    if (snapshot) await deps.tasks.progress(id, snapshot);
+  } catch {
+    // A missed tick is harmless: the next one writes the latest state.
+  }
+}
+
+/** Copy events folded into what a task row shows: LayerTasks, bytes, and the latest retry. */
+class TaskProgress {
+  private readonly layers = new Map<string, LayerTask>();
+  private retry: string | null = null;
+  private changed = false;
+
+  on(e: CopyEvent): void {
+    this.changed = true;
+    if (e.type === 'blob-start') {
+      this.layers.set(e.digest, { digest: e.digest, size: e.size, synced: 0, status: 'SYNCHRONIZING' });
+    } else if (e.type === 'blob-progress') {
+      const layer = this.layers.get(e.digest);
+      if (layer) layer.synced = e.position;
+    } else if (e.type === 'blob-done') {
+      this.layers.set(e.digest, {
+        digest: e.digest,
+        size: e.size,
+        synced: e.size,
+        status: e.how === 'copied' ? 'SUCCESS' : 'EXISTS',
+      });
+      this.retry = null;
+    } else if (e.type === 'retry') {
+      this.retrying(e.code, e.attempt, e.delayMs);
+    }
+  }
+
+  retrying(code: string, attempt: number, delayMs: number): void {
+    this.changed = true;
+    this.retry = `${code} (attempt ${attempt}, next in ${Math.round(delayMs)} ms)`;
+  }
+
+  take() {
+    if (!this.changed) return undefined;
+    this.changed = false;
+    const layers = [...this.layers.values()];
+    return {
+      layers,
+      totalSize: layers.reduce((n, l) => n + l.size, 0),
+      syncedSize: layers.reduce((n, l) => n + l.synced, 0),
+      retrying: this.retry,
+    };
+  }
+}

@@ -1,0 +1,252 @@
+// Sync batches and tasks: one task per image copy (ACR SyncTask, SWR SyncJob), grouped by the trigger that made
+// them (ACR SyncBatchTaskId). Status moves PENDING → SYNCHRONIZING → SUCCESS | ERROR | CANCELED; the guarded
+// updates below (status in the WHERE) make a cancel win over a worker finishing, and a finished task final.
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import type { LayerTask, Schema, SyncTaskStatus } from './schema.js';
+import { inScope, type Scope, writableEnterpriseProject } from './scope.js';
+import { externalId } from './sync-rules.js';
+
+export type SyncTaskRow = Selectable<Schema['sync_tasks']>;
+export type SyncBatchRow = Selectable<Schema['sync_batches']>;
+
+export type SyncTaskInput = Omit<
+  Insertable<Schema['sync_tasks']>,
+  | 'id'
+  | 'task_id'
+  | 'batch_id'
+  | 'project_id'
+  | 'enterprise_project_id'
+  | 'sync_trigger'
+  | 'created_by'
+  | 'platforms'
+  | 'layers'
+> & { platforms?: string[] | null };
+
+export interface BatchInput {
+  trigger: 'PASSIVE' | 'INITIATIVE';
+  origin: string;
+  createdBy?: string;
+}
+
+export interface SyncTaskFilter {
+  /** Tasks whose source or target is one of these registries. */
+  registryIds?: string[];
+  sourceRegistryId?: string;
+  sourceNamespace?: string;
+  sourceRepository?: string;
+  sourceTag?: string;
+  batchId?: string;
+  status?: SyncTaskStatus;
+  order?: 'asc' | 'desc';
+  offset?: number;
+  limit?: number;
+}
+
+const OPEN: SyncTaskStatus[] = ['PENDING', 'SYNCHRONIZING'];
+
+export class SyncTaskStore {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  /** Records a batch and its tasks, PENDING, in one transaction. */
+  async createBatch(
+    scope: Scope,
+    batch: BatchInput,
+    tasks: SyncTaskInput[],
+  ): Promise<{ batch: SyncBatchRow; tasks: SyncTaskRow[] }> {
+    const enterprise_project_id = writableEnterpriseProject(scope);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('sync_batches')
+        .values({
+          project_id: scope.projectId,
+          enterprise_project_id,
+          sync_trigger: batch.trigger,
+          origin: batch.origin,
+          created_by: batch.createdBy ?? '',
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      if (tasks.length === 0) return { batch: row, tasks: [] };
+      const inserted = await trx
+        .insertInto('sync_tasks')
+        .values(
+          tasks.map((t) => ({
+            ...t,
+            platforms: t.platforms ? JSON.stringify(t.platforms) : null,
+            task_id: externalId('rst'),
+            batch_id: row.id,
+            project_id: scope.projectId,
+            enterprise_project_id,
+            sync_trigger: batch.trigger,
+            created_by: batch.createdBy ?? '',
+          })),
+        )
+        .returningAll()
+        .execute();
+      return { batch: row, tasks: inserted };
+    });
+  }
+
+  async list(scope: Scope, f: SyncTaskFilter = {}): Promise<{ total: number; rows: SyncTaskRow[] }> {
+    let q = this.db.selectFrom('sync_tasks').where(inScope(scope, 'sync_tasks'));
+    if (f.registryIds) {
+      const ids = f.registryIds.length ? f.registryIds : ['00000000-0000-0000-0000-000000000000'];
+      q = q.where((eb) => eb.or([eb('source_registry_id', 'in', ids), eb('target_registry_id', 'in', ids)]));
+    }
+    if (f.sourceRegistryId) q = q.where('source_registry_id', '=', f.sourceRegistryId);
+    if (f.sourceNamespace !== undefined) q = q.where('source_namespace', '=', f.sourceNamespace);
+    if (f.sourceRepository !== undefined) q = q.where('source_repository', '=', f.sourceRepository);
+    if (f.sourceTag !== undefined) q = q.where('source_tag', '=', f.sourceTag);
+    if (f.batchId) {
+      if (!/^[0-9a-f-]{36}$/i.test(f.batchId)) return { total: 0, rows: [] };
+      q = q.where('batch_id', '=', f.batchId);
+    }
+    if (f.status) q = q.where('status', '=', f.status);
+    const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const dir = f.order ?? 'desc';
+    const rows = await q
+      .selectAll()
+      .orderBy('created_at', dir)
+      .orderBy('seq', dir)
+      .offset(f.offset ?? 0)
+      .limit(f.limit ?? 100)
+      .execute();
+    return { total: Number(total), rows };
+  }
+
+  /** A task by its uuid or ACR SyncTaskId (`rst-…`). */
+  async get(scope: Scope, id: string): Promise<SyncTaskRow | undefined> {
+    const column = id.startsWith('rst-') ? 'task_id' : /^[0-9a-f-]{36}$/i.test(id) ? 'id' : undefined;
+    if (!column) return undefined;
+    return this.db
+      .selectFrom('sync_tasks')
+      .selectAll()
+      .where(inScope(scope, 'sync_tasks'))
+      .where(column, '=', id)
+      .executeTakeFirst();
+  }
+
+  /** Status of a task, for a worker watching for a cancel. Unscoped: workers act for every project. */
+  async statusOf(id: string): Promise<SyncTaskStatus | undefined> {
+    const row = await this.db.selectFrom('sync_tasks').select('status').where('id', '=', id).executeTakeFirst();
+    return row?.status;
+  }
+
+  /**
+   * Takes a task for a worker: PENDING, or SYNCHRONIZING left by a worker that died (its job came back to the
+   * queue). Undefined when it is finished or canceled.
+   */
+  async claim(id: string): Promise<SyncTaskRow | undefined> {
+    return this.db
+      .updateTable('sync_tasks')
+      .set({
+        status: 'SYNCHRONIZING',
+        attempts: sql`attempts + 1`,
+        started_at: sql`coalesce(started_at, now())`,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', id)
+      .where('status', 'in', OPEN)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Progress of a running task; a no-op once it is no longer SYNCHRONIZING. */
+  async progress(
+    id: string,
+    p: { totalSize: number; syncedSize: number; layers: LayerTask[]; retrying: string | null; digest?: string },
+  ): Promise<void> {
+    await this.db
+      .updateTable('sync_tasks')
+      .set({
+        total_size: p.totalSize,
+        synced_size: p.syncedSize,
+        layers: JSON.stringify(p.layers),
+        retrying: p.retrying,
+        ...(p.digest ? { source_digest: p.digest } : {}),
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'SYNCHRONIZING')
+      .execute();
+  }
+
+  /** Ends a running task; false when it was canceled (or finished) meanwhile. */
+  async finish(
+    id: string,
+    end: { status: 'SUCCESS' | 'ERROR'; issue?: string; detail?: string; digest?: string },
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable('sync_tasks')
+      .set({
+        status: end.status,
+        issue: end.issue ?? null,
+        issue_detail: end.detail ?? null,
+        retrying: null,
+        ...(end.digest ? { source_digest: end.digest } : {}),
+        ...(end.status === 'SUCCESS' ? { synced_size: sql<number>`total_size` } : {}),
+        finished_at: sql`now()`,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', id)
+      .where('status', 'in', OPEN)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * True when rule `ruleId` already has a task for this source image at `digest` that has not failed: a push seen
+   * both as an event and by the polling fallback makes one task, not two.
+   */
+  async alreadyPlanned(
+    ruleId: string,
+    source: { registryId: string; namespace: string; repository: string; tag: string },
+    digest: string,
+  ): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('sync_tasks')
+      .select('id')
+      .where('source_registry_id', '=', source.registryId)
+      .where('source_namespace', '=', source.namespace)
+      .where('source_repository', '=', source.repository)
+      .where('source_tag', '=', source.tag)
+      .where('rule_id', '=', ruleId)
+      .where('source_digest', '=', digest)
+      .where('status', 'in', ['PENDING', 'SYNCHRONIZING', 'SUCCESS'])
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Cancels a task that has not ended; false when it had. */
+  async cancel(scope: Scope, id: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('sync_tasks')
+      .set({ status: 'CANCELED', retrying: null, finished_at: sql`now()`, updated_at: sql`now()` })
+      .where(inScope(scope, 'sync_tasks'))
+      .where('id', '=', id)
+      .where('status', 'in', OPEN)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Puts the ERROR tasks of a batch back to PENDING; returns them (the caller enqueues them again). */
+  async retryFailed(scope: Scope, batchId: string): Promise<SyncTaskRow[]> {
+    return this.db
+      .updateTable('sync_tasks')
+      .set({
+        status: 'PENDING',
+        issue: null,
+        issue_detail: null,
+        synced_size: 0,
+        started_at: null,
+        finished_at: null,
+        updated_at: sql`now()`,
+      })
+      .where(inScope(scope, 'sync_tasks'))
+      .where('batch_id', '=', batchId)
+      .where('status', '=', 'ERROR')
+      .returningAll()
+      .execute();
+  }
+}
