@@ -5,6 +5,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../jobs/context.js';
+import type { AcrAuthOptions } from './acr/authenticate.js';
+import { registerAcrApi } from './acr/index.js';
 import { authenticate } from './auth/authenticate.js';
 import { hssErrorHandler } from './hss/errors.js';
 import { registerImageRoutes } from './hss/images.js';
@@ -17,6 +19,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** The region this server is, for SWR: its namespaces are those of the registry with this region_id. */
   swrRegion?: string;
+  /** ACR signature options (a fixed clock for replaying captured requests). */
+  acr?: AcrAuthOptions;
 }
 
 /** Request bodies larger than this are refused: every facade takes small JSON documents. */
@@ -67,5 +71,9 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     { prefix: '/v2/manage' },
   );
   await app.register(async (native) => registerNativeApi(native, ctx), { prefix: '/api/v1' });
+  // ACR's RPC API lives at `/`; a browser's GET / (no Action) goes to the API docs until the console serves it.
+  await app.register(async (acr) =>
+    registerAcrApi(acr, ctx, { ...opts.acr, fallback: async (_request, reply) => reply.redirect('/docs') }),
+  );
   return app;
 }

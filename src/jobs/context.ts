@@ -6,6 +6,7 @@ import type { Database } from '../store/database.js';
 import { IdentityStore } from '../store/identities.js';
 import { ImageStore } from '../store/images.js';
 import { InventoryTaskStore } from '../store/inventory-tasks.js';
+import { NonceStore } from '../store/nonces.js';
 import { RegistryStore } from '../store/registries.js';
 import type { Schema } from '../store/schema.js';
 import type { SecretBox } from '../store/secrets.js';
@@ -18,6 +19,7 @@ export interface AppContext {
   identities: IdentityStore;
   images: ImageStore;
   inventoryTasks: InventoryTaskStore;
+  nonces: NonceStore;
   syncRules: SyncRuleStore;
   syncTasks: SyncTaskStore;
   boss: PgBoss;
@@ -31,6 +33,7 @@ export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss
     identities: new IdentityStore(db, secrets),
     images: new ImageStore(db),
     inventoryTasks: new InventoryTaskStore(db),
+    nonces: new NonceStore(db),
     syncRules: new SyncRuleStore(db),
     syncTasks: new SyncTaskStore(db),
     boss,

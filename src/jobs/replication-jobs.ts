@@ -4,7 +4,7 @@
 import { RegattaError } from '../errors.js';
 import { connectorFor } from '../inventory/connect.js';
 import { expandRule, type PlannedCopy } from '../replication/expand.js';
-import { repositoryMatches, tagMatches, targetOf } from '../replication/rule-match.js';
+import { type ImagePath, repositoryMatches, tagMatches, targetOf } from '../replication/rule-match.js';
 import { runSyncTask } from '../replication/run-task.js';
 import type { Scope } from '../store/scope.js';
 import type { SyncRuleRow } from '../store/sync-rules.js';
@@ -76,10 +76,15 @@ export async function onPush(
   for (const rule of await ctx.syncRules.passiveFor(registryId, image.namespace, image.repository)) {
     if (!repositoryMatches(rule, image.namespace, image.repository) || !tagMatches(rule, image.tag)) continue;
     if (await ctx.syncTasks.alreadyPlanned(rule.id, source, image.digest)) continue;
-    const task = { ...taskOf(rule, { source: image, target: targetOf(rule, image) }), source_digest: image.digest };
+    const task = { ...taskForRule(rule, image), source_digest: image.digest };
     started.push(await startBatch(ctx, scopeOfRule(rule), { trigger: 'PASSIVE', origin }, [task]));
   }
   return started;
+}
+
+/** The task copying one source image under `rule`, to where the rule puts it. */
+export function taskForRule(rule: SyncRuleRow, source: ImagePath): SyncTaskInput {
+  return taskOf(rule, { source, target: targetOf(rule, source) });
 }
 
 function taskOf(rule: SyncRuleRow, p: PlannedCopy, override = rule.override): SyncTaskInput {

@@ -41,11 +41,14 @@ export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCE
   try {
     if (!source || !target) throw new RegattaError('REGISTRY_DELETED', 'the source or target registry was removed');
     const result = await copyTask(task, source, target, progress, stop.signal);
+    // The last layers and bytes, which a copy faster than one tick never wrote.
+    await deps.tasks.progress(task.id, progress.snapshot());
     await deps.tasks.finish(task.id, { status: 'SUCCESS', digest: result.digest });
     return 'SUCCESS';
   } catch (err) {
     if (stop.signal.aborted) return undefined; // canceled: the row already says so
     const detail = err instanceof Error ? err.message.slice(0, 500) : String(err);
+    await deps.tasks.progress(task.id, progress.snapshot()).catch(() => undefined);
     await deps.tasks.finish(task.id, { status: 'ERROR', issue: taskIssueOf(err), detail });
     return 'ERROR';
   } finally {
@@ -122,9 +125,14 @@ class TaskProgress {
     this.retry = `${code} (attempt ${attempt}, next in ${Math.round(delayMs)} ms)`;
   }
 
+  /** What changed since the last take, or undefined. */
   take() {
     if (!this.changed) return undefined;
     this.changed = false;
+    return this.snapshot();
+  }
+
+  snapshot() {
     const layers = [...this.layers.values()];
     return {
       layers,

@@ -3,6 +3,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Schema } from './schema.js';
+import { inScope, type Scope } from './scope.js';
 
 export type ImageInsert = Omit<Insertable<Schema['images']>, 'id'>;
 export type PlatformInsert = Omit<Insertable<Schema['image_platforms']>, 'id' | 'image_row_id'>;
@@ -108,4 +109,53 @@ export class ImageStore {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+
+  /**
+   * The repositories a registry holds in the inventory (ACR ListRepository), by namespace then name, with their tag
+   * count and newest update. Served by the (registry_id, namespace, image_name, image_version) unique index.
+   */
+  async repositories(
+    scope: Scope,
+    registryId: string,
+    f: { namespace?: string; name?: string; offset?: number; limit?: number } = {},
+  ): Promise<{ total: number; rows: InventoryRepository[] }> {
+    let q = this.db.selectFrom('images').where(inScope(scope, 'images')).where('registry_id', '=', registryId);
+    if (f.namespace !== undefined) q = q.where('namespace', '=', f.namespace);
+    if (f.name !== undefined) q = q.where('image_name', '=', f.name);
+    const grouped = q
+      .select((eb) => [
+        'namespace',
+        'image_name',
+        eb.fn.countAll<number>().as('tags'),
+        eb.fn.max('latest_update_time').as('updated'),
+      ])
+      .groupBy(['namespace', 'image_name']);
+    const { total } = await this.db
+      .selectFrom(grouped.as('r'))
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow();
+    const rows = await grouped
+      .orderBy('namespace')
+      .orderBy('image_name')
+      .offset(f.offset ?? 0)
+      .limit(f.limit ?? 100)
+      .execute();
+    return {
+      total: Number(total),
+      rows: rows.map((r) => ({
+        namespace: r.namespace,
+        name: r.image_name,
+        tags: Number(r.tags),
+        updated: Number(r.updated),
+      })),
+    };
+  }
+}
+
+export interface InventoryRepository {
+  namespace: string;
+  name: string;
+  tags: number;
+  /** Newest latest_update_time of its tags (ms). */
+  updated: number;
 }

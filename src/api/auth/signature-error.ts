@@ -16,6 +16,8 @@ export const SIGNATURE_ERROR_CODES = [
   'SIGNATURE_EXPIRED',
   /** A header the policy requires to be signed (host, the signing date) is not among the signed headers. */
   'SIGNATURE_HEADERS_MISSING',
+  /** The nonce of a signed request was seen before: a replay. */
+  'SIGNATURE_NONCE_USED',
 ] as const;
 
 export type SignatureErrorCode = (typeof SIGNATURE_ERROR_CODES)[number];
