@@ -185,13 +185,16 @@ test('a rule made with pop-core is listed by ACR, SWR and the native API; a task
     done.SyncedSize,
     done.LayerTasks.reduce((n: number, l: Json) => n + l.Size, 0),
   );
-  assert.deepEqual({ ...done.ImageTo }, {
-    RepoNamespaceName: 'dr',
-    InstanceId: 'cri-dst',
-    ImageTag: '1.0',
-    RepoName: 'app',
-    RegionId: 'cn-b',
-  });
+  assert.deepEqual(
+    { ...done.ImageTo },
+    {
+      RepoNamespaceName: 'dr',
+      InstanceId: 'cri-dst',
+      ImageTag: '1.0',
+      RepoName: 'app',
+      RegionId: 'cn-b',
+    },
+  );
   assert.equal(await digestAt('dr/app:1.0'), images[0]!.digest);
 
   const excluded = pop('CreateRepoSyncTaskByRule', {
