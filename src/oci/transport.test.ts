@@ -113,6 +113,39 @@ test('503 and 429 are retried; Retry-After sets the wait', async () => {
   await client.close();
 });
 
+test('a 429 seen by one client makes every client of that host wait; rate-limit headers pause ahead of a 429', async () => {
+  const sent: Array<{ who: string; at: number }> = [];
+  let limited = false;
+  const registry = await serve((req, res) => {
+    if (req.url === '/v2/') return res.end();
+    sent.push({ who: String(req.headers['user-agent']), at: Date.now() });
+    if (!limited) {
+      limited = true;
+      return res.writeHead(429, { 'retry-after': '1' }).end('{"errors":[{"code":"TOOMANYREQUESTS"}]}');
+    }
+    res.end(tagsBody(['ok']));
+  });
+  const a = new RegistryClient(registry, { retry: fastRetry, userAgent: 'a' });
+  const b = new RegistryClient(registry, { retry: fastRetry, userAgent: 'b' });
+  const first = a.tagList('a/b');
+  await new Promise((r) => setTimeout(r, 100)); // a has met the 429 and paused the host
+  const started = Date.now();
+  await Promise.all([first, b.tagList('a/b')]);
+  const bSent = sent.find((s) => s.who === 'b')!;
+  assert.ok(bSent.at - started >= 700, `b waited for the pause a was told of (${bSent.at - started} ms)`);
+
+  const headerHost = await serve((req, res) => {
+    if (req.url === '/v2/') return res.end();
+    res.writeHead(200, { 'ratelimit-remaining': '0', 'ratelimit-reset': '1' }).end(tagsBody(['x']));
+  });
+  const c = new RegistryClient(headerHost, { retry: fastRetry });
+  await c.tagList('a/b');
+  const t0 = Date.now();
+  await c.tagList('a/b');
+  assert.ok(Date.now() - t0 >= 800, 'the second request waited for the reset the headers announced');
+  await Promise.all([a.close(), b.close(), c.close()]);
+});
+
 test('a 404 is not retried and says MANIFEST_UNKNOWN', async () => {
   let n = 0;
   const registry = await serve((req, res) => {

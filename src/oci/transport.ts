@@ -9,6 +9,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { Authenticator } from './auth.js';
 import type { RegistryCredentials } from './credentials.js';
 import { isRetryable, NetworkError, RegattaError, RegistryError, redactUrl } from './errors.js';
+import { type HostBudget, hostBudget } from './host-budget.js';
 import { parseJson, readBounded, readErrorBody } from './response.js';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, sleep } from './retry.js';
 
@@ -29,6 +30,8 @@ export interface HostConfig {
   userAgent?: string;
   /** Told about each retry, so callers can show "retrying" rather than "failed". */
   onRetry?: (info: RetryInfo) => void;
+  /** The rate-limit budget; default the process-wide one of `registry`, shared by every Transport to it. */
+  budget?: HostBudget;
 }
 
 export interface RetryInfo {
@@ -78,12 +81,13 @@ export class Transport {
   private readonly auth: Authenticator;
   private readonly policy: RetryPolicy;
   private pinged?: Promise<void>;
-  /** Until when the registry asked everyone to wait (429 Retry-After): one budget for the whole host. */
-  private pausedUntil = 0;
+  /** Until when the registry asked everyone to wait (429 Retry-After, rate-limit headers): one per host. */
+  readonly budget: HostBudget;
 
   constructor(readonly config: HostConfig) {
     this.origin = `${config.insecure ? 'http' : 'https'}://${config.registry}`;
     this.policy = config.retry ?? DEFAULT_RETRY;
+    this.budget = config.budget ?? hostBudget(config.registry);
     this.agent = new Agent({
       connections: config.concurrency ?? 8,
       keepAliveTimeout: 30_000,
@@ -154,7 +158,7 @@ export class Transport {
   ): Promise<T> {
     const replayable = opts.retry ?? (opts.method !== 'POST' && opts.method !== 'PATCH');
     for (let n = 1; ; n++) {
-      await sleep(this.pausedUntil - Date.now(), opts.signal);
+      await sleep(this.budget.waitMs(), opts.signal);
       let error: RegattaError;
       try {
         const res = await attempt();
@@ -168,7 +172,7 @@ export class Transport {
       if (!replayable || !isRetryable(error) || n >= this.policy.attempts) throw error;
       const retryAfter = error instanceof RegistryError ? error.retryAfter : undefined;
       const delayMs = backoffDelay(this.policy, n, retryAfter);
-      if (error instanceof RegistryError && error.status === 429) this.pausedUntil = Date.now() + delayMs;
+      if (error instanceof RegistryError && error.status === 429) this.budget.pause(delayMs, '429');
       this.reportRetry(opts.method, opts.url, n, delayMs, error);
       await sleep(delayMs, opts.signal);
     }
@@ -224,6 +228,7 @@ export class Transport {
       ...(method === 'HEAD' ? { reset: false } : {}),
       signal,
     });
+    if (u.origin === this.origin) this.budget.observe(res.headers);
     return { status: res.statusCode, headers: res.headers, body: res.body, url };
   }
 
