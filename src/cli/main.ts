@@ -6,7 +6,9 @@ import { registerInspect } from './commands/inspect.js';
 import { registerInventory } from './commands/inventory.js';
 import { registerList } from './commands/list.js';
 import { registerRegistry } from './commands/registry.js';
+import { registerRule } from './commands/rule.js';
 import { registerSync } from './commands/sync.js';
+import { registerTask } from './commands/task.js';
 import { describeError, ReportedError } from './output.js';
 
 /**
@@ -26,6 +28,8 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
   registerSync(program);
   registerRegistry(program);
   registerInventory(program);
+  registerRule(program);
+  registerTask(program);
   const named = argv.slice(2).find((a) => !a.startsWith('-'));
   const others = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
   if (named === undefined || !others.has(named)) (await import('./commands/serve.js')).registerServe(program);
