@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { request } from 'undici';
 import { buildImage, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
@@ -112,7 +113,13 @@ test('a Harbor PUSH_ARTIFACT webhook fires the PASSIVE rule of the registry it n
       repository: { name: 'app', namespace: 'hooks', repo_full_name: 'hooks/app', repo_type: 'private' },
     },
   };
-  const hook = await api('POST', '/events/registry', payload);
+  // Harbor sends its configured auth header as `Authorization`.
+  const sent = await request(`${server.url}/api/v1/events/registry`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
+  const hook = { status: sent.statusCode, json: (await sent.body.json()) as Json };
   assert.equal(hook.status, 200, JSON.stringify(hook.json));
   assert.deepEqual(hook.json, { events: 1, matched_registries: 1, batches: 1 });
   const task = await taskFor(rule.json.id, 'v7');

@@ -1,4 +1,4 @@
-// Authentication of every API request: an `X-Auth-Token` (looked up by its SHA-256), or a Huawei
+// Authentication of every API request: an `X-Auth-Token` or Bearer token (looked up by its SHA-256), or a Huawei
 // `SDK-HMAC-SHA256` AK/SK signature verified exactly as the SDK signs. Sets `request.identity`.
 import type { FastifyRequest } from 'fastify';
 import type { Identity, IdentityStore } from '../../store/identities.js';
@@ -13,13 +13,15 @@ declare module 'fastify' {
 }
 
 export async function authenticate(request: FastifyRequest, identities: IdentityStore): Promise<Identity> {
-  const token = request.headers['x-auth-token'];
+  const authorization = request.headers.authorization;
+  // `Authorization: Bearer <token>` too: senders such as Harbor's webhooks can set only that header.
+  const bearer = typeof authorization === 'string' && /^Bearer /i.test(authorization) ? authorization.slice(7) : '';
+  const token = request.headers['x-auth-token'] ?? (bearer.trim() || undefined);
   if (typeof token === 'string' && token.length > 0) {
     const identity = await identities.byToken(token);
     if (!identity) throw unauthenticated('APIGW.0307', 'The token is invalid or has expired');
     return identity;
   }
-  const authorization = request.headers.authorization;
   if (typeof authorization === 'string' && authorization.startsWith('SDK-HMAC-SHA256')) {
     let found: (Identity & { secretKey: string }) | undefined;
     let result: Awaited<ReturnType<typeof verifyHuaweiSignature>>;
