@@ -103,14 +103,19 @@ function taskOf(rule: SyncRuleRow, p: PlannedCopy, override = rule.override): Sy
   };
 }
 
-export async function runSyncTaskJob(ctx: AppContext, job: SyncTaskJob): Promise<void> {
-  await runSyncTask(
+export async function runSyncTaskJob(ctx: AppContext, job: SyncTaskJob, perRegistry?: number): Promise<void> {
+  const outcome = await runSyncTask(
     {
       tasks: ctx.syncTasks,
       connect: async (registryId, onRetry) => (await connectorFor(ctx.registries, registryId, { onRetry }))?.connector,
+      perRegistry,
     },
     job.taskId,
   );
+  // A registry at its limit: the task waits its turn as a new job, and this worker takes other work meanwhile.
+  if (outcome === 'BUSY') {
+    await ctx.boss.send(Queues.syncTask, job, { startAfter: 1 + Math.floor(Math.random() * 3) });
+  }
 }
 
 /** The dead letter of a task whose worker died on every try: it ends ERROR rather than SYNCHRONIZING forever. */

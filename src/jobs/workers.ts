@@ -21,6 +21,8 @@ export interface WorkerOptions {
   inventoryConcurrency?: number;
   /** Sync tasks (image copies) run at once in this process. */
   syncConcurrency?: number;
+  /** Sync tasks at once from or to one registry, across every process (REGATTA_REGISTRY_CONCURRENCY, default 8). */
+  registryConcurrency?: number;
   /** Seconds between polls of PASSIVE rules' source registries (REGATTA_POLL_INTERVAL, default 60). */
   pollIntervalSeconds?: number;
   pollingIntervalSeconds?: number;
@@ -44,7 +46,12 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
   }
   await ctx.boss.work<InventorySyncJob>(Queues.inventorySyncFailed, polling, each(runInventorySyncFailed));
   for (let i = 0; i < (opts.syncConcurrency ?? 4); i++) {
-    await ctx.boss.work<SyncTaskJob>(Queues.syncTask, polling, each(runSyncTaskJob));
+    const perRegistry = opts.registryConcurrency ?? 8;
+    await ctx.boss.work<SyncTaskJob>(
+      Queues.syncTask,
+      polling,
+      each((c, job) => runSyncTaskJob(c, job, perRegistry)),
+    );
   }
   await ctx.boss.work<SyncTaskJob>(Queues.syncTaskFailed, polling, each(runSyncTaskFailed));
   const pollInterval = opts.pollIntervalSeconds ?? 60;

@@ -24,11 +24,17 @@ export interface RunTaskDeps {
   connect: ConnectRegistry;
   /** How often progress is written and a cancel looked for (ms). */
   tickMs?: number;
+  /** Tasks at once from or to one registry, across every worker (REGATTA_REGISTRY_CONCURRENCY). */
+  perRegistry?: number;
 }
 
-/** Runs task `id` to its end; returns the final status it wrote (or undefined if it was not runnable). */
-export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCESS' | 'ERROR' | undefined> {
-  const task = await deps.tasks.claim(id);
+/**
+ * Runs task `id` to its end; returns the final status it wrote, BUSY when a registry of it is at its task limit
+ * (the task stays PENDING: the caller queues it again), or undefined if it was not runnable.
+ */
+export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCESS' | 'ERROR' | 'BUSY' | undefined> {
+  const task = await deps.tasks.claim(id, deps.perRegistry);
+  if (task === 'busy') return 'BUSY';
   if (!task) return undefined; // finished or canceled before a worker got to it
   const progress = new TaskProgress();
   const stop = new AbortController();
@@ -89,6 +95,8 @@ async function tick(deps: RunTaskDeps, id: string, progress: TaskProgress, stop:
     }
     const snapshot = progress.take();
     if (snapshot) await deps.tasks.progress(id, snapshot);
+    // A copy waiting on a slow registry still shows it is alive, or the per-registry limit counts it out.
+    else if (progress.idleTicks() % 5 === 0) await deps.tasks.heartbeat(id);
   } catch {
     // A missed tick is harmless: the next one writes the latest state.
   }
@@ -125,11 +133,22 @@ class TaskProgress {
     this.retry = `${code} (attempt ${attempt}, next in ${Math.round(delayMs)} ms)`;
   }
 
+  private idle = 0;
+
   /** What changed since the last take, or undefined. */
   take() {
-    if (!this.changed) return undefined;
+    if (!this.changed) {
+      this.idle++;
+      return undefined;
+    }
     this.changed = false;
+    this.idle = 0;
     return this.snapshot();
+  }
+
+  /** Takes in a row that found nothing new. */
+  idleTicks(): number {
+    return this.idle;
   }
 
   snapshot() {

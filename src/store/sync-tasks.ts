@@ -43,6 +43,8 @@ export interface SyncTaskFilter {
 }
 
 const OPEN: SyncTaskStatus[] = ['PENDING', 'SYNCHRONIZING'];
+/** A running task writes progress or a heartbeat at least this often (s); one silent longer counts as dead. */
+export const HEARTBEAT_WINDOW_S = 30;
 
 export class SyncTaskStore {
   constructor(private readonly db: Kysely<Schema>) {}
@@ -134,9 +136,22 @@ export class SyncTaskStore {
 
   /**
    * Takes a task for a worker: PENDING, or SYNCHRONIZING left by a worker that died (its job came back to the
-   * queue). Undefined when it is finished or canceled.
+   * queue). Undefined when it is finished or canceled; 'busy' when its source or target registry already has
+   * `perRegistry` live tasks (SYNCHRONIZING with a heartbeat in the last HEARTBEAT_WINDOW), counted across every
+   * worker process sharing the database, so one registry never gets more than that many copies at once.
    */
-  async claim(id: string): Promise<SyncTaskRow | undefined> {
+  async claim(id: string, perRegistry = Number.POSITIVE_INFINITY): Promise<SyncTaskRow | 'busy' | undefined> {
+    const row = await this.db
+      .selectFrom('sync_tasks')
+      .select(['source_registry_id', 'target_registry_id', 'status'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row || !OPEN.includes(row.status)) return undefined;
+    if (Number.isFinite(perRegistry)) {
+      for (const registryId of new Set([row.source_registry_id, row.target_registry_id])) {
+        if ((await this.liveTasksOf(registryId, id)) >= perRegistry) return 'busy';
+      }
+    }
     return this.db
       .updateTable('sync_tasks')
       .set({
@@ -149,6 +164,29 @@ export class SyncTaskStore {
       .where('status', 'in', OPEN)
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /** SYNCHRONIZING tasks from or to `registryId` whose worker showed life lately (orphans drop out). */
+  private async liveTasksOf(registryId: string, except: string): Promise<number> {
+    const { n } = await this.db
+      .selectFrom('sync_tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'SYNCHRONIZING')
+      .where('id', '<>', except)
+      .where('updated_at', '>', sql<Date>`now() - ${sql.lit(`${HEARTBEAT_WINDOW_S} seconds`)}::interval`)
+      .where((eb) => eb.or([eb('source_registry_id', '=', registryId), eb('target_registry_id', '=', registryId)]))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  /** A running task's sign of life, when it has no progress to write. */
+  async heartbeat(id: string): Promise<void> {
+    await this.db
+      .updateTable('sync_tasks')
+      .set({ updated_at: sql`now()` })
+      .where('id', '=', id)
+      .where('status', '=', 'SYNCHRONIZING')
+      .execute();
   }
 
   /** Progress of a running task; a no-op once it is no longer SYNCHRONIZING. */

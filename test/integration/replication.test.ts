@@ -18,7 +18,8 @@ let flaky: FaultProxy;
 const ids: Record<string, string> = {};
 
 before(async () => {
-  server = await startServer();
+  // Two copies at once per registry: the three-task batch below waits its turn (the BUSY path).
+  server = await startServer({ workerOptions: { registryConcurrency: 2 } });
   src = await startRegistry({ notifications: { url: `${server.url}/api/v1/events/registry`, token: TOKEN } });
   dst = await startRegistry();
   flaky = await startFaultProxy({ target: src.url, rate: 0, seed: 7, faults: ['500', '503', 'reset'] });

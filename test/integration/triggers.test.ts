@@ -136,15 +136,18 @@ test('a Harbor PUSH_ARTIFACT webhook fires the PASSIVE rule of the registry it n
 
 test('the polling fallback copies a tag pushed to a registry that sends no events', async () => {
   await pushImage(quiet, 'polled/app', 'old', await buildImage({ format: 'oci', seed: 'poll-old' }));
+  // An inventory crawl takes stock of 'old' before the rule exists; after it, only pushes are new.
+  const crawl = await hssCall(server.url, 'POST', '/image/image-sync/tasks', {
+    body: { registry_info: [{ registry_id: ids.quiet }] },
+  });
+  await until('the source crawled', async () => {
+    const r = await hssCall(server.url, 'GET', `/image/image-sync/tasks/${crawl.json.task_id}/registries`);
+    return r.json.data_list?.every((x: Json) => x.sync_status === 'finished') ? true : undefined;
+  });
   const rule = await api('POST', '/rules', {
     trigger: 'PASSIVE',
     source: { registry_id: ids.quiet, namespace: 'polled', repository: 'app' },
     target: { registry_id: ids.dst, namespace: 'polled' },
-  });
-  // The first poll takes stock (no task: those tags were not pushed since); the next sees the new tag.
-  await until('the source crawled once', async () => {
-    const r = await hssCall(server.url, 'GET', '/image/registries', { query: { registry_name: 'quiet' } });
-    return r.json.data_list?.[0]?.latest_sync_time ? true : undefined;
   });
   const image = await buildImage({ format: 'oci', seed: 'poll-new' });
   await pushImage(quiet, 'polled/app', 'new', image);

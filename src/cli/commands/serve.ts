@@ -64,7 +64,10 @@ export function registerServe(program: Command): void {
     });
 }
 
-/** REGATTA_POLL_INTERVAL (seconds between polls of PASSIVE rules' sources), REGATTA_SYNC_CONCURRENCY (copies). */
+/**
+ * REGATTA_POLL_INTERVAL (seconds between polls of PASSIVE rules' sources), REGATTA_SYNC_CONCURRENCY (copies at
+ * once in this process), REGATTA_REGISTRY_CONCURRENCY (copies at once from or to one registry, all processes).
+ */
 function workerOptionsFromEnv(env = process.env): WorkerOptions {
   const positive = (name: string): number | undefined => {
     const value = env[name];
@@ -77,6 +80,7 @@ function workerOptionsFromEnv(env = process.env): WorkerOptions {
   return {
     pollIntervalSeconds: positive('REGATTA_POLL_INTERVAL'),
     syncConcurrency: positive('REGATTA_SYNC_CONCURRENCY'),
+    registryConcurrency: positive('REGATTA_REGISTRY_CONCURRENCY'),
   };
 }
 
