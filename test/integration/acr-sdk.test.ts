@@ -15,7 +15,7 @@ import { type BuiltImage, buildImage, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
-import { AK, apiCall, hssCall, type Json, SK, startServer, type TestServer, TOKEN } from './server.js';
+import { AK, addRegistry, apiCall, hssCall, type Json, SK, startServer, type TestServer, TOKEN } from './server.js';
 
 let server: TestServer;
 let src: TestRegistry;
@@ -34,18 +34,7 @@ before(async () => {
     ['src', src, 'cri-src', 'cn-a'],
     ['dst', dst, 'cri-dst', 'cn-b'],
   ] as const) {
-    const add = await hssCall(server.url, 'POST', '/image/registries', {
-      body: {
-        registry_name: name,
-        registry_type: 'Other',
-        protocol: 'http',
-        registry_addr: reg.host,
-        region_id: region,
-        instance_id: instance,
-      },
-    });
-    assert.equal(add.status, 200, JSON.stringify(add.json));
-    ids[name] = String(add.json.id);
+    ids[name] = await addRegistry(server.url, { name, host: reg.host, region, instance, wait: false });
   }
   // The inventory of cri-src gives ListRepository (and so RepoId) its rows.
   const task = await hssCall(server.url, 'POST', '/image/image-sync/tasks', {

@@ -9,7 +9,7 @@ import { buildImage, buildMultiArch, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
-import { apiCall, hssCall, type Json, startServer, type TestServer, TOKEN } from './server.js';
+import { addRegistry, apiCall, type Json, startServer, type TestServer, TOKEN } from './server.js';
 
 let server: TestServer;
 let src: TestRegistry;
@@ -28,21 +28,7 @@ before(async () => {
     ['dst', dst, 'region-b'],
     ['flaky', flaky, 'region-c'],
   ] as const) {
-    const add = await hssCall(server.url, 'POST', '/image/registries', {
-      body: {
-        registry_name: name,
-        registry_type: 'Other',
-        protocol: 'http',
-        registry_addr: reg.host,
-        region_id: region,
-      },
-    });
-    assert.equal(add.status, 200, JSON.stringify(add.json));
-    ids[name] = await until(`${name} connected`, async () => {
-      const list = await hssCall(server.url, 'GET', '/image/registries', { query: { registry_name: name } });
-      const row = list.json.data_list?.[0];
-      return row?.status === 'success' ? String(row.id) : undefined;
-    });
+    ids[name] = await addRegistry(server.url, { name, host: reg.host, region });
   }
 });
 after(async () => {

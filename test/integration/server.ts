@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { type AppOptions, buildApp } from '../../src/api/app.js';
 import { openRuntime, type Runtime } from '../../src/cli/runtime.js';
 import { startWorkers, type WorkerOptions } from '../../src/jobs/workers.js';
+import { until } from '../support/until.js';
 
 export interface TestServer {
   url: string;
@@ -93,4 +94,31 @@ export async function apiCall(
   });
   const text = await res.body.text();
   return { status: res.statusCode, json: (text ? JSON.parse(text) : {}) as Json };
+}
+
+/**
+ * Connects a loopback registry through HSS AddRegistry (type Other, plain http) and, unless `wait` is false,
+ * waits until its access check says success; resolves with its id.
+ */
+export async function addRegistry(
+  baseUrl: string,
+  r: { name: string; host: string; region?: string; instance?: string; wait?: boolean },
+): Promise<string> {
+  const add = await hssCall(baseUrl, 'POST', '/image/registries', {
+    body: {
+      registry_name: r.name,
+      registry_type: 'Other',
+      protocol: 'http',
+      registry_addr: r.host,
+      ...(r.region ? { region_id: r.region } : {}),
+      ...(r.instance ? { instance_id: r.instance } : {}),
+    },
+  });
+  if (add.status !== 200) throw new Error(`AddRegistry ${r.name}: ${add.status} ${JSON.stringify(add.json)}`);
+  if (r.wait === false) return String(add.json.id);
+  return until(`${r.name} connected`, async () => {
+    const list = await hssCall(baseUrl, 'GET', '/image/registries', { query: { registry_name: r.name } });
+    const row = list.json.data_list?.[0];
+    return row?.status === 'success' ? String(row.id) : undefined;
+  });
 }

@@ -19,7 +19,7 @@ import { huaweiSdkSandbox } from '../support/huawei-sdk.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
-import { AK, hssCall, type Json, PROJECT, SK, startServer, type TestServer, TOKEN } from './server.js';
+import { AK, addRegistry, hssCall, type Json, PROJECT, SK, startServer, type TestServer, TOKEN } from './server.js';
 
 const IDENTITY = 'bootstrap-admin';
 
@@ -42,21 +42,7 @@ before(async () => {
     ['local', src, 'region-a'],
     ['remote', dst, 'region-b'],
   ] as const) {
-    const add = await hssCall(server.url, 'POST', '/image/registries', {
-      body: {
-        registry_name: name,
-        registry_type: 'Other',
-        protocol: 'http',
-        registry_addr: reg.host,
-        region_id: region,
-      },
-    });
-    assert.equal(add.status, 200, JSON.stringify(add.json));
-    ids[name] = await until(`${name} connected`, async () => {
-      const row = (await hssCall(server.url, 'GET', '/image/registries', { query: { registry_name: name } })).json
-        .data_list?.[0];
-      return row?.status === 'success' ? String(row.id) : undefined;
-    });
+    ids[name] = await addRegistry(server.url, { name, host: reg.host, region });
   }
   // Crawl the local registry, so corp/web/api is in the inventory.
   const task = await hssCall(server.url, 'POST', '/image/image-sync/tasks', {

@@ -12,7 +12,7 @@ import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
 import { json, runCli } from './cli.js';
-import { apiCall, hssCall, type Json, PROJECT, startServer, type TestServer, TOKEN } from './server.js';
+import { addRegistry, apiCall, hssCall, type Json, PROJECT, startServer, type TestServer, TOKEN } from './server.js';
 
 let server: TestServer;
 let quiet: TestRegistry;
@@ -30,11 +30,7 @@ before(async () => {
     ['dst', dst.host],
     ['gated', gate.host],
   ] as const) {
-    const add = await hssCall(server.url, 'POST', '/image/registries', {
-      body: { registry_name: name, registry_type: 'Other', protocol: 'http', registry_addr: host },
-    });
-    assert.equal(add.status, 200, JSON.stringify(add.json));
-    ids[name] = String(add.json.id);
+    ids[name] = await addRegistry(server.url, { name, host, wait: false });
   }
 });
 after(async () => {
