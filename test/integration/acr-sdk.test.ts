@@ -195,6 +195,19 @@ test('a rule made with pop-core is listed by ACR, SWR and the native API; a task
   assert.equal(await codeOf(excluded), 'InvalidParameter');
   await pop('DeleteRepoSyncRule', { InstanceId: 'cri-src', SyncRuleId: made.SyncRuleId });
   assert.equal((await pop('ListRepoSyncRule', { InstanceId: 'cri-src' })).TotalCount, 0);
+
+  // And the other way round: an SWR automatic sync is an ACR PASSIVE rule of the instance.
+  const viaSwr = await request(`${server.url}/v2/manage/namespaces/corp/repos/app/sync_repo`, {
+    method: 'POST',
+    headers: { 'x-auth-token': TOKEN, 'content-type': 'application/json' },
+    body: JSON.stringify({ remoteRegionId: 'cn-b', remoteNamespace: 'swr-made', syncAuto: true, override: false }),
+  });
+  assert.equal(viaSwr.statusCode, 200, await viaSwr.body.text());
+  const [fromSwr] = (await pop('ListRepoSyncRule', { InstanceId: 'cri-src', TargetRegionId: 'cn-b' })).SyncRules;
+  assert.equal(fromSwr.SyncTrigger, 'PASSIVE');
+  assert.equal(fromSwr.TargetNamespaceName, 'swr-made');
+  assert.equal(fromSwr.TargetInstanceId, 'cri-dst');
+  await pop('DeleteRepoSyncRule', { InstanceId: 'cri-src', SyncRuleId: fromSwr.SyncRuleId });
 });
 
 test('openapi-client (ACS3) creates a manual task; ListRepoSyncTask answers in the seed shape, by batch', async () => {
