@@ -7,6 +7,7 @@ import { registerInventory } from './commands/inventory.js';
 import { registerList } from './commands/list.js';
 import { registerRegistry } from './commands/registry.js';
 import { registerRule } from './commands/rule.js';
+import { registerScan } from './commands/scan.js';
 import { registerSync } from './commands/sync.js';
 import { registerTask } from './commands/task.js';
 import { describeError, ReportedError } from './output.js';
@@ -26,6 +27,7 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
   registerInspect(program);
   registerCopy(program);
   registerSync(program);
+  registerScan(program);
   registerRegistry(program);
   registerInventory(program);
   registerRule(program);

@@ -1,0 +1,99 @@
+// One image scanned: its layers read once (keeping only the files a cataloger or check asks for, hashing the
+// rest for the malware lists), packages catalogued, matched against the advisories, checks run, and everything
+// summed up the way an HSS image row says it (vul_num, malicious_file_num, unsafe_setting_num, severity_level).
+import { dpkgCataloger } from './catalogers/dpkg.js';
+import { npmCataloger } from './catalogers/npm.js';
+import { osEcosystem, osReleaseOf, wantsOsRelease } from './catalogers/os-release.js';
+import type { Cataloger, OsRelease, Package } from './catalogers/types.js';
+import { checkSensitiveFiles, wantsSensitive } from './checks/sensitive.js';
+import { checkSettings } from './checks/settings.js';
+import type { CheckFinding } from './checks/types.js';
+import type { ScanDatabases } from './databases.js';
+import { DEFAULT_LIMITS, type ImageLimits, type ImageSource, readImage } from './image-reader.js';
+import type { WantPolicy } from './layer-tar.js';
+import type { MaliciousFileFinding } from './malware.js';
+import { matchPackages, type VulnerabilityFinding } from './vulndb/match.js';
+
+export const CATALOGERS: Cataloger[] = [dpkgCataloger, npmCataloger];
+
+/** HSS `severity_level`: Security when nothing was found, else the worst finding. */
+export type SeverityLevel = 'Security' | 'Low' | 'Medium' | 'High';
+
+export interface ScanSummary {
+  vul_num: number;
+  malicious_file_num: number;
+  unsafe_setting_num: number;
+  sensitive_file_num: number;
+  severity_level: SeverityLevel;
+}
+
+export interface ScanReport {
+  /** The image manifest scanned (the platform's, for an index). */
+  digest: string;
+  os?: OsRelease;
+  packages: Package[];
+  vulnerabilities: VulnerabilityFinding[];
+  maliciousFiles: MaliciousFileFinding[];
+  unsafeSettings: CheckFinding[];
+  sensitiveFiles: CheckFinding[];
+  summary: ScanSummary;
+  databaseVersion: string;
+}
+
+export interface ScanOptions {
+  limits?: ImageLimits;
+  signal?: AbortSignal;
+}
+
+export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: ScanOptions = {}): Promise<ScanReport> {
+  const hashing = dbs.hashes.size > 0;
+  const want: WantPolicy = (path, size) => ({
+    keep: wantsOsRelease(path) || wantsSensitive(path, size) || CATALOGERS.some((c) => c.wants(path)),
+    hash: hashing,
+  });
+  const image = await readImage(src, want, opts.limits ?? DEFAULT_LIMITS, opts.signal);
+  const os = osReleaseOf(image.fs);
+  const packages = CATALOGERS.flatMap((c) => c.catalog(image.fs));
+  const vulnerabilities = matchPackages(dbs.advisories, packages, osEcosystem(os));
+  const maliciousFiles = dbs.hashes.check(image.fs);
+  const unsafeSettings = checkSettings(image.config, image.fs);
+  const sensitiveFiles = checkSensitiveFiles(image.fs);
+  return {
+    digest: image.digest,
+    ...(os ? { os } : {}),
+    packages,
+    vulnerabilities,
+    maliciousFiles,
+    unsafeSettings,
+    sensitiveFiles,
+    summary: summarize(vulnerabilities, maliciousFiles, unsafeSettings, sensitiveFiles),
+    databaseVersion: dbs.version,
+  };
+}
+
+const LEVEL_RANK: Record<SeverityLevel, number> = { Security: 0, Low: 1, Medium: 2, High: 3 };
+
+export function summarize(
+  vulnerabilities: VulnerabilityFinding[],
+  malicious: MaliciousFileFinding[],
+  settings: CheckFinding[],
+  sensitive: CheckFinding[],
+): ScanSummary {
+  let level: SeverityLevel = 'Security';
+  const raise = (l: SeverityLevel) => {
+    if (LEVEL_RANK[l] > LEVEL_RANK[level]) level = l;
+  };
+  for (const v of vulnerabilities) {
+    // Critical folds into High (HSS has no Critical level); an unknown severity counts as Medium.
+    raise(v.severity === 'Critical' || v.severity === 'High' ? 'High' : v.severity === 'Low' ? 'Low' : 'Medium');
+  }
+  if (malicious.length) raise('High');
+  for (const f of [...settings, ...sensitive]) raise(f.severity);
+  return {
+    vul_num: vulnerabilities.length,
+    malicious_file_num: malicious.length,
+    unsafe_setting_num: settings.length,
+    sensitive_file_num: sensitive.length,
+    severity_level: level,
+  };
+}
