@@ -13,6 +13,8 @@ const DEBIAN_TOOLS = {
   skopeo: 'skopeo',
   'apache2-utils': 'htpasswd',
   openssl: 'openssl',
+  // Scanner tests: zstd-compressed layers.
+  zstd: 'zstd',
 };
 
 function has(command) {

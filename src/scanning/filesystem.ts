@@ -68,7 +68,7 @@ export class MergedFilesystem {
     let current = path;
     for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
       const e = this.entries.get(current);
-      if (!e || e.type !== 'symlink' || e.linkname === undefined) return e;
+      if (e?.type !== 'symlink' || e.linkname === undefined) return e;
       current = safeResolve(current, e.linkname);
     }
     throw new ScanError('failed_to_scan_file', `symlinks from ${path} loop (more than ${MAX_LINK_HOPS} hops)`);

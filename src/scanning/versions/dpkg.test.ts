@@ -4,13 +4,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { VULNDB } from '../../../test/support/vulndb.js';
 import { compareDpkgVersions, parseDpkgVersion } from './dpkg.js';
 
-const VERSIONS_FILE = fileURLToPath(
-  new URL('../../../../shared/vulndb/debian-bookworm-versions.json', import.meta.url),
-);
+const VERSIONS_FILE = join(VULNDB, 'debian-bookworm-versions.json');
 const hasDpkg = spawnSync('sh', ['-c', 'command -v dpkg'], { stdio: 'ignore' }).status === 0;
 
 /** What dpkg says of a and b: -1, 0 or 1 (one `dpkg --compare-versions a lt b` and one `eq`). */

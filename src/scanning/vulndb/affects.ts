@@ -36,7 +36,6 @@ function inRange(events: OsvEvent[], version: string, order: VersionOrder): Affe
   };
   const sorted = [...usable].sort(cmp);
   let affected = false;
-  let fixed: string | undefined;
   for (const e of sorted) {
     if (e.introduced !== undefined) {
       if (e.introduced === '0' || order.compare(version, e.introduced) >= 0) affected = true;

@@ -1,0 +1,109 @@
+// OSV evaluation and matching: ranges with introduced / fixed / last_affected, several ranges, explicit version
+// lists, withdrawn records, aliases merged into one finding, the source package of Debian binaries; CVSS v3
+// base scores against FIRST's published examples.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Package } from '../catalogers/types.js';
+import { versionOrderOf } from '../versions/index.js';
+import { affects } from './affects.js';
+import { matchPackages } from './match.js';
+import { AdvisoryDb, type OsvRecord } from './osv.js';
+import { cvss3BaseScore, severityOf } from './severity.js';
+
+const dpkg = versionOrderOf('Debian:12')!;
+const npm = versionOrderOf('npm')!;
+
+test('ranges: introduced/fixed, last_affected, several ranges, version lists', () => {
+  const fixed = { ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0.13-1~deb12u1' }] }] };
+  assert.deepEqual(affects(fixed, '3.0.9-1', dpkg), { fixed: '3.0.13-1~deb12u1' });
+  assert.equal(affects(fixed, '3.0.13-1~deb12u1', dpkg), undefined);
+  assert.equal(affects(fixed, '3.0.13-1', dpkg), undefined, '~deb12u1 sorts before the plain revision');
+
+  const two = {
+    ranges: [
+      {
+        type: 'SEMVER',
+        events: [{ introduced: '1.0.0' }, { fixed: '1.2.0' }, { introduced: '2.0.0' }, { fixed: '2.0.5' }],
+      },
+    ],
+  };
+  assert.deepEqual(affects(two, '1.1.9', npm), { fixed: '1.2.0' });
+  assert.equal(affects(two, '1.5.0', npm), undefined);
+  assert.deepEqual(affects(two, '2.0.4', npm), { fixed: '2.0.5' });
+  assert.equal(affects(two, '0.9.0', npm), undefined);
+
+  const last = { ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { last_affected: '1.5.1' }] }] };
+  assert.deepEqual(affects(last, '1.5.1', npm), {});
+  assert.equal(affects(last, '1.5.2', npm), undefined);
+
+  assert.deepEqual(affects({ versions: ['0.0.7'] }, '0.0.7', npm), {});
+  assert.equal(affects({ ranges: [{ type: 'GIT', events: [{ introduced: 'abc' }] }] }, '1.0.0', npm), undefined);
+});
+
+const pkg = (p: Partial<Package>): Package => ({ type: 'npm', name: 'x', version: '1.0.0', path: 'p', layer: 0, ...p });
+
+test('matching: aliases make one finding, withdrawn records none, Debian binaries match by source', () => {
+  const db = new AdvisoryDb();
+  const range = (name: string, ecosystem: string, fixedIn: string) => ({
+    package: { ecosystem, name },
+    ranges: [{ type: ecosystem === 'npm' ? 'SEMVER' : 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: fixedIn }] }],
+  });
+  const records: OsvRecord[] = [
+    { id: 'GHSA-aaaa', modified: '', aliases: ['CVE-2020-1'], affected: [range('lodash', 'npm', '4.17.19')] },
+    {
+      id: 'NSWG-ECO-1',
+      modified: '',
+      aliases: ['CVE-2020-1'],
+      affected: [range('lodash', 'npm', '4.17.19')],
+      database_specific: { cvss_score: 9.1 },
+    },
+    { id: 'GHSA-gone', modified: '', withdrawn: '2021-01-01T00:00:00Z', affected: [range('lodash', 'npm', '5.0.0')] },
+    {
+      id: 'DEBIAN-CVE-2023-2',
+      modified: '',
+      aliases: ['CVE-2023-2'],
+      affected: [range('openssl', 'Debian:12', '3.0.11-1~deb12u1')],
+    },
+  ];
+  for (const r of records) db.add(r);
+  const found = matchPackages(
+    db,
+    [
+      pkg({ name: 'lodash', version: '4.17.15' }),
+      pkg({ type: 'deb', name: 'libssl3', version: '3.0.9-1', source: { name: 'openssl', version: '3.0.9-1' } }),
+      pkg({
+        type: 'deb',
+        name: 'libssl3',
+        version: '3.0.11-1~deb12u1',
+        source: { name: 'openssl', version: '3.0.11-1~deb12u1' },
+      }),
+    ],
+    'Debian:12',
+  );
+  assert.deepEqual(
+    found.map((f) => [f.id, f.package.name, f.package.version, f.fixedVersion, f.severity]),
+    [
+      ['CVE-2020-1', 'lodash', '4.17.15', '4.17.19', 'Critical'],
+      ['CVE-2023-2', 'libssl3', '3.0.9-1', '3.0.11-1~deb12u1', 'Unknown'],
+    ],
+  );
+  assert.deepEqual(found[0]!.ids.sort(), ['CVE-2020-1', 'GHSA-aaaa', 'NSWG-ECO-1']);
+  assert.equal(
+    matchPackages(db, [pkg({ type: 'deb', name: 'libssl3' })], undefined).length,
+    0,
+    'no OS, no OS advisories',
+  );
+});
+
+test('CVSS v3 base scores match FIRST examples; severities from the other sources', () => {
+  assert.equal(cvss3BaseScore('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'), 9.8);
+  assert.equal(cvss3BaseScore('CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N'), 6.5);
+  assert.equal(cvss3BaseScore('CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:L/I:L/A:N'), 6.4);
+  assert.equal(cvss3BaseScore('CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N'), 5.5);
+  assert.equal(cvss3BaseScore('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N'), 0);
+  assert.equal(cvss3BaseScore('CVSS:2.0/AV:N'), undefined);
+  const base = { id: 'X', modified: '' };
+  assert.equal(severityOf({ ...base, database_specific: { severity: 'MODERATE' } }), 'Medium');
+  assert.equal(severityOf(base, { ecosystem_specific: { upload_urgency: 'high' } }), 'High');
+  assert.equal(severityOf(base), 'Unknown');
+});

@@ -1,0 +1,223 @@
+// The scanner end to end against a real registry and the real advisory data (../shared/vulndb): an image built
+// in code with old and current Debian 12 packages (versions from debian-bookworm-versions.json), a vulnerable npm
+// package and one removed by a whiteout in a later layer, the EICAR test file, a private key, and unsafe
+// settings. The Debian findings expected are computed here, independently of src/, from the OSV files with
+// `dpkg --compare-versions`; the scan must report exactly those, none for the current packages or the removed one.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { RegistryClient } from '../../src/oci/client.js';
+import { loadScanDatabases, type ScanDatabases } from '../../src/scanning/databases.js';
+import { ScanError } from '../../src/scanning/errors.js';
+import { DEFAULT_LIMITS } from '../../src/scanning/image-reader.js';
+import { scanImage } from '../../src/scanning/scan.js';
+import { pushImage } from '../support/fixtures.js';
+import { buildLayeredImage, type TarEntrySpec } from '../support/layered-image.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { VULNDB, vulndbMissing } from '../support/vulndb.js';
+import { json, runCli } from './cli.js';
+
+const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+
+let registry: TestRegistry;
+let dbs: ScanDatabases;
+let client: RegistryClient;
+let tmp: string;
+const versions: Record<string, { current: string; version_before_first_bookworm_upload?: string }> = {};
+
+/** The installed Debian packages of the test image: binary, source, and which version of the source. */
+const DEBS = [
+  { name: 'libssl3', source: 'openssl', age: 'old' },
+  { name: 'openssl', source: 'openssl', age: 'old' },
+  { name: 'libc6', source: 'glibc', age: 'old' },
+  { name: 'libcurl4', source: 'curl', age: 'current' },
+  { name: 'tar', source: 'tar', age: 'current' },
+] as const;
+
+const versionOf = (d: (typeof DEBS)[number]) =>
+  d.age === 'old' ? versions[d.source]!.version_before_first_bookworm_upload! : versions[d.source]!.current;
+
+function dpkgStatus(): string {
+  const stanzas = DEBS.map((d) =>
+    [
+      `Package: ${d.name}`,
+      'Status: install ok installed',
+      'Architecture: amd64',
+      ...(d.name === d.source ? [] : [`Source: ${d.source}`]),
+      `Version: ${versionOf(d)}`,
+      'Description: test package',
+      ' continued description line',
+    ].join('\n'),
+  );
+  // Removed but its config files kept: not installed, never reported.
+  stanzas.push(
+    ['Package: libexpat1', 'Status: deinstall ok config-files', 'Source: expat', 'Version: 2.5.0-1'].join('\n'),
+  );
+  return `${stanzas.join('\n\n')}\n`;
+}
+
+const pkgJson = (name: string, version: string) => JSON.stringify({ name, version });
+
+before(async () => {
+  if (vulndbMissing) return;
+  Object.assign(versions, JSON.parse(await readFile(join(VULNDB, 'debian-bookworm-versions.json'), 'utf8')));
+  registry = await startRegistry();
+  tmp = await mkdtemp(join(tmpdir(), 'regatta-scan-'));
+  const base: TarEntrySpec[] = [
+    {
+      name: 'usr/lib/os-release',
+      content: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n',
+    },
+    { name: 'etc/os-release', type: 'symlink', linkname: '../usr/lib/os-release' },
+    { name: 'var/lib/dpkg/status', content: dpkgStatus() },
+    { name: 'usr/sbin/sshd', content: 'ELF', mode: 0o755 },
+    { name: 'usr/local/bin/helper', content: 'ELF', mode: 0o4755 },
+    { name: 'app/node_modules/lodash/package.json', content: pkgJson('lodash', '4.17.15') },
+    { name: 'app/node_modules/minimist/package.json', content: pkgJson('minimist', '0.0.8') },
+    { name: 'app/node_modules/@scope/fixed/node_modules/lodash/package.json', content: pkgJson('lodash', '4.17.21') },
+  ];
+  const top: TarEntrySpec[] = [
+    { name: 'app/node_modules/.wh.minimist' },
+    { name: 'tmp/eicar.com', content: EICAR },
+    {
+      name: 'root/.ssh/id_rsa',
+      content: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk=\n-----END OPENSSH PRIVATE KEY-----\n',
+    },
+  ];
+  const image = await buildLayeredImage([{ entries: base, compression: 'zstd' }, { entries: top }], {
+    Env: ['PATH=/usr/bin', 'API_TOKEN=tok_live_0123456789abcdef'],
+    ExposedPorts: { '22/tcp': {}, '8080/tcp': {} },
+    history: ['ADD rootfs.tar /', 'RUN curl -fsSL https://get.example.sh | sh'],
+  });
+  await pushImage(registry, 'scan/app', 'risky', image);
+  dbs = await loadScanDatabases(VULNDB);
+  client = new RegistryClient(registry.host);
+});
+after(async () => {
+  await client?.close();
+  await registry?.stop();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** (binary package, CVE) pairs the Debian advisories say apply, decided by dpkg itself. */
+async function expectedDebianFindings(): Promise<Set<string>> {
+  const dir = join(VULNDB, 'osv', 'debian-bookworm');
+  const sources = new Set(DEBS.map((d) => d.source));
+  const expected = new Set<string>();
+  const dpkgLt = (a: string, b: string) => spawnSync('dpkg', ['--compare-versions', a, 'lt', b]).status === 0;
+  for (const file of await readdir(dir)) {
+    const record = JSON.parse(await readFile(join(dir, file), 'utf8'));
+    if (record.withdrawn) continue;
+    for (const affected of record.affected) {
+      if (affected.package.ecosystem !== 'Debian:12' || !sources.has(affected.package.name)) continue;
+      for (const d of DEBS.filter((x) => x.source === affected.package.name)) {
+        const v = versionOf(d);
+        const hit = affected.ranges.some((r: { events: Array<Record<string, string>> }) => {
+          const introduced = r.events.find((e) => e.introduced)?.introduced ?? '0';
+          const fixed = r.events.find((e) => e.fixed)?.fixed;
+          return (introduced === '0' || !dpkgLt(v, introduced)) && (fixed === undefined || dpkgLt(v, fixed));
+        });
+        const cve = [record.id, ...(record.aliases ?? [])].find((i: string) => i.startsWith('CVE-')) ?? record.id;
+        if (hit) expected.add(`${d.name} ${cve}`);
+      }
+    }
+  }
+  return expected;
+}
+
+test('a risky image is scanned: every Debian advisory dpkg says applies, npm, EICAR, settings, severity High', {
+  skip: vulndbMissing,
+}, async () => {
+  const manifest = await client.manifestGet('scan/app', 'risky');
+  const report = await scanImage({ client, repository: 'scan/app', manifest }, dbs);
+  assert.equal(report.os?.id, 'debian');
+  assert.deepEqual(
+    report.packages
+      .filter((p) => p.type === 'deb')
+      .map((p) => p.name)
+      .sort(),
+    DEBS.map((d) => d.name).sort(),
+  );
+
+  const expected = await expectedDebianFindings();
+  assert.ok(expected.size > 20, `${expected.size} Debian findings expected`);
+  const debFindings = report.vulnerabilities.filter((v) => v.package.type === 'deb');
+  assert.deepEqual(new Set(debFindings.map((v) => `${v.package.name} ${v.id}`)), expected);
+  for (const current of ['libcurl4', 'tar']) {
+    assert.ok(!debFindings.some((v) => v.package.name === current), `${current} is at its fixed version`);
+  }
+  for (const v of debFindings) assert.ok(v.fixedVersion, `${v.id} names its fix`);
+
+  const npm = report.vulnerabilities.filter((v) => v.package.type === 'npm');
+  // GHSA-29mw, GHSA-35jh, GHSA-p6mc and the Node WG's 516 (no CVE alias) name 4.17.15; 368 and 493 were fixed before.
+  assert.deepEqual(npm.map((v) => v.id).sort(), ['CVE-2020-28500', 'CVE-2020-8203', 'CVE-2021-23337', 'NSWG-ECO-516']);
+  assert.ok(
+    npm.every((v) => v.package.version === '4.17.15'),
+    'the fixed lodash copy is clean',
+  );
+  assert.ok(!report.packages.some((p) => p.name === 'minimist'), 'the whiteout removed minimist');
+
+  assert.deepEqual(
+    report.maliciousFiles.map((m) => [m.path, m.ioc.comment, m.ioc.list]),
+    [['tmp/eicar.com', 'EICAR-Test-File (SHA256)', 'test-hashes.txt']],
+  );
+  const rules = report.unsafeSettings.map((f) => f.rule).sort();
+  assert.deepEqual(rules, [
+    'env.secret',
+    'file.setuid',
+    'history.pipe-shell',
+    'port.ssh',
+    'sshd.installed',
+    'user.root',
+  ]);
+  assert.ok(!JSON.stringify(report.unsafeSettings).includes('0123456789abcdef'), 'the secret is masked');
+  assert.deepEqual(
+    report.sensitiveFiles.map((f) => [f.rule, f.location]),
+    [['secret.private-key', '/root/.ssh/id_rsa']],
+  );
+  assert.deepEqual(report.summary, {
+    vul_num: report.vulnerabilities.length,
+    malicious_file_num: 1,
+    unsafe_setting_num: 6,
+    sensitive_file_num: 1,
+    severity_level: 'High',
+  });
+});
+
+test('regatta scan prints the report as JSON, writes a CycloneDX SBOM and fails on a severity policy', {
+  skip: vulndbMissing,
+}, async () => {
+  const sbomPath = join(tmp, 'sbom.json');
+  const ref = `${registry.host}/scan/app:risky`;
+  const r = await runCli(['scan', '--vulndb', VULNDB, '--sbom', sbomPath, '--json', ref]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = json<{ summary: { severity_level: string }; maliciousFiles: unknown[] }>(r);
+  assert.equal(out.summary.severity_level, 'High');
+  const sbom = JSON.parse(await readFile(sbomPath, 'utf8'));
+  assert.equal(sbom.bomFormat, 'CycloneDX');
+  assert.ok(sbom.components.some((c: { purl: string }) => c.purl.startsWith('pkg:deb/debian/libssl3@3.0.9-1')));
+  assert.ok(sbom.components.some((c: { purl: string }) => c.purl === 'pkg:npm/lodash@4.17.15'));
+  const gated = await runCli(['scan', '--vulndb', VULNDB, '--fail-on', 'high', ref]);
+  assert.equal(gated.code, 1);
+  assert.match(gated.stderr, /SCAN_POLICY/);
+  assert.match(gated.stdout, /MALICIOUS \/tmp\/eicar\.com/);
+});
+
+test('an image or layer over its size limit fails with the seed codes before any layer is read', {
+  skip: vulndbMissing,
+}, async () => {
+  const manifest = await client.manifestGet('scan/app', 'risky');
+  const src = { client, repository: 'scan/app', manifest };
+  const expectCode = (code: string) => (err: unknown) => err instanceof ScanError && err.code === code;
+  await assert.rejects(
+    scanImage(src, dbs, { limits: { ...DEFAULT_LIMITS, maxLayerBytes: 100 } }),
+    expectCode('image_layer_over_sized'),
+  );
+  await assert.rejects(
+    scanImage(src, dbs, { limits: { ...DEFAULT_LIMITS, maxImageBytes: 100 } }),
+    expectCode('image_over_sized'),
+  );
+});
