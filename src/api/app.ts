@@ -12,6 +12,7 @@ import { hssErrorHandler } from './hss/errors.js';
 import { registerImageRoutes } from './hss/images.js';
 import { registerInventoryRoutes } from './hss/inventory.js';
 import { registerRegistryRoutes } from './hss/registries.js';
+import { registerScanRoutes } from './hss/scans.js';
 import { registerNativeApi } from './native/index.js';
 import { registerSwrApi } from './swr/index.js';
 
@@ -63,6 +64,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerRegistryRoutes(hss, ctx);
       registerImageRoutes(hss, ctx);
       registerInventoryRoutes(hss, ctx);
+      registerScanRoutes(hss, ctx);
     },
     { prefix: '/v5/:project_id' },
   );

@@ -8,6 +8,8 @@ import { ImageStore } from '../store/images.js';
 import { InventoryTaskStore } from '../store/inventory-tasks.js';
 import { NonceStore } from '../store/nonces.js';
 import { RegistryStore } from '../store/registries.js';
+import { ScanResultStore } from '../store/scan-results.js';
+import { ScanTaskStore } from '../store/scan-tasks.js';
 import type { Schema } from '../store/schema.js';
 import type { SecretBox } from '../store/secrets.js';
 import { SyncRuleStore } from '../store/sync-rules.js';
@@ -22,6 +24,8 @@ export interface AppContext {
   nonces: NonceStore;
   syncRules: SyncRuleStore;
   syncTasks: SyncTaskStore;
+  scanResults: ScanResultStore;
+  scanTasks: ScanTaskStore;
   boss: PgBoss;
 }
 
@@ -36,6 +40,8 @@ export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss
     nonces: new NonceStore(db),
     syncRules: new SyncRuleStore(db),
     syncTasks: new SyncTaskStore(db),
+    scanResults: new ScanResultStore(db),
+    scanTasks: new ScanTaskStore(db),
     boss,
   };
 }

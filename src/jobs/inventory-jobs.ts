@@ -10,6 +10,7 @@ import type { Scope } from '../store/scope.js';
 import type { AppContext } from './context.js';
 import { type InventorySyncJob, Queues, type RegistryCheckJob } from './queue.js';
 import { onPush } from './replication-jobs.js';
+import { scanNewDigests } from './scan-jobs.js';
 
 /** Records an inventory task over `registryIds` and enqueues one crawl per registry. */
 export async function requestInventorySync(
@@ -41,7 +42,12 @@ export async function runRegistryCheck(ctx: AppContext, job: RegistryCheckJob): 
 }
 
 /** Crawls one registry of a task; a failure is recorded with its code, so the task never stays running. */
-export async function runInventorySync(ctx: AppContext, job: InventorySyncJob): Promise<void> {
+/** What follows a crawl: scans of the digests it found new (the scan-on-sync policy). */
+export interface CrawlOptions {
+  scanOnSync?: boolean;
+}
+
+export async function runInventorySync(ctx: AppContext, job: InventorySyncJob, opts: CrawlOptions = {}): Promise<void> {
   const target = await connectorFor(ctx.registries, job.registryId);
   if (!target)
     return ctx.inventoryTasks.finishRegistry(job.taskId, job.registryId, {
@@ -57,7 +63,7 @@ export async function runInventorySync(ctx: AppContext, job: InventorySyncJob): 
         reason: access.fail_reason,
       });
     }
-    const outcome = await crawl(ctx, target);
+    const outcome = await crawl(ctx, target, opts);
     await ctx.inventoryTasks.finishRegistry(job.taskId, job.registryId, { status: 'finished' }, outcome.images);
   } catch (err) {
     // Not-retryable failures end here; retryable ones go back to the queue, and its dead letter ends them.
@@ -78,7 +84,11 @@ export async function runInventorySync(ctx: AppContext, job: InventorySyncJob): 
  * (the polling trigger, for registries that send no push events). A first crawl fires nothing: every tag is new
  * to it, not newly pushed.
  */
-export async function crawl(ctx: AppContext, target: { registry: RegistryView; connector: Connector }) {
+export async function crawl(
+  ctx: AppContext,
+  target: { registry: RegistryView; connector: Connector },
+  opts: CrawlOptions = {},
+) {
   const changed: Array<{ namespace: string; repository: string; tag: string; digest: string }> = [];
   const outcome = await syncRegistry({
     registry: target.registry,
@@ -90,17 +100,21 @@ export async function crawl(ctx: AppContext, target: { registry: RegistryView; c
   if (target.registry.latest_sync_time !== null) {
     for (const image of changed) await onPush(ctx, target.registry.id, image, 'poll');
   }
+  if (opts.scanOnSync) {
+    const scope = { projectId: target.registry.project_id, enterpriseProjectId: target.registry.enterprise_project_id };
+    await scanNewDigests(ctx, target.registry.id, scope);
+  }
   return outcome;
 }
 
 /** The polling trigger: re-crawls the source registries of PASSIVE rules, then plans its next run. */
-export async function runPushPoll(ctx: AppContext, intervalSeconds: number): Promise<void> {
+export async function runPushPoll(ctx: AppContext, intervalSeconds: number, opts: CrawlOptions = {}): Promise<void> {
   try {
     for (const registryId of await ctx.syncRules.passiveSources()) {
       const target = await connectorFor(ctx.registries, registryId);
       if (!target) continue;
       try {
-        await crawl(ctx, target);
+        await crawl(ctx, target, opts);
       } catch {
         // An unreachable source is the health check's business; the next poll tries again.
       } finally {

@@ -20,6 +20,10 @@ export const Queues = {
   syncTaskFailed: 'sync-task-failed',
   /** The polling trigger: re-crawl the source registries of PASSIVE rules (self-rescheduling). */
   pushPoll: 'push-poll',
+  /** Scan one digest: { digest, registryId, repository }. */
+  imageScan: 'image-scan',
+  /** Dead letters of image-scan: the digest's tasks say failed. */
+  imageScanFailed: 'image-scan-failed',
   /** Cron: VACUUM and ANALYZE the big tables (PGlite has no autovacuum). */
   maintenanceSchedule: 'store-maintenance-schedule',
 } as const;
@@ -34,6 +38,13 @@ export interface InventorySyncJob {
 
 export interface SyncTaskJob {
   taskId: string;
+}
+
+export interface ScanJob {
+  digest: string;
+  registryId: string;
+  /** The repository path in that registry. */
+  repository: string;
 }
 
 export async function startQueue(connectionString: string, opts: { schedule?: boolean } = {}): Promise<PgBoss> {
@@ -66,6 +77,15 @@ export async function startQueue(connectionString: string, opts: { schedule?: bo
     retryDelay: 2,
     expireInSeconds: 1800,
     deadLetter: Queues.syncTaskFailed,
+  });
+  await boss.createQueue(Queues.imageScanFailed, { name: Queues.imageScanFailed });
+  // A scan is re-done from the start after a crash; two tries, then the dead letter marks it failed.
+  await boss.createQueue(Queues.imageScan, {
+    name: Queues.imageScan,
+    retryLimit: 1,
+    retryDelay: 5,
+    expireInSeconds: 3600,
+    deadLetter: Queues.imageScanFailed,
   });
   await boss.createQueue(Queues.pushPoll, { name: Queues.pushPoll, policy: 'stately' });
   await boss.createQueue(Queues.healthSchedule, { name: Queues.healthSchedule, policy: 'singleton' });

@@ -11,7 +11,7 @@ import { Queues } from './queue.js';
 export async function failOrphanedJobs(database: Database, boss: PgBoss): Promise<number> {
   if (database.mode !== 'embedded') return 0;
   let failed = 0;
-  for (const name of [Queues.inventorySync, Queues.registryCheck, Queues.syncTask]) {
+  for (const name of [Queues.inventorySync, Queues.registryCheck, Queues.syncTask, Queues.imageScan]) {
     const { rows } = await sql<{
       id: string;
     }>`select id from pgboss.job where name = ${name} and state = 'active'`.execute(database.db);

@@ -13,8 +13,9 @@ import {
   runRegistryCheck,
   schedulePushPoll,
 } from './inventory-jobs.js';
-import { type InventorySyncJob, Queues, type RegistryCheckJob, type SyncTaskJob } from './queue.js';
+import { type InventorySyncJob, Queues, type RegistryCheckJob, type ScanJob, type SyncTaskJob } from './queue.js';
 import { runSyncTaskFailed, runSyncTaskJob } from './replication-jobs.js';
+import { runScanJob, runScanJobFailed } from './scan-jobs.js';
 
 export interface WorkerOptions {
   /** Crawls run at once in this process. */
@@ -26,6 +27,12 @@ export interface WorkerOptions {
   /** Seconds between polls of PASSIVE rules' source registries (REGATTA_POLL_INTERVAL, default 60). */
   pollIntervalSeconds?: number;
   pollingIntervalSeconds?: number;
+  /** The advisory folder scans match against (REGATTA_VULNDB: osv/, malware/). */
+  vulndb?: string;
+  /** Scans at once in this process (REGATTA_SCAN_CONCURRENCY, default 1: a scan keeps a core busy). */
+  scanConcurrency?: number;
+  /** Scan the digests an inventory sync finds new (REGATTA_SCAN_ON_SYNC, default true). */
+  scanOnSync?: boolean;
   /** Told of every job done (one JSON line per job in `regatta worker`). */
   onJobDone?: (queue: string, data: unknown, pid: number) => void;
 }
@@ -40,9 +47,22 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
         opts.onJobDone?.(job.name, job.data, process.pid);
       }
     };
+  const crawlOpts = { scanOnSync: opts.scanOnSync ?? true };
   await ctx.boss.work<RegistryCheckJob>(Queues.registryCheck, polling, each(runRegistryCheck));
+  for (let i = 0; i < (opts.scanConcurrency ?? 1); i++) {
+    await ctx.boss.work<ScanJob>(
+      Queues.imageScan,
+      polling,
+      each((c, job) => runScanJob(c, job, opts.vulndb)),
+    );
+  }
+  await ctx.boss.work<ScanJob>(Queues.imageScanFailed, polling, each(runScanJobFailed));
   for (let i = 0; i < (opts.inventoryConcurrency ?? 2); i++) {
-    await ctx.boss.work<InventorySyncJob>(Queues.inventorySync, polling, each(runInventorySync));
+    await ctx.boss.work<InventorySyncJob>(
+      Queues.inventorySync,
+      polling,
+      each((c, job) => runInventorySync(c, job, crawlOpts)),
+    );
   }
   await ctx.boss.work<InventorySyncJob>(Queues.inventorySyncFailed, polling, each(runInventorySyncFailed));
   for (let i = 0; i < (opts.syncConcurrency ?? 4); i++) {
@@ -55,7 +75,7 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
   }
   await ctx.boss.work<SyncTaskJob>(Queues.syncTaskFailed, polling, each(runSyncTaskFailed));
   const pollInterval = opts.pollIntervalSeconds ?? 60;
-  await ctx.boss.work(Queues.pushPoll, polling, async () => runPushPoll(ctx, pollInterval));
+  await ctx.boss.work(Queues.pushPoll, polling, async () => runPushPoll(ctx, pollInterval, crawlOpts));
   await schedulePushPoll(ctx, pollInterval);
   await ctx.boss.work(Queues.healthSchedule, polling, async () => {
     for (const id of await ctx.registries.allIds()) await requestRegistryCheck(ctx, id);

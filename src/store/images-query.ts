@@ -218,3 +218,33 @@ async function platformsOf(db: Kysely<Schema>, ids: number[]) {
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/** A digest to scan and one image row that names it (where to pull it from). */
+export interface ScanTarget {
+  image_digest: string;
+  registry_id: string;
+  namespace: string;
+  image_name: string;
+}
+
+/**
+ * The distinct digests of the rows matching `f` (CreateManualImageScanTask's query_info, or every row), each with
+ * one row naming it, at most `max` of them (newest first).
+ */
+export async function scanTargets(
+  db: Kysely<Schema>,
+  scope: Scope,
+  f: Omit<ImageFilter, 'offset' | 'limit'>,
+  max: number,
+): Promise<ScanTarget[]> {
+  const registries = await matchingRegistries(db, scope, { ...f, offset: 0, limit: 0 });
+  if (registries.size === 0) return [];
+  const rows = await filtered(db, scope, { ...f, offset: 0, limit: 0 }, [...registries.keys()])
+    .select(['image_digest', 'registry_id', 'namespace', 'image_name'])
+    .distinctOn('image_digest')
+    .orderBy('image_digest')
+    .orderBy('latest_update_time', 'desc')
+    .limit(max)
+    .execute();
+  return rows;
+}

@@ -150,6 +150,36 @@ export class ImageStore {
       })),
     };
   }
+  /**
+   * The caller's image row an HSS per-image call names: by Docker image id (`image_id`), narrowed by namespace,
+   * name and tag when given (one image id can stand in several repositories), else by the row's numeric id.
+   */
+  async findRow(scope: Scope, imageId: string, f: { namespace?: string; image_name?: string; tag_name?: string } = {}) {
+    let q = this.db
+      .selectFrom('images')
+      .select(['id', 'image_digest', 'image_id', 'namespace', 'image_name', 'image_version', 'scan_status'])
+      .where(inScope(scope, 'images'));
+    q = /^\d{1,15}$/.test(imageId)
+      ? q.where((eb) => eb.or([eb('image_id', '=', imageId), eb('id', '=', Number(imageId))]))
+      : q.where('image_id', '=', imageId);
+    if (f.namespace !== undefined) q = q.where('namespace', '=', f.namespace);
+    if (f.image_name !== undefined) q = q.where('image_name', '=', f.image_name);
+    if (f.tag_name !== undefined) q = q.where('image_version', '=', f.tag_name);
+    return q.orderBy('id').limit(1).executeTakeFirst();
+  }
+
+  /** Rows of a registry never scanned (scan_status unscan): one per digest, with where to pull it from. */
+  async unscanned(registryId: string, max = 100_000) {
+    return this.db
+      .selectFrom('images')
+      .select(['image_digest', 'registry_id', 'namespace', 'image_name'])
+      .where('registry_id', '=', registryId)
+      .where('scan_status', '=', 'unscan')
+      .distinctOn('image_digest')
+      .orderBy('image_digest')
+      .limit(max)
+      .execute();
+  }
 }
 
 export interface InventoryRepository {

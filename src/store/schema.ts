@@ -199,6 +199,52 @@ export interface RequestNoncesTable {
   expires_at: Date;
 }
 
+/** scan_results: one per scanned digest, shared by every image row naming it. */
+export interface ScanResultsTable {
+  digest: string;
+  status: 'success' | 'failed';
+  failed_code: string | null;
+  failed_detail: string | null;
+  db_version: string;
+  scanned_digest: string | null;
+  os: string | null;
+  vul_num: Generated<number>;
+  malicious_file_num: Generated<number>;
+  unsafe_setting_num: Generated<number>;
+  sensitive_file_num: Generated<number>;
+  severity_level: string | null;
+  vulnerabilities: JSONColumnType<unknown[], string | undefined, string>;
+  malicious_files: JSONColumnType<unknown[], string | undefined, string>;
+  unsafe_settings: JSONColumnType<unknown[], string | undefined, string>;
+  sensitive_files: JSONColumnType<unknown[], string | undefined, string>;
+  packages: JSONColumnType<unknown[], string | undefined, string>;
+  duration_ms: Generated<number>;
+  scanned_at: Generated<Date>;
+}
+
+/** scan_tasks: HSS image-scan tasks. */
+export interface ScanTasksTable {
+  id: Generated<string>;
+  project_id: string;
+  enterprise_project_id: Generated<string>;
+  task_type: Generated<string>;
+  task_status: Generated<'running' | 'finished' | 'stopped'>;
+  is_all: Generated<boolean>;
+  begin_time: number;
+  end_time: number | null;
+  created_at: Generated<Date>;
+}
+
+export type ScanDigestStatus = 'waiting' | 'scanning' | 'success' | 'failed' | 'stopped';
+
+/** scan_task_digests: the digests a scan task covers, each with its outcome. */
+export interface ScanTaskDigestsTable {
+  task_id: string;
+  digest: string;
+  status: Generated<ScanDigestStatus>;
+  failed_code: string | null;
+}
+
 /** schema_migrations: written by migrate.ts only. */
 export interface SchemaMigrationsTable {
   version: number;
@@ -220,5 +266,8 @@ export interface Schema {
   sync_batches: SyncBatchesTable;
   sync_tasks: SyncTasksTable;
   request_nonces: RequestNoncesTable;
+  scan_results: ScanResultsTable;
+  scan_tasks: ScanTasksTable;
+  scan_task_digests: ScanTaskDigestsTable;
   schema_migrations: SchemaMigrationsTable;
 }

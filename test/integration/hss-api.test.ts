@@ -44,7 +44,8 @@ for (const engine of engines) {
     before(async () => {
       const fresh = engine.url ? await freshPostgresDatabase(engine.url) : undefined;
       if (fresh) dropDatabase = fresh.drop;
-      server = await startServer({ databaseUrl: fresh?.url });
+      // Scan-on-sync off: these rows stay unscan (scan.test.ts and hss-scan.test.ts cover scanning).
+      server = await startServer({ databaseUrl: fresh?.url, workerOptions: { scanOnSync: false } });
     });
     after(async () => {
       await server?.stop();

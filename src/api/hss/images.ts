@@ -1,7 +1,8 @@
 // ListRegistryImages (seed 003): every query parameter with its documented range, RegistryImagesInfo rows
-// with association_images for multi-arch tags. Scan fields stay `unscan` until the scanner fills them.
+// with association_images for multi-arch tags; the scan fields say what the digest's latest scan found.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
+import { SCAN_FAILURES, type ScanFailure } from '../../scanning/errors.js';
 import { IMAGE_TYPE_OF_REGISTRY, type ImageFilter, type ImageListRow, listImages } from '../../store/images-query.js';
 import { invalidParameter } from './errors.js';
 import { enterpriseProject, limit, millis, offset, projectParams, scopeOf } from './params.js';
@@ -10,36 +11,41 @@ const str = (min: number, max: number) => ({ type: 'string', minLength: min, max
 const bool = { type: 'boolean' } as const;
 const imageTypes = ['private_image', 'shared_image', 'instance_image', 'harbor', 'jfrog', 'other'];
 
+/** The filters of ListRegistryImages (also CreateManualImageScanTask's query_info). */
+export const imageFilterProperties = {
+  namespace: str(1, 128),
+  image_name: str(1, 128),
+  image_version: str(1, 64),
+  registry_name: str(1, 128),
+  image_type: { type: 'string', enum: imageTypes },
+  latest_version: bool,
+  image_size: { type: 'integer', minimum: 0, maximum: 2_147_483_547 },
+  scan_status: { type: 'string', enum: ['unscan', 'success', 'scanning', 'failed', 'waiting_for_scan'] },
+  start_latest_update_time: millis,
+  end_latest_update_time: millis,
+  start_latest_scan_time: millis,
+  end_latest_scan_time: millis,
+  start_latest_sync_time: millis,
+  end_latest_sync_time: millis,
+  has_malicious_file: bool,
+  has_unsafe_setting: bool,
+  has_vul: bool,
+  risky: bool,
+  instance_id: str(0, 128),
+  instance_name: str(0, 128),
+  is_multarch: bool,
+  severity_level: { type: 'string', enum: ['Security', 'Low', 'Medium', 'High'] },
+} as const;
+
 const querystring = {
   type: 'object',
   properties: {
     enterprise_project_id: enterpriseProject,
-    namespace: str(1, 128),
-    image_name: str(1, 128),
-    image_version: str(1, 64),
-    registry_name: str(1, 128),
     offset,
-    image_type: { type: 'string', enum: imageTypes },
+    limit: limit(1),
     sort_key: { type: 'string', enum: ['latest_scan_time'] },
     sort_dir: { type: 'string', enum: ['asc', 'desc'] },
-    limit: limit(1),
-    latest_version: bool,
-    image_size: { type: 'integer', minimum: 0, maximum: 2_147_483_547 },
-    scan_status: { type: 'string', enum: ['unscan', 'success', 'scanning', 'failed', 'waiting_for_scan'] },
-    start_latest_update_time: millis,
-    end_latest_update_time: millis,
-    start_latest_scan_time: millis,
-    end_latest_scan_time: millis,
-    start_latest_sync_time: millis,
-    end_latest_sync_time: millis,
-    has_malicious_file: bool,
-    has_unsafe_setting: bool,
-    has_vul: bool,
-    risky: bool,
-    instance_id: str(0, 128),
-    instance_name: str(0, 128),
-    is_multarch: bool,
-    severity_level: { type: 'string', enum: ['Security', 'Low', 'Medium', 'High'] },
+    ...imageFilterProperties,
   },
 } as const;
 
@@ -82,7 +88,9 @@ function toRegistryImagesInfo(r: ImageListRow) {
     registry_type: r.registry_type,
     latest_version: r.latest_version,
     scan_status: r.scan_status,
-    scan_failed_desc: r.scan_failed_code ?? undefined,
+    scan_failed_desc: r.scan_failed_code
+      ? (SCAN_FAILURES[r.scan_failed_code as ScanFailure] ?? r.scan_failed_code)
+      : undefined,
     scan_failed_code: r.scan_failed_code ?? undefined,
     image_size: Number(r.image_size),
     latest_update_time: Number(r.latest_update_time),

@@ -14,6 +14,7 @@ import {
   scopeOf,
 } from './params.js';
 import { isUuid } from './registries.js';
+import { listScanTasks } from './scan-tasks.js';
 
 interface CreateBody {
   sync_all_registries?: boolean;
@@ -77,7 +78,7 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): 
     '/image/tasks',
     {
       schema: {
-        summary: 'ListImageScanTask (type=image_sync)',
+        summary: 'ListImageScanTask (type=image_sync or image_scan)',
         params: projectParams,
         querystring: {
           type: 'object',
@@ -94,7 +95,7 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): 
     },
     async (request) => {
       const q = request.query;
-      if (q.type !== 'image_sync') return { total_num: 0, data_list: [] };
+      if (q.type === 'image_scan') return listScanTasks(ctx, scopeOf(request), q);
       if (q.task_id && !isUuid(q.task_id)) return { total_num: 0, data_list: [] };
       const { total, rows } = await ctx.inventoryTasks.list(scopeOf(request), q.offset, q.limit, q.task_id);
       return {

@@ -81,6 +81,9 @@ function workerOptionsFromEnv(env = process.env): WorkerOptions {
     pollIntervalSeconds: positive('REGATTA_POLL_INTERVAL'),
     syncConcurrency: positive('REGATTA_SYNC_CONCURRENCY'),
     registryConcurrency: positive('REGATTA_REGISTRY_CONCURRENCY'),
+    scanConcurrency: positive('REGATTA_SCAN_CONCURRENCY'),
+    vulndb: env.REGATTA_VULNDB || undefined,
+    scanOnSync: env.REGATTA_SCAN_ON_SYNC === undefined ? undefined : env.REGATTA_SCAN_ON_SYNC !== 'false',
   };
 }
 

@@ -1,0 +1,287 @@
+// HSS image scanning: CreateManualImageScanTask (by image_info, by query_info filters, or is_all),
+// StopImageScanTask, and per image its results: ListImageVulnerabilities (vul_id the CVE where one exists,
+// app_name the package, solution the fixed version, repair_necessity immediate/delay/not_needed), malicious files,
+// sensitive files, unsafe settings (baseline risk configs) and Regatta's CycloneDX SBOM. Results are per digest:
+// every tag naming the digest answers the same.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../jobs/context.js';
+import { requestScans } from '../../jobs/scan-jobs.js';
+import type { Package } from '../../scanning/catalogers/types.js';
+import type { CheckFinding } from '../../scanning/checks/types.js';
+import type { MaliciousFileFinding } from '../../scanning/malware.js';
+import { cycloneDx } from '../../scanning/sbom.js';
+import type { VulnerabilityFinding } from '../../scanning/vulndb/match.js';
+import { type ImageFilter, type ScanTarget, scanTargets } from '../../store/images-query.js';
+import type { Scope } from '../../store/scope.js';
+import { conflict, invalidParameter, notFound } from './errors.js';
+import { imageFilterProperties } from './images.js';
+import { enterpriseProject, limit, offset, projectParams, scopeOf } from './params.js';
+
+/** Digests one task may cover: an is_all over a million rows is cut here (and says so in the task's total). */
+const MAX_TASK_DIGESTS = 100_000;
+
+interface ImageInfo {
+  id?: number;
+  image_id?: string;
+  image_digest?: string;
+  registry_id?: string;
+  namespace?: string;
+  image_name?: string;
+  image_version?: string;
+}
+
+interface CreateBody {
+  is_all?: boolean;
+  scan_scope?: string;
+  rate_limit?: number;
+  image_info?: ImageInfo[];
+  query_info?: Omit<ImageFilter, 'offset' | 'limit'>;
+}
+
+type ImageRequest = FastifyRequest<{
+  Params: { project_id: string; image_id: string };
+  Querystring: {
+    enterprise_project_id?: string;
+    namespace?: string;
+    image_name?: string;
+    tag_name?: string;
+    offset: number;
+    limit: number;
+  };
+}>;
+
+const imageQuery = (extra: object = {}) =>
+  ({
+    type: 'object',
+    properties: {
+      enterprise_project_id: enterpriseProject,
+      namespace: { type: 'string', maxLength: 64 },
+      image_name: { type: 'string', maxLength: 128 },
+      tag_name: { type: 'string', maxLength: 64 },
+      offset,
+      limit: limit(10),
+      ...extra,
+    },
+  }) as const;
+
+const imageParams = {
+  type: 'object',
+  required: ['project_id', 'image_id'],
+  properties: { ...projectParams.properties, image_id: { type: 'string', minLength: 1, maxLength: 128 } },
+} as const;
+
+export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post<{ Params: { project_id: string }; Querystring: { enterprise_project_id?: string }; Body: CreateBody }>(
+    '/image/image-scan/tasks',
+    {
+      schema: {
+        summary: 'CreateManualImageScanTask',
+        params: projectParams,
+        body: {
+          type: 'object',
+          properties: {
+            is_all: { type: 'boolean' },
+            scan_scope: { type: 'string', maxLength: 32 },
+            rate_limit: { type: 'integer', minimum: 0, maximum: 100000 },
+            image_info: {
+              type: 'array',
+              maxItems: 1000,
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'integer', minimum: 1 },
+                  image_id: { type: 'string', maxLength: 128 },
+                  image_digest: { type: 'string', maxLength: 128 },
+                  registry_id: { type: 'string', maxLength: 64 },
+                  namespace: { type: 'string', maxLength: 64 },
+                  image_name: { type: 'string', maxLength: 128 },
+                  image_version: { type: 'string', maxLength: 64 },
+                },
+              },
+            },
+            query_info: { type: 'object', properties: imageFilterProperties },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request);
+      const b = request.body ?? {};
+      let targets: ScanTarget[];
+      if (b.is_all) targets = await scanTargets(ctx.db, scope, {}, MAX_TASK_DIGESTS);
+      else if (b.image_info?.length) targets = await targetsOf(ctx, scope, b.image_info);
+      else if (b.query_info) targets = await scanTargets(ctx.db, scope, b.query_info, MAX_TASK_DIGESTS);
+      else throw invalidParameter('give image_info, query_info or is_all');
+      const task = await requestScans(ctx, scope, { taskType: 'manual', isAll: Boolean(b.is_all), targets });
+      return { task_id: task.id };
+    },
+  );
+
+  app.put<{ Params: { project_id: string; task_id: string }; Querystring: { enterprise_project_id?: string } }>(
+    '/image/image-scan/tasks/:task_id/stop',
+    { schema: { summary: 'StopImageScanTask' } },
+    async (request) => {
+      const scope = scopeOf(request);
+      if (!(await ctx.scanTasks.get(scope, request.params.task_id))) throw notFound(`task ${request.params.task_id}`);
+      if (!(await ctx.scanTasks.stop(scope, request.params.task_id))) throw conflict('The task has already ended');
+      return {};
+    },
+  );
+
+  const resultOf = async (request: ImageRequest) => {
+    const q = request.query;
+    const row = await ctx.images.findRow(scopeOf(request), request.params.image_id, q);
+    if (!row) throw notFound(`image ${request.params.image_id}`);
+    return { row, result: await ctx.scanResults.get(row.image_digest) };
+  };
+  const page = <T>(request: ImageRequest, items: T[]) => ({
+    total_num: items.length,
+    data_list: items.slice(request.query.offset, request.query.offset + request.query.limit),
+  });
+
+  app.get(
+    '/image/:image_id/vulnerabilities',
+    {
+      schema: {
+        summary: 'ListImageVulnerabilities',
+        params: imageParams,
+        querystring: imageQuery({
+          repair_necessity: { type: 'string', enum: ['immediate_repair', 'delay_repair', 'not_needed_repair'] },
+          vul_id: { type: 'string', maxLength: 128 },
+          app_name: { type: 'string', maxLength: 64 },
+        }),
+      },
+    },
+    async (request: ImageRequest) => {
+      const q = request.query as ImageRequest['query'] & {
+        repair_necessity?: string;
+        vul_id?: string;
+        app_name?: string;
+      };
+      const { result } = await resultOf(request);
+      const vulns = ((result?.vulnerabilities ?? []) as VulnerabilityFinding[]).map(vulnerabilityView);
+      return page(
+        request,
+        vulns.filter(
+          (v) =>
+            (!q.repair_necessity || v.repair_necessity === q.repair_necessity) &&
+            (!q.vul_id || v.vul_id.includes(q.vul_id)) &&
+            (!q.app_name || v.app_name === q.app_name),
+        ),
+      );
+    },
+  );
+
+  app.get(
+    '/image/:image_id/malwares',
+    { schema: { summary: 'ListImageMalwares', params: imageParams, querystring: imageQuery() } },
+    async (request: ImageRequest) => {
+      const { result } = await resultOf(request);
+      return page(request, ((result?.malicious_files ?? []) as MaliciousFileFinding[]).map(malwareView));
+    },
+  );
+
+  app.get(
+    '/image/:image_id/sensitive',
+    { schema: { summary: 'ListImageSensitiveFiles', params: imageParams, querystring: imageQuery() } },
+    async (request: ImageRequest) => {
+      const { result } = await resultOf(request);
+      return page(request, ((result?.sensitive_files ?? []) as CheckFinding[]).map(checkView));
+    },
+  );
+
+  app.get(
+    '/image/:image_id/baseline/risk-configs',
+    { schema: { summary: 'ListImageRiskConfigs (unsafe settings)', params: imageParams, querystring: imageQuery() } },
+    async (request: ImageRequest) => {
+      const { result } = await resultOf(request);
+      return page(request, ((result?.unsafe_settings ?? []) as CheckFinding[]).map(checkView));
+    },
+  );
+
+  app.get(
+    '/image/:image_id/sbom',
+    { schema: { summary: 'CycloneDX SBOM of the image (Regatta)', params: imageParams, querystring: imageQuery() } },
+    async (request: ImageRequest) => {
+      const { row, result } = await resultOf(request);
+      if (!result) throw notFound(`a scan of image ${request.params.image_id}`);
+      const reference = `${row.namespace ? `${row.namespace}/` : ''}${row.image_name}:${row.image_version}`;
+      const [id, version] = (result.os ?? '').split(' ');
+      return cycloneDx(
+        { reference, digest: row.image_digest },
+        result.packages as Package[],
+        id ? { id, versionId: version ?? '' } : undefined,
+      );
+    },
+  );
+}
+
+async function targetsOf(ctx: AppContext, scope: Scope, infos: ImageInfo[]): Promise<ScanTarget[]> {
+  const targets: ScanTarget[] = [];
+  for (const info of infos) {
+    const rows = await ctx.db
+      .selectFrom('images')
+      .select(['image_digest', 'registry_id', 'namespace', 'image_name'])
+      .where('project_id', '=', scope.projectId)
+      .$if(info.id !== undefined, (q) => q.where('id', '=', info.id!))
+      .$if(info.image_id !== undefined, (q) => q.where('image_id', '=', info.image_id!))
+      .$if(info.image_digest !== undefined, (q) => q.where('image_digest', '=', info.image_digest!))
+      .$if(info.registry_id !== undefined, (q) => q.where('registry_id', '=', info.registry_id!))
+      .$if(info.namespace !== undefined, (q) => q.where('namespace', '=', info.namespace!))
+      .$if(info.image_name !== undefined, (q) => q.where('image_name', '=', info.image_name!))
+      .$if(info.image_version !== undefined, (q) => q.where('image_version', '=', info.image_version!))
+      .limit(1)
+      .execute();
+    if (rows.length === 0) throw notFound(`image ${JSON.stringify(info)}`);
+    targets.push(rows[0]!);
+  }
+  return targets;
+}
+
+const REPAIR: Record<string, string> = {
+  Critical: 'immediate_repair',
+  High: 'immediate_repair',
+  Medium: 'delay_repair',
+  Unknown: 'delay_repair',
+  Low: 'not_needed_repair',
+};
+
+function vulnerabilityView(v: VulnerabilityFinding) {
+  return {
+    vul_id: v.id,
+    repair_necessity: REPAIR[v.severity] ?? 'delay_repair',
+    severity: v.severity,
+    description: v.summary,
+    position: `/${v.package.path}`,
+    app_name: v.package.name,
+    app_path: `/${v.package.path}`,
+    version: v.package.version,
+    solution: v.fixedVersion
+      ? `Upgrade ${v.package.name} to ${v.fixedVersion} or later`
+      : 'No fixed version is known yet',
+    fixed_version: v.fixedVersion ?? '',
+    url: v.url,
+    ids: v.ids,
+  };
+}
+
+function malwareView(m: MaliciousFileFinding) {
+  return {
+    file_path: `/${m.path}`,
+    file_size: m.size,
+    hash_type: m.hash.type,
+    file_hash: m.hash.value,
+    malware_name: m.ioc.comment,
+    source: m.ioc.list,
+  };
+}
+
+function checkView(f: CheckFinding) {
+  return {
+    rule_id: f.rule,
+    severity: f.severity,
+    description: f.description,
+    position: f.location,
+    evidence: f.evidence ?? '',
+  };
+}

@@ -1,0 +1,136 @@
+// Scan work: a request records a scan task over digests and queues one job per digest (pg-boss singleton by
+// digest, so a digest asked for by several tasks at once is scanned once); a worker scans it unless a result made
+// with the current advisory database exists, stores the result and writes its summary onto every row with that
+// digest. Inventory syncs request scans of the digests they found new (REGATTA_SCAN_ON_SYNC, on by default).
+
+import { RegattaError } from '../errors.js';
+import { connectorFor } from '../inventory/connect.js';
+import { loadScanDatabases, type ScanDatabases } from '../scanning/databases.js';
+import { ScanError, type ScanFailure } from '../scanning/errors.js';
+import { scanImage } from '../scanning/scan.js';
+import type { ScanTarget } from '../store/images-query.js';
+import type { ScanTaskRow } from '../store/scan-tasks.js';
+import type { Scope } from '../store/scope.js';
+import type { AppContext } from './context.js';
+import { Queues, type ScanJob } from './queue.js';
+
+/** Records a scan task over `targets` and queues their digests. */
+export async function requestScans(
+  ctx: AppContext,
+  scope: Scope,
+  t: { taskType: 'manual' | 'autoSync' | 'cycle'; isAll: boolean; targets: ScanTarget[] },
+): Promise<ScanTaskRow> {
+  const digests = [...new Set(t.targets.map((x) => x.image_digest))];
+  const task = await ctx.scanTasks.create(scope, { taskType: t.taskType, isAll: t.isAll, digests });
+  await ctx.scanResults.markImages(digests, 'waiting_for_scan');
+  const seen = new Set<string>();
+  const jobs = t.targets
+    .filter((x) => !seen.has(x.image_digest) && seen.add(x.image_digest))
+    .map((x) => ({
+      name: Queues.imageScan,
+      data: {
+        digest: x.image_digest,
+        registryId: x.registry_id,
+        repository: x.namespace ? `${x.namespace}/${x.image_name}` : x.image_name,
+      } satisfies ScanJob,
+      singletonKey: x.image_digest,
+    }));
+  for (let i = 0; i < jobs.length; i += 500) await ctx.boss.insert(jobs.slice(i, i + 500));
+  return task;
+}
+
+/** The advisory database of this process, loaded once from `dir` (REGATTA_VULNDB). */
+const databases = new Map<string, Promise<ScanDatabases>>();
+export function scanDatabases(dir: string | undefined): Promise<ScanDatabases> {
+  const key = dir ?? '';
+  let loaded = databases.get(key);
+  if (!loaded) {
+    loaded = loadScanDatabases(dir);
+    loaded.catch(() => databases.delete(key));
+    databases.set(key, loaded);
+  }
+  return loaded;
+}
+
+export async function runScanJob(ctx: AppContext, job: ScanJob, vulndb: string | undefined): Promise<void> {
+  if (!(await ctx.scanTasks.wanted(job.digest))) return; // every task that asked was stopped
+  const dbs = await scanDatabases(vulndb);
+  const stored = await ctx.scanResults.get(job.digest);
+  if (stored?.status === 'success' && stored.db_version === dbs.version) {
+    await ctx.scanResults.applyStored(job.digest);
+    await ctx.scanTasks.digestStatus(job.digest, 'success');
+    return;
+  }
+  await ctx.scanTasks.digestStatus(job.digest, 'scanning');
+  await ctx.scanResults.markImages([job.digest], 'scanning');
+  const started = Date.now();
+  try {
+    const result = await scanDigest(ctx, job, dbs);
+    const failed: ScanFailure | undefined = dbs.advisories.records === 0 ? 'failed_to_scan_vulnerability' : undefined;
+    await ctx.scanResults.save({
+      digest: job.digest,
+      status: failed ? 'failed' : 'success',
+      failed_code: failed ?? null,
+      // Without advisories the packages are still listed and the other checks still ran; say why vul_num is 0.
+      failed_detail: failed ? 'no advisory database: set REGATTA_VULNDB to a folder with osv/' : null,
+      db_version: dbs.version,
+      scanned_digest: result.digest,
+      os: result.os ? `${result.os.id} ${result.os.versionId}` : null,
+      vul_num: result.summary.vul_num,
+      malicious_file_num: result.summary.malicious_file_num,
+      unsafe_setting_num: result.summary.unsafe_setting_num,
+      sensitive_file_num: result.summary.sensitive_file_num,
+      severity_level: result.summary.severity_level,
+      vulnerabilities: JSON.stringify(result.vulnerabilities),
+      malicious_files: JSON.stringify(result.maliciousFiles),
+      unsafe_settings: JSON.stringify(result.unsafeSettings),
+      sensitive_files: JSON.stringify(result.sensitiveFiles),
+      packages: JSON.stringify(result.packages),
+      duration_ms: Date.now() - started,
+    });
+    await ctx.scanTasks.digestStatus(job.digest, failed ? 'failed' : 'success', failed);
+  } catch (err) {
+    const code: ScanFailure = err instanceof ScanError ? err.code : failureOf(err);
+    await ctx.scanResults.save({
+      digest: job.digest,
+      status: 'failed',
+      failed_code: code,
+      failed_detail: err instanceof Error ? err.message.slice(0, 500) : String(err),
+      db_version: dbs.version,
+      duration_ms: Date.now() - started,
+    });
+    await ctx.scanTasks.digestStatus(job.digest, 'failed', code);
+  }
+}
+
+async function scanDigest(ctx: AppContext, job: ScanJob, dbs: ScanDatabases) {
+  const source = await connectorFor(ctx.registries, job.registryId);
+  if (!source) throw new ScanError('get_detail_info_not_found', 'the registry of the image was removed');
+  try {
+    const manifest = await source.connector.client.manifestGet(job.repository, job.digest);
+    return await scanImage({ client: source.connector.client, repository: job.repository, manifest }, dbs);
+  } finally {
+    await source.connector.close();
+  }
+}
+
+/** Registry errors before the layers are read (the manifest GET) in the seed's codes. */
+function failureOf(err: unknown): ScanFailure {
+  if (!(err instanceof RegattaError)) return 'unknown_error';
+  const status = (err as { status?: number }).status;
+  if (status === 401 || status === 403) return 'authentication_failed';
+  if (status === 404 || err.code === 'MANIFEST_UNKNOWN') return 'get_detail_info_not_found';
+  if (err.code === 'UNSUPPORTED_FORMAT') return 'schema_v1_not_support';
+  return 'download_failed';
+}
+
+/** The dead letter of a scan whose worker died on every try. */
+export async function runScanJobFailed(ctx: AppContext, job: ScanJob): Promise<void> {
+  await ctx.scanTasks.digestStatus(job.digest, 'failed', 'unknown_error');
+}
+
+/** After a crawl: scan the registry's rows that were never scanned (new or changed digests). */
+export async function scanNewDigests(ctx: AppContext, registryId: string, scope: Scope): Promise<void> {
+  const targets = await ctx.images.unscanned(registryId);
+  if (targets.length) await requestScans(ctx, scope, { taskType: 'autoSync', isAll: false, targets });
+}

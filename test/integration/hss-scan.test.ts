@@ -1,0 +1,134 @@
+// Scanning through the HSS APIs of a running Regatta whose workers read the real advisory data: an inventory
+// sync of a real registry scans the new digests by itself (scan-on-sync), the image rows show the risk
+// (vul_num, malicious_file_num, unsafe_setting_num, severity_level High) and the scan filters of
+// ListRegistryImages select by it; per-image lists (vulnerabilities with CVE ids and fixed versions, malicious
+// files, sensitive files, unsafe settings) and the SBOM answer; a manual scan task of an already-scanned digest
+// ends at once from the stored result; the task list shows both tasks.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { buildImage, pushImage } from '../support/fixtures.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { buildRiskyImage } from '../support/risky-image.js';
+import { until } from '../support/until.js';
+import { VULNDB, vulndbMissing } from '../support/vulndb.js';
+import { addRegistry, hssCall, type Json, startServer, type TestServer } from './server.js';
+
+let server: TestServer;
+let registry: TestRegistry;
+let risky: Json;
+let clean: Json;
+
+const hss = (method: 'GET' | 'POST' | 'PUT', path: string, opts: { query?: Json; body?: unknown } = {}) =>
+  hssCall(server.url, method, path, opts);
+
+before(async () => {
+  if (vulndbMissing) return;
+  server = await startServer({ workerOptions: { vulndb: VULNDB } });
+  registry = await startRegistry();
+  await pushImage(registry, 'shop/api', 'risky', await buildRiskyImage());
+  await pushImage(registry, 'shop/static', '1.0', await buildImage({ format: 'oci', seed: 'clean', user: 'www' }));
+  const id = await addRegistry(server.url, { name: 'shop', host: registry.host });
+  const task = await hss('POST', '/image/image-sync/tasks', { body: { registry_info: [{ registry_id: id }] } });
+  assert.equal(task.status, 200, JSON.stringify(task.json));
+  const rows = await until(
+    'both images scanned',
+    async () => {
+      const list = await hss('GET', '/image/registries/images', { query: { limit: 50 } });
+      const done = list.json.data_list?.filter((r: Json) => r.scan_status === 'success' || r.scan_status === 'failed');
+      return done?.length === 2 ? (list.json.data_list as Json[]) : undefined;
+    },
+    120_000,
+  );
+  risky = rows.find((r) => r.image_name === 'api')!;
+  clean = rows.find((r) => r.image_name === 'static')!;
+});
+after(async () => {
+  await server?.stop();
+  await registry?.stop();
+});
+
+test('scan-on-sync fills the image rows; the scan filters of ListRegistryImages select by them', {
+  skip: vulndbMissing,
+}, async () => {
+  assert.equal(risky.scan_status, 'success', JSON.stringify(risky));
+  assert.ok(risky.vul_num > 20, `vul_num ${risky.vul_num}`);
+  assert.equal(risky.malicious_file_num, 1);
+  assert.equal(risky.unsafe_setting_num, 6);
+  assert.equal(risky.severity_level, 'High');
+  assert.ok(risky.latest_scan_time > 0);
+  // The clean image (no OS, no packages, an unprivileged user) has nothing to report.
+  assert.equal(clean.scan_status, 'success', JSON.stringify(clean));
+  assert.deepEqual([clean.vul_num, clean.malicious_file_num, clean.unsafe_setting_num], [0, 0, 0]);
+  assert.equal(clean.severity_level, 'Security');
+
+  const names = async (query: Json) =>
+    (await hss('GET', '/image/registries/images', { query })).json.data_list.map((r: Json) => r.image_name);
+  assert.deepEqual(await names({ has_malicious_file: true }), ['api']);
+  assert.deepEqual(await names({ has_vul: false }), ['static']);
+  assert.deepEqual(await names({ risky: true }), ['api']);
+  assert.deepEqual(await names({ severity_level: 'High' }), ['api']);
+  assert.deepEqual((await names({ scan_status: 'success' })).sort(), ['api', 'static']);
+});
+
+test('ListImageVulnerabilities, malwares, sensitive files, unsafe settings and the SBOM of an image', {
+  skip: vulndbMissing,
+}, async () => {
+  const base = `/image/${risky.image_id}`;
+  const vulns = await hss('GET', `${base}/vulnerabilities`, { query: { limit: 200 } });
+  assert.equal(vulns.status, 200, JSON.stringify(vulns.json));
+  assert.equal(vulns.json.total_num, risky.vul_num);
+  const ssl = vulns.json.data_list.find((v: Json) => v.app_name === 'libssl3');
+  assert.match(ssl.vul_id, /^CVE-\d{4}-\d+$/);
+  assert.equal(ssl.version, '3.0.9-1');
+  assert.match(ssl.solution, /^Upgrade libssl3 to 3\.0\.\d+/);
+  assert.ok(['immediate_repair', 'delay_repair', 'not_needed_repair'].includes(ssl.repair_necessity));
+  assert.match(ssl.url, /^https:\/\//);
+  const lodash = await hss('GET', `${base}/vulnerabilities`, { query: { app_name: 'lodash' } });
+  assert.equal(lodash.json.total_num, 4);
+
+  const malware = await hss('GET', `${base}/malwares`);
+  assert.deepEqual(
+    malware.json.data_list.map((m: Json) => [m.file_path, m.malware_name, m.source]),
+    [['/tmp/eicar.com', 'EICAR-Test-File (SHA256)', 'test-hashes.txt']],
+  );
+  const sensitive = await hss('GET', `${base}/sensitive`);
+  assert.deepEqual(
+    sensitive.json.data_list.map((s: Json) => s.rule_id),
+    ['secret.private-key'],
+  );
+  const settings = await hss('GET', `${base}/baseline/risk-configs`, { query: { limit: 50 } });
+  assert.equal(settings.json.total_num, 6);
+  assert.ok(settings.json.data_list.some((s: Json) => s.rule_id === 'user.root'));
+
+  const sbom = await hss('GET', `${base}/sbom`);
+  assert.equal(sbom.json.bomFormat, 'CycloneDX');
+  assert.ok(sbom.json.components.some((c: Json) => c.name === 'libssl3' && c.version === '3.0.9-1'));
+
+  const unknown = await hss('GET', '/image/0000000000000000/vulnerabilities');
+  assert.equal(unknown.status, 400);
+  assert.equal(unknown.json.error_code, 'HSS.0011');
+});
+
+test('a manual scan of a scanned digest ends from the stored result; the task list shows it', {
+  skip: vulndbMissing,
+}, async () => {
+  const created = await hss('POST', '/image/image-scan/tasks', {
+    body: { image_info: [{ image_id: risky.image_id }] },
+  });
+  assert.equal(created.status, 200, JSON.stringify(created.json));
+  const task = await until('the manual task ended', async () => {
+    const list = await hss('GET', '/image/tasks', { query: { type: 'image_scan', task_id: created.json.task_id } });
+    const t = list.json.data_list?.[0];
+    return t?.task_status === 'finished' ? t : undefined;
+  });
+  assert.deepEqual([task.task_type, task.total_num, task.success_num, task.failed_num], ['manual', 1, 1, 0]);
+  const all = await hss('GET', '/image/tasks', { query: { type: 'image_scan' } });
+  assert.deepEqual(all.json.data_list.map((t: Json) => t.task_type).sort(), ['autoSync', 'manual']);
+
+  const stopEnded = await hss('PUT', `/image/image-scan/tasks/${created.json.task_id}/stop`);
+  assert.equal(stopEnded.status, 400);
+  assert.equal(stopEnded.json.error_code, 'HSS.1001');
+  const bad = await hss('POST', '/image/image-scan/tasks', { body: {} });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error_code, 'HSS.0001');
+});
