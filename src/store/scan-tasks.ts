@@ -121,7 +121,7 @@ export class ScanTaskStore {
   /** StopImageScanTask: what has not started will not; false when the task had ended. */
   async stop(scope: Scope, id: string): Promise<boolean> {
     const task = await this.get(scope, id);
-    if (!task || task.task_status !== 'running') return false;
+    if (task?.task_status !== 'running') return false;
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('scan_task_digests')
