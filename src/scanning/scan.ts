@@ -1,9 +1,11 @@
 // One image scanned: its layers read once (keeping only the files a cataloger or check asks for, hashing the
 // rest for the malware lists), packages catalogued, matched against the advisories, checks run, and everything
 // summed up the way an HSS image row says it (vul_num, malicious_file_num, unsafe_setting_num, severity_level).
+import { apkCataloger } from './catalogers/apk.js';
 import { dpkgCataloger } from './catalogers/dpkg.js';
 import { npmCataloger } from './catalogers/npm.js';
 import { osEcosystem, osReleaseOf, wantsOsRelease } from './catalogers/os-release.js';
+import { pythonCataloger } from './catalogers/python.js';
 import type { Cataloger, OsRelease, Package } from './catalogers/types.js';
 import { checkSensitiveFiles, wantsSensitive } from './checks/sensitive.js';
 import { checkSettings } from './checks/settings.js';
@@ -14,7 +16,7 @@ import type { WantPolicy } from './layer-tar.js';
 import type { MaliciousFileFinding } from './malware.js';
 import { matchPackages, type VulnerabilityFinding } from './vulndb/match.js';
 
-export const CATALOGERS: Cataloger[] = [dpkgCataloger, npmCataloger];
+export const CATALOGERS: Cataloger[] = [dpkgCataloger, apkCataloger, npmCataloger, pythonCataloger];
 
 /** HSS `severity_level`: Security when nothing was found, else the worst finding. */
 export type SeverityLevel = 'Security' | 'Low' | 'Medium' | 'High';

@@ -1,7 +1,9 @@
 // The version order of each ecosystem whose advisories Regatta reads: OSV ranges are evaluated with it.
-// Debian: dpkg's order (hand-written to the spec); npm and Go: semver (npm's own library); others unsupported
-// until their comparators land (their records are then not matched, rather than matched wrongly).
+// Debian: dpkg's order and Alpine: apk's (hand-written to their specs); npm and Go: semver (npm's own library);
+// PyPI: PEP 440 (@renovatebot/pep440). Other ecosystems' records are not matched rather than matched wrongly.
+import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
+import { compareApkVersions, parseApkVersion } from './apk.js';
 import { compareDpkgVersions, parseDpkgVersion } from './dpkg.js';
 
 export interface VersionOrder {
@@ -23,8 +25,17 @@ const goOrder: VersionOrder = {
   valid: (v) => semverOrder.valid(v.replace(/^v/, '')),
 };
 
+const apk: VersionOrder = { compare: compareApkVersions, valid: (v) => parseApkVersion(v) !== undefined };
+
+const pypi: VersionOrder = {
+  compare: (a, b) => Math.sign(pep440.compare(a, b)),
+  valid: (v) => pep440.valid(v) !== null,
+};
+
 export function versionOrderOf(ecosystem: string): VersionOrder | undefined {
   if (ecosystem.startsWith('Debian')) return dpkg;
+  if (ecosystem.startsWith('Alpine')) return apk;
+  if (ecosystem === 'PyPI') return pypi;
   if (ecosystem === 'npm') return semverOrder;
   if (ecosystem === 'Go') return goOrder;
   return undefined;

@@ -5,7 +5,7 @@
 import type { Package } from '../catalogers/types.js';
 import { versionOrderOf } from '../versions/index.js';
 import { affects } from './affects.js';
-import type { AdvisoryDb, OsvRecord } from './osv.js';
+import { type AdvisoryDb, canonicalName, type OsvRecord } from './osv.js';
 import { type Severity, severityOf } from './severity.js';
 
 export interface VulnerabilityFinding {
@@ -49,7 +49,8 @@ export function matchPackages(
     for (const record of db.lookup(ecosystem, name)) {
       if (record.withdrawn) continue;
       for (const entry of record.affected ?? []) {
-        if (entry.package?.ecosystem !== ecosystem || entry.package.name !== name) continue;
+        const named = entry.package && canonicalName(ecosystem, entry.package.name) === canonicalName(ecosystem, name);
+        if (entry.package?.ecosystem !== ecosystem || !named) continue;
         const hit = affects(entry, version, order);
         if (!hit) continue;
         const finding = toFinding(record, pkg, ecosystem, hit.fixed, severityOf(record, entry));

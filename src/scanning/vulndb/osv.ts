@@ -66,10 +66,13 @@ export class AdvisoryDb {
   }
 }
 
+/** A package name as its ecosystem compares names: PyPI's are case- and separator-insensitive (PEP 503). */
+export function canonicalName(ecosystem: string, name: string): string {
+  return ecosystem === 'PyPI' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
+}
+
 function key(ecosystem: string, name: string): string {
-  // npm and PyPI names are case-insensitive in their registries; OSV records use the canonical lowercase.
-  const n = ecosystem === 'PyPI' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
-  return `${ecosystem}\n${n}`;
+  return `${ecosystem}\n${canonicalName(ecosystem, name)}`;
 }
 
 /** Loads every `*.json` under `dir` (recursively); files that are not OSV records are skipped and counted. */

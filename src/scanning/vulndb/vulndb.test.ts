@@ -107,3 +107,49 @@ test('CVSS v3 base scores match FIRST examples; severities from the other source
   assert.equal(severityOf(base, { ecosystem_specific: { upload_urgency: 'high' } }), 'High');
   assert.equal(severityOf(base), 'Unknown');
 });
+
+test('PyPI: names compare as PEP 503 says and versions as PEP 440 orders them; Alpine by apk order', () => {
+  const db = new AdvisoryDb();
+  db.add({
+    id: 'PYSEC-1',
+    modified: '',
+    affected: [
+      {
+        package: { ecosystem: 'PyPI', name: 'django' },
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '3.0' }, { fixed: '3.2.4' }] }],
+      },
+    ],
+  });
+  db.add({
+    id: 'ALPINE-CVE-2020-1967',
+    modified: '',
+    aliases: ['CVE-2020-1967'],
+    affected: [
+      {
+        package: { ecosystem: 'Alpine:v3.11', name: 'openssl' },
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.1.1g-r0' }] }],
+      },
+    ],
+  });
+  const hits = matchPackages(
+    db,
+    [
+      pkg({ type: 'python', name: 'Django', version: '3.2rc1' }),
+      pkg({ type: 'python', name: 'Django', version: '3.2.4' }),
+      pkg({
+        type: 'apk',
+        name: 'libcrypto1.1',
+        version: '1.1.1d-r3',
+        source: { name: 'openssl', version: '1.1.1d-r3' },
+      }),
+    ],
+    'Alpine:v3.11',
+  );
+  assert.deepEqual(
+    hits.map((h) => [h.id, h.package.name, h.package.version, h.fixedVersion]),
+    [
+      ['PYSEC-1', 'Django', '3.2rc1', '3.2.4'],
+      ['CVE-2020-1967', 'libcrypto1.1', '1.1.1d-r3', '1.1.1g-r0'],
+    ],
+  );
+});
