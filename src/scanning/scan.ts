@@ -7,6 +7,7 @@ import { npmCataloger } from './catalogers/npm.js';
 import { osEcosystem, osReleaseOf, wantsOsRelease } from './catalogers/os-release.js';
 import { pythonCataloger } from './catalogers/python.js';
 import type { Cataloger, OsRelease, Package } from './catalogers/types.js';
+import { checkSecrets, wantsForSecrets } from './checks/secrets.js';
 import { checkSensitiveFiles, wantsSensitive } from './checks/sensitive.js';
 import { checkSettings } from './checks/settings.js';
 import type { CheckFinding } from './checks/types.js';
@@ -49,8 +50,13 @@ export interface ScanOptions {
 
 export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: ScanOptions = {}): Promise<ScanReport> {
   const hashing = dbs.hashes.size > 0;
+  const secrets = dbs.secrets;
   const want: WantPolicy = (path, size) => ({
-    keep: wantsOsRelease(path) || wantsSensitive(path, size) || CATALOGERS.some((c) => c.wants(path)),
+    keep:
+      wantsOsRelease(path) ||
+      wantsSensitive(path, size) ||
+      CATALOGERS.some((c) => c.wants(path)) ||
+      (secrets !== undefined && wantsForSecrets(path, size)),
     hash: hashing,
   });
   const image = await readImage(src, want, opts.limits ?? DEFAULT_LIMITS, opts.signal);
@@ -59,7 +65,10 @@ export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: Scan
   const vulnerabilities = matchPackages(dbs.advisories, packages, osEcosystem(os));
   const maliciousFiles = dbs.hashes.check(image.fs);
   const unsafeSettings = checkSettings(image.config, image.fs);
-  const sensitiveFiles = checkSensitiveFiles(image.fs);
+  const sensitiveFiles = [
+    ...checkSensitiveFiles(image.fs),
+    ...(secrets ? checkSecrets(secrets, image.fs, image.config) : []),
+  ];
   return {
     digest: image.digest,
     ...(os ? { os } : {}),

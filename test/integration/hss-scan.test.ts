@@ -92,10 +92,12 @@ test('ListImageVulnerabilities, malwares, sensitive files, unsafe settings and t
     [['/tmp/eicar.com', 'EICAR-Test-File (SHA256)', 'test-hashes.txt']],
   );
   const sensitive = await hss('GET', `${base}/sensitive`);
-  assert.deepEqual(
-    sensitive.json.data_list.map((s: Json) => s.rule_id),
-    ['secret.private-key'],
-  );
+  assert.deepEqual(sensitive.json.data_list.map((s: Json) => s.rule_id).sort(), [
+    'secret.aws-access-token',
+    'secret.generic-api-key',
+    'secret.github-pat',
+    'secret.private-key',
+  ]);
   const settings = await hss('GET', `${base}/baseline/risk-configs`, { query: { limit: 50 } });
   assert.equal(settings.json.total_num, 6);
   assert.ok(settings.json.data_list.some((s: Json) => s.rule_id === 'user.root'));

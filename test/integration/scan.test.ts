@@ -112,15 +112,18 @@ test('a risky image is scanned: every Debian advisory dpkg says applies, npm, EI
     'user.root',
   ]);
   assert.ok(!JSON.stringify(report.unsafeSettings).includes('0123456789abcdef'), 'the secret is masked');
-  assert.deepEqual(
-    report.sensitiveFiles.map((f) => [f.rule, f.location]),
-    [['secret.private-key', '/root/.ssh/id_rsa']],
-  );
+  assert.deepEqual(report.sensitiveFiles.map((f) => [f.rule, f.location]).sort(), [
+    ['secret.aws-access-token', '/srv/app/settings.py:2'],
+    ['secret.generic-api-key', 'config.Env'],
+    ['secret.github-pat', '/srv/app/.github-token:1'],
+    ['secret.private-key', '/root/.ssh/id_rsa'],
+  ]);
+  assert.ok(!JSON.stringify(report.sensitiveFiles).includes('XW6PLMNBV'), 'secrets are masked in findings');
   assert.deepEqual(report.summary, {
     vul_num: report.vulnerabilities.length,
     malicious_file_num: 1,
     unsafe_setting_num: 6,
-    sensitive_file_num: 1,
+    sensitive_file_num: 4,
     severity_level: 'High',
   });
 });

@@ -1,6 +1,6 @@
 // The scanner tests' risky image: old and current Debian 12 packages (versions from
 // ../shared/vulndb/debian-bookworm-versions.json), a vulnerable lodash, a minimist removed by a whiteout in the
-// next layer, the EICAR test file, a private key, and unsafe settings (root, port 22, an SSH server, a setuid
+// next layer, the EICAR test file, a private key, secrets in application files, and unsafe settings (root, port 22, an SSH server, a setuid
 // helper, a token in Env, curl | sh in the history). The base layer is zstd-compressed, the top one gzip.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -64,6 +64,9 @@ export async function buildRiskyImage(): Promise<BuiltImage> {
   const top: TarEntrySpec[] = [
     { name: 'app/node_modules/.wh.minimist' },
     { name: 'tmp/eicar.com', content: EICAR },
+    // Secrets in application config, found by the gitleaks rules (aws-access-token, github-pat).
+    { name: 'srv/app/settings.py', content: 'DEBUG = False\nAWS_ACCESS_KEY_ID = "AKIAZ4Q7RT2XW6PLMNBV"\n' },
+    { name: 'srv/app/.github-token', content: 'ghp_R8vZq2Lk9Wm4Tx7Yb1Nc6Pd3Hs5Jf0Ga8Ue2\n' },
     {
       name: 'root/.ssh/id_rsa',
       content: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk=\n-----END OPENSSH PRIVATE KEY-----\n',
