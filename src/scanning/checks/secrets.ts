@@ -4,7 +4,7 @@
 // must pass its entropy minimum and no allowlist; findings show where, never the secret (it is masked).
 import type { ImageConfig } from '../../oci/image-config.js';
 import type { MergedFilesystem } from '../filesystem.js';
-import type { SecretAllowlist, SecretRule, SecretRuleSet } from './secret-rules.js';
+import type { SecretAllowlist, SecretRuleSet } from './secret-rules.js';
 import { mask } from './settings.js';
 import type { CheckFinding } from './types.js';
 
