@@ -14,12 +14,15 @@ import { registerInventoryRoutes } from './hss/inventory.js';
 import { registerRegistryRoutes } from './hss/registries.js';
 import { registerScanRoutes } from './hss/scans.js';
 import { registerNativeApi } from './native/index.js';
+import { registerScannerAdapter } from './scanner-adapter/index.js';
 import { registerSwrApi } from './swr/index.js';
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** The region this server is, for SWR: its namespaces are those of the registry with this region_id. */
   swrRegion?: string;
+  /** The advisory folder the Harbor scanner adapter scans with (default REGATTA_VULNDB). */
+  vulndb?: string;
   /** ACR signature options (a fixed clock for replaying captured requests). */
   acr?: AcrAuthOptions;
 }
@@ -73,6 +76,11 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     { prefix: '/v2/manage' },
   );
   await app.register(async (native) => registerNativeApi(native, ctx), { prefix: '/api/v1' });
+  // Harbor's pluggable scanner API: its paths (/api/v1/metadata, /scan) do not meet the native API's.
+  await app.register(
+    async (adapter) => registerScannerAdapter(adapter, ctx, { vulndb: opts.vulndb ?? process.env.REGATTA_VULNDB }),
+    { prefix: '/api/v1' },
+  );
   // ACR's RPC API lives at `/`; a browser's GET / (no Action) goes to the API docs until the console serves it.
   await app.register(async (acr) =>
     registerAcrApi(acr, ctx, { ...opts.acr, fallback: async (_request, reply) => reply.redirect('/docs') }),

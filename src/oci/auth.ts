@@ -63,6 +63,8 @@ export class Authenticator {
 
   /** The Authorization header for a request needing `scopes`, or undefined to go anonymous (steps 2a, 2b). */
   async authorization(scopes: string[]): Promise<string | undefined> {
+    // A token given as is goes on every request; there is nothing to exchange.
+    if (this.credentials && 'registryToken' in this.credentials) return `Bearer ${this.credentials.registryToken}`;
     const c = this.challenge;
     if (!c) return undefined;
     if (c.scheme === 'basic') return this.basicHeader();
@@ -80,7 +82,7 @@ export class Authenticator {
     sent?: string,
   ): Promise<string[] | undefined> {
     const c = pickChallenge(wwwAuthenticate);
-    if (!c) return undefined;
+    if (!c || (this.credentials && 'registryToken' in this.credentials)) return undefined;
     const previous = this.challenge;
     this.challenge = c;
     if (c.scheme === 'basic') {

@@ -18,8 +18,13 @@ export interface IdentityTokenCredentials {
   identityToken: string;
 }
 
-/** What a registry may be given to authenticate: a username and password, or an identity token. */
-export type RegistryCredentials = Credentials | IdentityTokenCredentials;
+/** A registry token handed over as is (`Authorization: Bearer …`), e.g. by Harbor to its scanner adapters. */
+export interface RegistryTokenCredentials {
+  registryToken: string;
+}
+
+/** What a registry may be given to authenticate: a username and password, an identity token, or a token. */
+export type RegistryCredentials = Credentials | IdentityTokenCredentials | RegistryTokenCredentials;
 
 /** Thrown when a Docker config file exists but cannot be read or does not have the documented shape. */
 export class InvalidCredentialsFileError extends RegattaError {

@@ -1,0 +1,201 @@
+// Regatta as a Harbor scanner: the pluggable scanner API v1.2 at /api/v1 (metadata, scan, scan/{id}/report), so a
+// Harbor can register Regatta's URL as a scanner adapter. Harbor authenticates with `Authorization: Bearer
+// <token>` (a Regatta token), names the artifact and hands over a registry authorization for it; the scan runs in
+// this process (that authorization is never stored), its result is kept per digest like every other scan. A scan
+// id carries its digest, so a report outlives a restart of the process that made it.
+// https://github.com/goharbor/pluggable-scanner-spec
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppContext } from '../../jobs/context.js';
+import { scanDatabases } from '../../jobs/scan-jobs.js';
+import { RegistryClient } from '../../oci/client.js';
+import type { RegistryCredentials } from '../../oci/credentials.js';
+import { ScanError } from '../../scanning/errors.js';
+import { type ScanReport, scanImage } from '../../scanning/scan.js';
+import { authenticate } from '../auth/authenticate.js';
+import { MIME, metadata, type ScanArtifact, vulnerabilityReport } from './report.js';
+
+interface ScanRequest {
+  registry: { url: string; authorization?: string };
+  artifact: ScanArtifact;
+}
+
+type State =
+  | { status: 'running' }
+  | { status: 'done'; report: ScanReport; at: Date }
+  | { status: 'failed'; message: string };
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** Seconds Harbor is told to wait before asking for a report again. */
+const REFRESH_AFTER = 5;
+
+export async function registerScannerAdapter(
+  app: FastifyInstance,
+  ctx: AppContext,
+  opts: { vulndb?: string },
+): Promise<void> {
+  const scans = new Map<string, { artifact: ScanArtifact; state: State }>();
+  const loadedAt = new Date();
+  // The spec's MIME types are sent as they are written (Fastify would quote `version` and add a charset).
+  const send = (reply: FastifyReply, status: number, mime: string, body: unknown) =>
+    reply.status(status).header('content-type', mime).serializer(JSON.stringify).send(body);
+  const fail = (reply: FastifyReply, status: number, message: string) =>
+    send(reply, status, MIME.error, { error: { message } });
+
+  app.setErrorHandler((error, request, reply) => {
+    // Validation errors carry statusCode 400; authenticate()'s carry status 401.
+    const e = error as { statusCode?: number; status?: number; message?: string };
+    const status = e.statusCode ?? e.status ?? 500;
+    if (status >= 500) request.log.error({ err: error }, 'scanner adapter request failed');
+    void fail(reply, status >= 400 && status < 500 ? status : 500, status < 500 ? String(e.message) : 'internal error');
+  });
+  app.addHook('preHandler', async (request) => {
+    request.identity = await authenticate(request, ctx.identities);
+  });
+  app.addContentTypeParser(MIME.scanRequest, { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+
+  app.get('/metadata', { schema: { tags: ['harbor-scanner'] } }, async (_request, reply) => {
+    const dbs = await scanDatabases(opts.vulndb);
+    return send(reply, 200, MIME.metadata, metadata(dbs.version, loadedAt));
+  });
+
+  app.post<{ Body: ScanRequest }>(
+    '/scan',
+    {
+      schema: {
+        tags: ['harbor-scanner'],
+        body: {
+          type: 'object',
+          required: ['registry', 'artifact'],
+          properties: {
+            registry: {
+              type: 'object',
+              required: ['url'],
+              properties: {
+                url: { type: 'string', minLength: 1, maxLength: 2048 },
+                authorization: { type: 'string', maxLength: 8192 },
+              },
+            },
+            artifact: {
+              type: 'object',
+              required: ['repository', 'digest'],
+              properties: {
+                repository: { type: 'string', minLength: 1, maxLength: 255 },
+                digest: { type: 'string', pattern: DIGEST.source },
+                tag: { type: 'string', maxLength: 128 },
+                mime_type: { type: 'string', maxLength: 255 },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { registry, artifact } = request.body;
+      let url: URL;
+      try {
+        url = new URL(registry.url);
+      } catch {
+        return fail(reply, 422, `registry.url ${JSON.stringify(registry.url)} is not a URL`);
+      }
+      // 16 random hex digits, then the digest's: short enough for a path parameter (Fastify's 100).
+      const id = `${randomBytes(8).toString('hex')}.${artifact.digest.slice(7)}`;
+      scans.set(id, { artifact, state: { status: 'running' } });
+      void runScan(url, registry.authorization, artifact).then(
+        (report) => scans.set(id, { artifact, state: { status: 'done', report, at: new Date() } }),
+        (err: unknown) => scans.set(id, { artifact, state: { status: 'failed', message: describe(err) } }),
+      );
+      return send(reply, 202, MIME.scanResponse, { id });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/scan/:id/report',
+    { schema: { tags: ['harbor-scanner'] } },
+    async (request, reply) => {
+      const scan = scans.get(request.params.id) ?? (await fromStore(request.params.id));
+      if (!scan) return fail(reply, 404, `no scan ${request.params.id}`);
+      const { state, artifact } = scan;
+      if (state.status === 'running') return reply.status(302).header('Refresh-After', String(REFRESH_AFTER)).send();
+      if (state.status === 'failed') return fail(reply, 500, state.message);
+      const mime = String(request.headers.accept ?? '').includes('vnd.security.vulnerability.report')
+        ? MIME.securityReport
+        : MIME.harborReport;
+      return send(reply, 200, mime, vulnerabilityReport(artifact, state.report, state.at));
+    },
+  );
+
+  /** A report of a scan made before a restart: its digest's stored result, when there is one. */
+  async function fromStore(id: string) {
+    const hex = /\.([a-f0-9]{64})$/.exec(id)?.[1];
+    const stored = hex ? await ctx.scanResults.get(`sha256:${hex}`) : undefined;
+    if (!stored || stored.status !== 'success') return undefined;
+    const report = {
+      digest: stored.scanned_digest ?? stored.digest,
+      vulnerabilities: stored.vulnerabilities,
+    } as unknown as ScanReport;
+    return {
+      artifact: { repository: '', digest: stored.digest },
+      state: { status: 'done', report, at: stored.scanned_at } as State,
+    };
+  }
+
+  async function runScan(url: URL, authorization: string | undefined, artifact: ScanArtifact): Promise<ScanReport> {
+    const client = new RegistryClient(url.host, {
+      credentials: credentialsOf(authorization),
+      insecure: url.protocol === 'http:',
+      userAgent: 'regatta-scanner-adapter',
+    });
+    const started = Date.now();
+    try {
+      const dbs = await scanDatabases(opts.vulndb);
+      const manifest = await client.manifestGet(artifact.repository, artifact.digest);
+      const report = await scanImage({ client, repository: artifact.repository, manifest }, dbs);
+      await ctx.scanResults.save({
+        digest: artifact.digest,
+        status: 'success',
+        db_version: dbs.version,
+        scanned_digest: report.digest,
+        os: report.os ? `${report.os.id} ${report.os.versionId}` : null,
+        vul_num: report.summary.vul_num,
+        malicious_file_num: report.summary.malicious_file_num,
+        unsafe_setting_num: report.summary.unsafe_setting_num,
+        sensitive_file_num: report.summary.sensitive_file_num,
+        severity_level: report.summary.severity_level,
+        vulnerabilities: JSON.stringify(report.vulnerabilities),
+        malicious_files: JSON.stringify(report.maliciousFiles),
+        unsafe_settings: JSON.stringify(report.unsafeSettings),
+        sensitive_files: JSON.stringify(report.sensitiveFiles),
+        packages: JSON.stringify(report.packages),
+        duration_ms: Date.now() - started,
+      });
+      return report;
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+/** Harbor's `registry.authorization`: `Basic base64(user:password)` or `Bearer <token>`. */
+export function credentialsOf(authorization: string | undefined): RegistryCredentials | undefined {
+  if (!authorization) return undefined;
+  const [scheme, value = ''] = authorization.split(' ', 2);
+  if (scheme?.toLowerCase() === 'bearer') return { registryToken: value };
+  if (scheme?.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  }
+  return undefined;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ScanError) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
