@@ -7,8 +7,9 @@ import { RegattaError } from '../errors.js';
 import { connectorFor } from '../inventory/connect.js';
 import { loadScanDatabases, type ScanDatabases } from '../scanning/databases.js';
 import { ScanError, type ScanFailure } from '../scanning/errors.js';
-import { scanImage } from '../scanning/scan.js';
+import { type ScanReport, scanImage } from '../scanning/scan.js';
 import type { ScanTarget } from '../store/images-query.js';
+import type { ScanResultInput } from '../store/scan-results.js';
 import type { ScanTaskRow } from '../store/scan-tasks.js';
 import type { Scope } from '../store/scope.js';
 import type { AppContext } from './context.js';
@@ -67,27 +68,16 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, vulndb: string |
   try {
     const result = await scanDigest(ctx, job, dbs);
     const failed: ScanFailure | undefined = dbs.advisories.records === 0 ? 'failed_to_scan_vulnerability' : undefined;
-    await ctx.scanResults.save({
-      digest: job.digest,
-      status: failed ? 'failed' : 'success',
-      failed_code: failed ?? null,
-      // Without advisories the packages are still listed and the other checks still ran; say why vul_num is 0.
-      failed_detail: failed ? 'no advisory database: set REGATTA_VULNDB to a folder with osv/' : null,
-      db_version: dbs.version,
-      scanned_digest: result.digest,
-      os: result.os ? `${result.os.id} ${result.os.versionId}` : null,
-      vul_num: result.summary.vul_num,
-      malicious_file_num: result.summary.malicious_file_num,
-      unsafe_setting_num: result.summary.unsafe_setting_num,
-      sensitive_file_num: result.summary.sensitive_file_num,
-      severity_level: result.summary.severity_level,
-      vulnerabilities: JSON.stringify(result.vulnerabilities),
-      malicious_files: JSON.stringify(result.maliciousFiles),
-      unsafe_settings: JSON.stringify(result.unsafeSettings),
-      sensitive_files: JSON.stringify(result.sensitiveFiles),
-      packages: JSON.stringify(result.packages),
-      duration_ms: Date.now() - started,
-    });
+    await ctx.scanResults.save(
+      resultRow(
+        job.digest,
+        result,
+        dbs.version,
+        Date.now() - started,
+        // Without advisories the packages are still listed and the other checks still ran; say why vul_num is 0.
+        failed ? { code: failed, detail: 'no advisory database: set REGATTA_VULNDB to a folder with osv/' } : undefined,
+      ),
+    );
     await ctx.scanTasks.digestStatus(job.digest, failed ? 'failed' : 'success', failed);
   } catch (err) {
     const code: ScanFailure = err instanceof ScanError ? err.code : failureOf(err);
@@ -112,6 +102,36 @@ async function scanDigest(ctx: AppContext, job: ScanJob, dbs: ScanDatabases) {
   } finally {
     await source.connector.close();
   }
+}
+
+/** The stored form of a scan report. */
+export function resultRow(
+  digest: string,
+  report: ScanReport,
+  dbVersion: string,
+  durationMs: number,
+  failed?: { code: ScanFailure; detail: string },
+): ScanResultInput {
+  return {
+    digest,
+    status: failed ? 'failed' : 'success',
+    failed_code: failed?.code ?? null,
+    failed_detail: failed?.detail ?? null,
+    db_version: dbVersion,
+    scanned_digest: report.digest,
+    os: report.os ? `${report.os.id} ${report.os.versionId}` : null,
+    vul_num: report.summary.vul_num,
+    malicious_file_num: report.summary.malicious_file_num,
+    unsafe_setting_num: report.summary.unsafe_setting_num,
+    sensitive_file_num: report.summary.sensitive_file_num,
+    severity_level: report.summary.severity_level,
+    vulnerabilities: JSON.stringify(report.vulnerabilities),
+    malicious_files: JSON.stringify(report.maliciousFiles),
+    unsafe_settings: JSON.stringify(report.unsafeSettings),
+    sensitive_files: JSON.stringify(report.sensitiveFiles),
+    packages: JSON.stringify(report.packages),
+    duration_ms: durationMs,
+  };
 }
 
 /** Registry errors before the layers are read (the manifest GET) in the seed's codes. */

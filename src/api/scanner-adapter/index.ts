@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
-import { scanDatabases } from '../../jobs/scan-jobs.js';
+import { resultRow, scanDatabases } from '../../jobs/scan-jobs.js';
 import { RegistryClient } from '../../oci/client.js';
 import type { RegistryCredentials } from '../../oci/credentials.js';
 import { ScanError } from '../../scanning/errors.js';
@@ -135,7 +135,7 @@ export async function registerScannerAdapter(
   async function fromStore(id: string) {
     const hex = /\.([a-f0-9]{64})$/.exec(id)?.[1];
     const stored = hex ? await ctx.scanResults.get(`sha256:${hex}`) : undefined;
-    if (!stored || stored.status !== 'success') return undefined;
+    if (stored?.status !== 'success') return undefined;
     const report = {
       digest: stored.scanned_digest ?? stored.digest,
       vulnerabilities: stored.vulnerabilities,
@@ -157,24 +157,7 @@ export async function registerScannerAdapter(
       const dbs = await scanDatabases(opts.vulndb);
       const manifest = await client.manifestGet(artifact.repository, artifact.digest);
       const report = await scanImage({ client, repository: artifact.repository, manifest }, dbs);
-      await ctx.scanResults.save({
-        digest: artifact.digest,
-        status: 'success',
-        db_version: dbs.version,
-        scanned_digest: report.digest,
-        os: report.os ? `${report.os.id} ${report.os.versionId}` : null,
-        vul_num: report.summary.vul_num,
-        malicious_file_num: report.summary.malicious_file_num,
-        unsafe_setting_num: report.summary.unsafe_setting_num,
-        sensitive_file_num: report.summary.sensitive_file_num,
-        severity_level: report.summary.severity_level,
-        vulnerabilities: JSON.stringify(report.vulnerabilities),
-        malicious_files: JSON.stringify(report.maliciousFiles),
-        unsafe_settings: JSON.stringify(report.unsafeSettings),
-        sensitive_files: JSON.stringify(report.sensitiveFiles),
-        packages: JSON.stringify(report.packages),
-        duration_ms: Date.now() - started,
-      });
+      await ctx.scanResults.save(resultRow(artifact.digest, report, dbs.version, Date.now() - started));
       return report;
     } finally {
       await client.close();
