@@ -57,39 +57,41 @@ export async function startQueue(connectionString: string, opts: { schedule?: bo
     retryDelay: 5,
     expireInSeconds: 120,
   });
-  await boss.createQueue(Queues.inventorySyncFailed, { name: Queues.inventorySyncFailed });
   // A worker that dies mid-crawl leaves its job active; after expireIn it is retried by another (the crawl is
   // idempotent), and after the last retry it goes to the dead-letter queue, which marks the registry failed.
-  await boss.createQueue(Queues.inventorySync, {
-    name: Queues.inventorySync,
+  await retriedQueue(boss, Queues.inventorySync, Queues.inventorySyncFailed, {
     retryLimit: 2,
     retryDelay: 10,
     expireInSeconds: 3600,
-    deadLetter: Queues.inventorySyncFailed,
   });
-  await boss.createQueue(Queues.syncTaskFailed, { name: Queues.syncTaskFailed });
   // A copy resumes where the target stands (blobs it has are skipped), so a retry after a worker died is cheap.
   // expireIn bounds how long a task can look SYNCHRONIZING after its worker vanished (PostgreSQL mode; the
   // embedded mode fails them at start-up, see recovery.ts).
-  await boss.createQueue(Queues.syncTask, {
-    name: Queues.syncTask,
+  await retriedQueue(boss, Queues.syncTask, Queues.syncTaskFailed, {
     retryLimit: 3,
     retryDelay: 2,
     expireInSeconds: 1800,
-    deadLetter: Queues.syncTaskFailed,
   });
-  await boss.createQueue(Queues.imageScanFailed, { name: Queues.imageScanFailed });
   // A scan is re-done from the start after a crash; two tries, then the dead letter marks it failed.
-  await boss.createQueue(Queues.imageScan, {
-    name: Queues.imageScan,
+  await retriedQueue(boss, Queues.imageScan, Queues.imageScanFailed, {
     retryLimit: 1,
     retryDelay: 5,
     expireInSeconds: 3600,
-    deadLetter: Queues.imageScanFailed,
   });
   await boss.createQueue(Queues.pushPoll, { name: Queues.pushPoll, policy: 'stately' });
   await boss.createQueue(Queues.healthSchedule, { name: Queues.healthSchedule, policy: 'singleton' });
   await boss.createQueue(Queues.inventorySchedule, { name: Queues.inventorySchedule, policy: 'singleton' });
   await boss.createQueue(Queues.maintenanceSchedule, { name: Queues.maintenanceSchedule, policy: 'singleton' });
   return boss;
+}
+
+/** A queue whose jobs are retried, and the dead-letter queue that takes them after the last try. */
+async function retriedQueue(
+  boss: PgBoss,
+  name: string,
+  deadLetter: string,
+  retry: { retryLimit: number; retryDelay: number; expireInSeconds: number },
+): Promise<void> {
+  await boss.createQueue(deadLetter, { name: deadLetter });
+  await boss.createQueue(name, { name, ...retry, deadLetter });
 }

@@ -15,7 +15,17 @@ import { type BuiltImage, buildImage, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
-import { AK, addRegistry, apiCall, hssCall, type Json, SK, startServer, type TestServer, TOKEN } from './server.js';
+import {
+  AK,
+  addRegistry,
+  apiCall,
+  inventorySync,
+  type Json,
+  SK,
+  startServer,
+  type TestServer,
+  TOKEN,
+} from './server.js';
 
 let server: TestServer;
 let src: TestRegistry;
@@ -37,13 +47,7 @@ before(async () => {
     ids[name] = await addRegistry(server.url, { name, host: reg.host, region, instance, wait: false });
   }
   // The inventory of cri-src gives ListRepository (and so RepoId) its rows.
-  const task = await hssCall(server.url, 'POST', '/image/image-sync/tasks', {
-    body: { registry_info: [{ registry_id: ids.src }] },
-  });
-  await until('inventory crawled', async () => {
-    const r = await hssCall(server.url, 'GET', `/image/image-sync/tasks/${task.json.task_id}/registries`);
-    return r.json.data_list?.every((x: Json) => x.sync_status === 'finished') ? true : undefined;
-  });
+  await inventorySync(server.url, [ids.src!]);
 });
 after(async () => {
   await server?.stop();

@@ -122,3 +122,15 @@ export async function addRegistry(
     return row?.status === 'success' ? String(row.id) : undefined;
   });
 }
+
+/** Runs an inventory sync of `registryIds` through HSS and waits until every registry of it finished. */
+export async function inventorySync(baseUrl: string, registryIds: string[]): Promise<void> {
+  const task = await hssCall(baseUrl, 'POST', '/image/image-sync/tasks', {
+    body: { registry_info: registryIds.map((registry_id) => ({ registry_id })) },
+  });
+  if (task.status !== 200) throw new Error(`CreateImageSynchronizeTask: ${task.status} ${JSON.stringify(task.json)}`);
+  await until('inventory crawled', async () => {
+    const r = await hssCall(baseUrl, 'GET', `/image/image-sync/tasks/${task.json.task_id}/registries`);
+    return r.json.data_list?.every((x: Json) => x.sync_status === 'finished') ? true : undefined;
+  });
+}

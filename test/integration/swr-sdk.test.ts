@@ -19,7 +19,17 @@ import { huaweiSdkSandbox } from '../support/huawei-sdk.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
-import { AK, addRegistry, hssCall, type Json, PROJECT, SK, startServer, type TestServer, TOKEN } from './server.js';
+import {
+  AK,
+  addRegistry,
+  inventorySync,
+  type Json,
+  PROJECT,
+  SK,
+  startServer,
+  type TestServer,
+  TOKEN,
+} from './server.js';
 
 const IDENTITY = 'bootstrap-admin';
 
@@ -45,14 +55,7 @@ before(async () => {
     ids[name] = await addRegistry(server.url, { name, host: reg.host, region });
   }
   // Crawl the local registry, so corp/web/api is in the inventory.
-  const task = await hssCall(server.url, 'POST', '/image/image-sync/tasks', {
-    body: { registry_info: [{ registry_id: ids.local, registry_type: 'Other' }] },
-  });
-  assert.equal(task.status, 200, JSON.stringify(task.json));
-  await until('inventory crawled', async () => {
-    const r = await hssCall(server.url, 'GET', `/image/image-sync/tasks/${task.json.task_id}/registries`);
-    return r.json.data_list?.every((x: Json) => x.sync_status === 'finished') ? true : undefined;
-  });
+  await inventorySync(server.url, [ids.local!]);
 });
 after(async () => {
   await server?.stop();
