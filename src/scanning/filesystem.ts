@@ -22,6 +22,8 @@ export interface FileEntry {
   data?: Buffer;
   /** sha256, sha1 and md5 of the contents (hex), when a reader asked for hashes. */
   hashes?: { sha256: string; sha1: string; md5: string };
+  /** The bytes from a Go binary's build-info magic on, when a reader looked for it. */
+  goBuildInfo?: Buffer;
 }
 
 const WHITEOUT = '.wh.';
@@ -52,7 +54,13 @@ export class MergedFilesystem {
       // A hardlink shares the contents of a file seen before (in this layer or one below).
       if (e.type === 'link' && e.linkname !== undefined) {
         const target = this.entries.get(resolveLink('', e.linkname));
-        if (target) Object.assign(e, { size: target.size, data: target.data, hashes: target.hashes });
+        if (target)
+          Object.assign(e, {
+            size: target.size,
+            data: target.data,
+            hashes: target.hashes,
+            goBuildInfo: target.goBuildInfo,
+          });
       }
       this.entries.set(e.path, e);
     }

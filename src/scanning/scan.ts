@@ -3,6 +3,7 @@
 // summed up the way an HSS image row says it (vul_num, malicious_file_num, unsafe_setting_num, severity_level).
 import { apkCataloger } from './catalogers/apk.js';
 import { dpkgCataloger } from './catalogers/dpkg.js';
+import { catalogGoBinaries } from './catalogers/go-buildinfo.js';
 import { npmCataloger } from './catalogers/npm.js';
 import { osEcosystem, osReleaseOf, wantsOsRelease } from './catalogers/os-release.js';
 import { pythonCataloger } from './catalogers/python.js';
@@ -51,7 +52,9 @@ export interface ScanOptions {
 export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: ScanOptions = {}): Promise<ScanReport> {
   const hashing = dbs.hashes.size > 0;
   const secrets = dbs.secrets;
-  const want: WantPolicy = (path, size) => ({
+  // Go binaries are executables of some size; small scripts and shared objects are not worth the search.
+  const want: WantPolicy = (path, size, mode) => ({
+    sniffGo: (mode & 0o111) !== 0 && size >= 256 * 1024,
     keep:
       wantsOsRelease(path) ||
       wantsSensitive(path, size) ||
@@ -61,7 +64,7 @@ export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: Scan
   });
   const image = await readImage(src, want, opts.limits ?? DEFAULT_LIMITS, opts.signal);
   const os = osReleaseOf(image.fs);
-  const packages = CATALOGERS.flatMap((c) => c.catalog(image.fs));
+  const packages = [...CATALOGERS.flatMap((c) => c.catalog(image.fs)), ...catalogGoBinaries(image.fs)];
   const vulnerabilities = matchPackages(dbs.advisories, packages, osEcosystem(os));
   const maliciousFiles = dbs.hashes.check(image.fs);
   const unsafeSettings = checkSettings(image.config, image.fs);

@@ -1,7 +1,7 @@
 // What catalogers find: packages with the names and versions their ecosystem's advisories key on.
 import type { MergedFilesystem } from '../filesystem.js';
 
-export type PackageType = 'deb' | 'apk' | 'npm' | 'python';
+export type PackageType = 'deb' | 'apk' | 'npm' | 'python' | 'go';
 
 export interface Package {
   type: PackageType;

@@ -27,6 +27,7 @@ const SEVERITY_RANK: Record<Severity, number> = { Critical: 4, High: 3, Medium: 
 export function ecosystemOf(pkg: Package, osEcosystem: string | undefined): string | undefined {
   if (pkg.type === 'npm') return 'npm';
   if (pkg.type === 'python') return 'PyPI';
+  if (pkg.type === 'go') return 'Go';
   if (pkg.type === 'deb' && osEcosystem?.startsWith('Debian')) return osEcosystem;
   if (pkg.type === 'apk' && osEcosystem?.startsWith('Alpine')) return osEcosystem;
   return undefined;
