@@ -13,8 +13,9 @@ const DEBIAN_TOOLS = {
   skopeo: 'skopeo',
   'apache2-utils': 'htpasswd',
   openssl: 'openssl',
-  // Scanner tests: zstd-compressed layers.
+  // Scanner tests: zstd-compressed layers, OSV zips.
   zstd: 'zstd',
+  zip: 'zip',
 };
 
 function has(command) {

@@ -10,6 +10,7 @@ import { registerRule } from './commands/rule.js';
 import { registerScan } from './commands/scan.js';
 import { registerSync } from './commands/sync.js';
 import { registerTask } from './commands/task.js';
+import { registerVulndb } from './commands/vulndb.js';
 import { describeError, ReportedError } from './output.js';
 
 /**
@@ -32,6 +33,7 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
   registerInventory(program);
   registerRule(program);
   registerTask(program);
+  registerVulndb(program);
   const named = argv.slice(2).find((a) => !a.startsWith('-'));
   const others = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
   if (named === undefined || !others.has(named)) (await import('./commands/serve.js')).registerServe(program);

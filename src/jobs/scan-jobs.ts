@@ -3,6 +3,8 @@
 // with the current advisory database exists, stores the result and writes its summary onto every row with that
 // digest. Inventory syncs request scans of the digests they found new (REGATTA_SCAN_ON_SYNC, on by default).
 
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { RegattaError } from '../errors.js';
 import { connectorFor } from '../inventory/connect.js';
 import { loadScanDatabases, type ScanDatabases } from '../scanning/databases.js';
@@ -40,17 +42,37 @@ export async function requestScans(
   return task;
 }
 
-/** The advisory database of this process, loaded once from `dir` (REGATTA_VULNDB). */
-const databases = new Map<string, Promise<ScanDatabases>>();
-export function scanDatabases(dir: string | undefined): Promise<ScanDatabases> {
+/**
+ * The advisory database of this process, loaded from `dir` (REGATTA_VULNDB) and loaded again when the folder
+ * changed (`regatta vulndb import`): its version changes with it, so results made before are scanned again.
+ */
+const databases = new Map<string, { signature: string; loaded: Promise<ScanDatabases> }>();
+export async function scanDatabases(dir: string | undefined): Promise<ScanDatabases> {
   const key = dir ?? '';
-  let loaded = databases.get(key);
-  if (!loaded) {
-    loaded = loadScanDatabases(dir);
-    loaded.catch(() => databases.delete(key));
-    databases.set(key, loaded);
-  }
+  const signature = dir ? await folderSignature(dir) : '';
+  const cached = databases.get(key);
+  if (cached && cached.signature === signature) return cached.loaded;
+  const loaded = loadScanDatabases(dir);
+  loaded.catch(() => databases.delete(key));
+  databases.set(key, { signature, loaded });
   return loaded;
+}
+
+/** Modification times of the folder's parts and their direct children: what an import or a copy changes. */
+async function folderSignature(dir: string): Promise<string> {
+  const parts: string[] = [];
+  for (const sub of ['osv', 'malware', 'rules']) {
+    const path = join(dir, sub);
+    try {
+      parts.push(`${sub}:${(await stat(path)).mtimeMs}`);
+      for (const child of await readdir(path, { withFileTypes: true })) {
+        parts.push(`${child.name}:${(await stat(join(path, child.name))).mtimeMs}`);
+      }
+    } catch {
+      parts.push(`${sub}:-`);
+    }
+  }
+  return parts.join(',');
 }
 
 export async function runScanJob(ctx: AppContext, job: ScanJob, vulndb: string | undefined): Promise<void> {

@@ -11,6 +11,7 @@ import { cycloneDx } from '../../scanning/sbom.js';
 import { type ScanReport, scanImage } from '../../scanning/scan.js';
 import { connect } from '../connect.js';
 import { print, ReportedError } from '../output.js';
+import { defaultVulndb } from './vulndb.js';
 
 interface ScanFlags {
   vulndb?: string;
@@ -29,7 +30,10 @@ export function registerScan(program: Command): void {
     .command('scan')
     .description('scan an image: packages, vulnerabilities, malicious files, unsafe settings, sensitive files')
     .argument('<reference>', 'HOST[:PORT]/REPO[:TAG|@DIGEST]')
-    .option('--vulndb <dir>', 'advisory folder (osv/, malware/), default REGATTA_VULNDB')
+    .option(
+      '--vulndb <dir>',
+      'advisory folder (osv/, malware/, rules/), default REGATTA_VULNDB or ./regatta-data/vulndb',
+    )
     .option('--platform <os/arch>', 'the platform of an index to scan (default linux/amd64)')
     .option('--creds <user:password>', 'credentials (default: Docker config.json)')
     .option('--insecure', 'allow plain http to a non-loopback registry')
@@ -40,7 +44,7 @@ export function registerScan(program: Command): void {
     .action(async (reference: string, flags: ScanFlags) => {
       const failOn = flags.failOn ? LEVELS.find((l) => l.toLowerCase() === flags.failOn!.toLowerCase()) : undefined;
       if (flags.failOn && !failOn) throw new RegattaError('USAGE', `--fail-on takes ${LEVELS.join(', ')}`);
-      const dbs = await loadScanDatabases(flags.vulndb ?? process.env.REGATTA_VULNDB);
+      const dbs = await loadScanDatabases(flags.vulndb ?? defaultVulndb());
       const ref = parseReference(reference);
       const client = await connect(ref.registry, flags);
       let report: ScanReport;

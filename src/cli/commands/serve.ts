@@ -1,5 +1,6 @@
 // `regatta serve` (API and workers in one process) and `regatta worker` (workers only, for scale-out on
 // PostgreSQL). Both stop cleanly on SIGINT/SIGTERM: in-flight jobs finish or return to the queue.
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildApp } from '../../api/app.js';
 import { startWorkers, type WorkerOptions } from '../../jobs/workers.js';
@@ -24,8 +25,10 @@ export function registerServe(program: Command): void {
     .option('--no-workers', 'serve the API only')
     .action(async (flags: ServeFlags) => {
       const runtime = await openRuntime({ dataDir: flags.dataDir, databaseUrl: process.env.DATABASE_URL || undefined });
-      if (flags.workers) await startWorkers(runtime.ctx, workerOptionsFromEnv());
+      const workerOptions = workerOptionsFromEnv(process.env, flags.dataDir);
+      if (flags.workers) await startWorkers(runtime.ctx, workerOptions);
       const app = await buildApp(runtime.ctx, {
+        vulndb: workerOptions.vulndb,
         logger: {
           level: process.env.REGATTA_LOG_LEVEL ?? 'info',
           redact: ['req.headers.authorization', 'req.headers["x-auth-token"]'],
@@ -55,7 +58,7 @@ export function registerServe(program: Command): void {
       const onJobDone = (queue: string, data: unknown, pid: number) =>
         process.stderr.write(`${JSON.stringify({ time: Date.now(), pid, msg: 'job done', queue, data })}\n`);
       await startWorkers(runtime.ctx, {
-        ...workerOptionsFromEnv(),
+        ...workerOptionsFromEnv(process.env, flags.dataDir),
         inventoryConcurrency: Number(flags.concurrency),
         onJobDone,
       });
@@ -68,7 +71,7 @@ export function registerServe(program: Command): void {
  * REGATTA_POLL_INTERVAL (seconds between polls of PASSIVE rules' sources), REGATTA_SYNC_CONCURRENCY (copies at
  * once in this process), REGATTA_REGISTRY_CONCURRENCY (copies at once from or to one registry, all processes).
  */
-function workerOptionsFromEnv(env = process.env): WorkerOptions {
+function workerOptionsFromEnv(env: NodeJS.ProcessEnv, dataDir: string): WorkerOptions {
   const positive = (name: string): number | undefined => {
     const value = env[name];
     if (value === undefined || value === '') return undefined;
@@ -82,7 +85,8 @@ function workerOptionsFromEnv(env = process.env): WorkerOptions {
     syncConcurrency: positive('REGATTA_SYNC_CONCURRENCY'),
     registryConcurrency: positive('REGATTA_REGISTRY_CONCURRENCY'),
     scanConcurrency: positive('REGATTA_SCAN_CONCURRENCY'),
-    vulndb: env.REGATTA_VULNDB || undefined,
+    // REGATTA_VULNDB, else the data dir's vulndb/ (where `regatta vulndb import` puts advisories).
+    vulndb: env.REGATTA_VULNDB || join(dataDir, 'vulndb'),
     scanOnSync: env.REGATTA_SCAN_ON_SYNC === undefined ? undefined : env.REGATTA_SCAN_ON_SYNC !== 'false',
   };
 }

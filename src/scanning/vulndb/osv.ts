@@ -1,11 +1,12 @@
 // The advisory database: OSV records (https://ossf.github.io/osv-schema/) loaded from a folder laid out like
-// ../shared/vulndb/osv (any depth, one record per `.json` file), indexed by ecosystem and package name. Its
+// ../shared/vulndb/osv (any depth, one record per `.json` file, or zips of them), indexed by ecosystem and package name. Its
 // `version` is a digest over every record's id and `modified`, so a changed database is told apart from the one
 // a scan result was made with (and that result re-evaluated).
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RegattaError } from '../../errors.js';
+import { readOsvZip } from './osv-zip.js';
 
 export interface OsvEvent {
   introduced?: string;
@@ -75,25 +76,31 @@ function key(ecosystem: string, name: string): string {
   return `${ecosystem}\n${canonicalName(ecosystem, name)}`;
 }
 
-/** Loads every `*.json` under `dir` (recursively); files that are not OSV records are skipped and counted. */
+/**
+ * Loads every `*.json` under `dir` (recursively) and every record inside its `*.zip` archives; files that are not
+ * OSV records are skipped and counted.
+ */
 export async function loadOsvFolder(dir: string, db = new AdvisoryDb()): Promise<{ db: AdvisoryDb; skipped: number }> {
   let skipped = 0;
+  const addText = (text: string) => {
+    try {
+      db.add(JSON.parse(text) as OsvRecord);
+    } catch {
+      skipped++;
+    }
+  };
   const walk = async (path: string): Promise<void> => {
-    for (const entry of await readdir(path, { withFileTypes: true })) {
+    for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = join(path, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.json')) {
-        try {
-          db.add(JSON.parse(await readFile(full, 'utf8')) as OsvRecord);
-        } catch {
-          skipped++;
-        }
-      }
+      else if (entry.isFile() && entry.name.endsWith('.json')) addText(await readFile(full, 'utf8'));
+      else if (entry.isFile() && entry.name.endsWith('.zip')) await readOsvZip(full, addText);
     }
   };
   try {
     await walk(dir);
   } catch (err) {
+    if (err instanceof RegattaError) throw err;
     throw new RegattaError('VULNDB_UNREADABLE', `cannot read the advisory folder ${dir}: ${(err as Error).message}`);
   }
   return { db, skipped };
