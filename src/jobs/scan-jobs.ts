@@ -10,10 +10,10 @@ import { connectorFor } from '../inventory/connect.js';
 import { loadScanDatabases, type ScanDatabases } from '../scanning/databases.js';
 import { ScanError, type ScanFailure } from '../scanning/errors.js';
 import { type ScanReport, scanImage } from '../scanning/scan.js';
-import type { ScanTarget } from '../store/images-query.js';
+import { type ScanTarget, scanTargets } from '../store/images-query.js';
 import type { ScanResultInput } from '../store/scan-results.js';
 import type { ScanTaskRow } from '../store/scan-tasks.js';
-import type { Scope } from '../store/scope.js';
+import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../store/scope.js';
 import type { AppContext } from './context.js';
 import { Queues, type ScanJob } from './queue.js';
 
@@ -175,4 +175,14 @@ export async function runScanJobFailed(ctx: AppContext, job: ScanJob): Promise<v
 export async function scanNewDigests(ctx: AppContext, registryId: string, scope: Scope): Promise<void> {
   const targets = await ctx.images.unscanned(registryId);
   if (targets.length) await requestScans(ctx, scope, { taskType: 'autoSync', isAll: false, targets });
+}
+
+/** The schedule: one `cycle` task per project over all its digests (bounded like is_all). */
+export async function scheduledScans(ctx: AppContext): Promise<void> {
+  const projects = await ctx.db.selectFrom('registries').select('project_id').distinct().execute();
+  for (const { project_id } of projects) {
+    const scope = { projectId: project_id, enterpriseProjectId: ALL_ENTERPRISE_PROJECTS };
+    const targets = await scanTargets(ctx.db, scope, {}, 100_000);
+    if (targets.length) await requestScans(ctx, scope, { taskType: 'cycle', isAll: true, targets });
+  }
 }

@@ -15,7 +15,7 @@ import {
 } from './inventory-jobs.js';
 import { type InventorySyncJob, Queues, type RegistryCheckJob, type ScanJob, type SyncTaskJob } from './queue.js';
 import { runSyncTaskFailed, runSyncTaskJob } from './replication-jobs.js';
-import { runScanJob, runScanJobFailed } from './scan-jobs.js';
+import { runScanJob, runScanJobFailed, scheduledScans } from './scan-jobs.js';
 
 export interface WorkerOptions {
   /** Crawls run at once in this process. */
@@ -93,6 +93,10 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
   await ctx.boss.schedule(Queues.healthSchedule, '*/10 * * * *');
   await ctx.boss.schedule(Queues.maintenanceSchedule, '17 * * * *');
   await ctx.boss.schedule(Queues.inventorySchedule, '0 3 * * *');
+  // After the daily crawl: every digest is asked for; one scanned against the current database is not scanned
+  // again (its stored result is reused), so only a changed database costs pulls.
+  await ctx.boss.work(Queues.scanSchedule, polling, async () => scheduledScans(ctx));
+  await ctx.boss.schedule(Queues.scanSchedule, '0 5 * * *');
 }
 
 async function registriesByProject(ctx: AppContext): Promise<Map<string, string[]>> {

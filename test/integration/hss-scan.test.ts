@@ -3,9 +3,10 @@
 // (vul_num, malicious_file_num, unsafe_setting_num, severity_level High) and the scan filters of
 // ListRegistryImages select by it; per-image lists (vulnerabilities with CVE ids and fixed versions, malicious
 // files, sensitive files, unsafe settings) and the SBOM answer; a manual scan task of an already-scanned digest
-// ends at once from the stored result; the task list shows both tasks.
+// ends at once from the stored result, and so does the daily schedule's; the task list shows every task.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { scheduledScans } from '../../src/jobs/scan-jobs.js';
 import { buildImage, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { buildRiskyImage } from '../support/risky-image.js';
@@ -124,8 +125,16 @@ test('a manual scan of a scanned digest ends from the stored result; the task li
     return t?.task_status === 'finished' ? t : undefined;
   });
   assert.deepEqual([task.task_type, task.total_num, task.success_num, task.failed_num], ['manual', 1, 1, 0]);
+  // The daily schedule asks for every digest; both were scanned against this database, so both reuse results.
+  await scheduledScans(server.runtime.ctx);
+  const cycle = await until('the scheduled task ended', async () => {
+    const list = await hss('GET', '/image/tasks', { query: { type: 'image_scan' } });
+    const t = list.json.data_list?.find((x: Json) => x.task_type === 'cycle');
+    return t?.task_status === 'finished' ? t : undefined;
+  });
+  assert.deepEqual([cycle.total_num, cycle.success_num, cycle.is_all], [2, 2, true]);
   const all = await hss('GET', '/image/tasks', { query: { type: 'image_scan' } });
-  assert.deepEqual(all.json.data_list.map((t: Json) => t.task_type).sort(), ['autoSync', 'manual']);
+  assert.deepEqual(all.json.data_list.map((t: Json) => t.task_type).sort(), ['autoSync', 'cycle', 'manual']);
 
   const stopEnded = await hss('PUT', `/image/image-scan/tasks/${created.json.task_id}/stop`);
   assert.equal(stopEnded.status, 400);
