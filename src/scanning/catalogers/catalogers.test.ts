@@ -55,6 +55,15 @@ test('apk, npm and Python packages, and the OS', () => {
     'app/node_modules/a/node_modules/c/package.json': '{"name":"c","version":"0.1.0"}',
     'app/node_modules/broken/package.json': '{"name":',
     'app/node_modules/a/lib/package.json': '{"name":"not-a-package","version":"9"}',
+    'app/package-lock.json': JSON.stringify({
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'app', version: '1.0.0' },
+        'node_modules/a': { version: '1.0.0' },
+        'node_modules/qs': { version: '6.5.2' },
+        'node_modules/@s/linked': { link: true },
+      },
+    }),
     'usr/lib/python3/dist-packages/requests-2.25.1.dist-info/METADATA':
       'Metadata-Version: 2.1\nName: requests\nVersion: 2.25.1\n\nVersion: 0 (in the body)\n',
     'usr/lib/python3.11/site-packages/Django-3.2.egg-info/PKG-INFO': 'Name: Django\nVersion: 3.2\n',
@@ -71,7 +80,8 @@ test('apk, npm and Python packages, and the OS', () => {
       .catalog(fs)
       .map((p) => `${p.name}@${p.version}`)
       .sort(),
-    ['@s/b@2.0.0', 'a@1.0.0', 'c@0.1.0'],
+    // qs is pinned by the lock file but not installed; a (installed too) is not counted twice.
+    ['@s/b@2.0.0', 'a@1.0.0', 'c@0.1.0', 'qs@6.5.2'],
   );
   assert.deepEqual(
     pythonCataloger
