@@ -88,9 +88,9 @@ async function main(): Promise<void> {
       summary = `${cold.value.packages.length} packages, ${s.vul_num} vulnerabilities, ${s.unsafe_setting_num} unsafe settings, severity ${s.severity_level}`;
       await ctx.db.deleteFrom('scan_results').where('digest', '=', digest).execute();
       await requestScans(ctx, scope, { taskType: 'manual', isAll: false, targets });
-      const jobCold = await timed(() => runScanJob(ctx, job, vulndb));
+      const jobCold = await timed(() => runScanJob(ctx, job, { vulndb }));
       await requestScans(ctx, scope, { taskType: 'manual', isAll: false, targets });
-      const jobWarm = await timed(() => runScanJob(ctx, job, vulndb));
+      const jobWarm = await timed(() => runScanJob(ctx, job, { vulndb }));
       const skopeo = await timed(async () => skopeoPull(registry.host, join(dir, `skopeo-${i}`)));
       for (const [k, v] of Object.entries({ pull, cold, jobCold, jobWarm, skopeo })) times[k]!.push(v.s);
       log(

@@ -9,7 +9,8 @@ import { RegattaError } from '../errors.js';
 import { connectorFor } from '../inventory/connect.js';
 import { loadScanDatabases, type ScanDatabases } from '../scanning/databases.js';
 import { ScanError, type ScanFailure } from '../scanning/errors.js';
-import { type ScanReport, scanImage } from '../scanning/scan.js';
+import { type AdapterConfig, scanWithAdapter } from '../scanning/external/harbor-adapter.js';
+import { type ScanReport, scanImage, summarize } from '../scanning/scan.js';
 import { type ScanTarget, scanTargets } from '../store/images-query.js';
 import type { ScanResultInput } from '../store/scan-results.js';
 import type { ScanTaskRow } from '../store/scan-tasks.js';
@@ -75,11 +76,20 @@ async function folderSignature(dir: string): Promise<string> {
   return parts.join(',');
 }
 
-export async function runScanJob(ctx: AppContext, job: ScanJob, vulndb: string | undefined): Promise<void> {
+export interface ScanJobOptions {
+  /** The advisory folder (REGATTA_VULNDB). */
+  vulndb?: string;
+  /** An external scanner adapter that finds the vulnerabilities instead of the advisory folder. */
+  adapter?: AdapterConfig;
+}
+
+export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOptions = {}): Promise<void> {
   if (!(await ctx.scanTasks.wanted(job.digest))) return; // every task that asked was stopped
-  const dbs = await scanDatabases(vulndb);
+  const dbs = await scanDatabases(opts.vulndb);
+  // With an adapter the findings are its own: a result is reused only while the adapter is the same.
+  const version = opts.adapter ? `${dbs.version}+adapter:${opts.adapter.url}` : dbs.version;
   const stored = await ctx.scanResults.get(job.digest);
-  if (stored?.status === 'success' && stored.db_version === dbs.version) {
+  if (stored?.status === 'success' && stored.db_version === version) {
     await ctx.scanResults.applyStored(job.digest);
     await ctx.scanTasks.digestStatus(job.digest, 'success');
     return;
@@ -88,13 +98,14 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, vulndb: string |
   await ctx.scanResults.markImages([job.digest], 'scanning');
   const started = Date.now();
   try {
-    const result = await scanDigest(ctx, job, dbs);
-    const failed: ScanFailure | undefined = dbs.advisories.records === 0 ? 'failed_to_scan_vulnerability' : undefined;
+    const result = await scanDigest(ctx, job, dbs, opts.adapter);
+    const noAdvisories = dbs.advisories.records === 0 && !opts.adapter;
+    const failed: ScanFailure | undefined = noAdvisories ? 'failed_to_scan_vulnerability' : undefined;
     await ctx.scanResults.save(
       resultRow(
         job.digest,
         result,
-        dbs.version,
+        version,
         Date.now() - started,
         // Without advisories the packages are still listed and the other checks still ran; say why vul_num is 0.
         failed ? { code: failed, detail: 'no advisory database: set REGATTA_VULNDB to a folder with osv/' } : undefined,
@@ -108,22 +119,40 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, vulndb: string |
       status: 'failed',
       failed_code: code,
       failed_detail: err instanceof Error ? err.message.slice(0, 500) : String(err),
-      db_version: dbs.version,
+      db_version: version,
       duration_ms: Date.now() - started,
     });
     await ctx.scanTasks.digestStatus(job.digest, 'failed', code);
   }
 }
 
-async function scanDigest(ctx: AppContext, job: ScanJob, dbs: ScanDatabases) {
+async function scanDigest(ctx: AppContext, job: ScanJob, dbs: ScanDatabases, adapter?: AdapterConfig) {
   const source = await connectorFor(ctx.registries, job.registryId);
   if (!source) throw new ScanError('get_detail_info_not_found', 'the registry of the image was removed');
+  let report: ScanReport;
   try {
     const manifest = await source.connector.client.manifestGet(job.repository, job.digest);
-    return await scanImage({ client: source.connector.client, repository: job.repository, manifest }, dbs);
+    report = await scanImage({ client: source.connector.client, repository: job.repository, manifest }, dbs);
   } finally {
     await source.connector.close();
   }
+  if (!adapter) return report;
+  // Files, settings and secrets are Regatta's own findings; the vulnerabilities are the adapter's.
+  const conn = (await ctx.registries.connectionOf(job.registryId))!;
+  const basic = conn.registry_username
+    ? `Basic ${Buffer.from(`${conn.registry_username}:${conn.password ?? ''}`).toString('base64')}`
+    : undefined;
+  const vulnerabilities = await scanWithAdapter(adapter, {
+    registryUrl: `${conn.protocol === 'http' ? 'http' : 'https'}://${conn.registry_addr}`,
+    ...(basic ? { authorization: basic } : {}),
+    repository: job.repository,
+    digest: job.digest,
+  });
+  return {
+    ...report,
+    vulnerabilities,
+    summary: summarize(vulnerabilities, report.maliciousFiles, report.unsafeSettings, report.sensitiveFiles),
+  };
 }
 
 /** The stored form of a scan report. */

@@ -2,6 +2,7 @@
 // inventory sync of everything daily). `regatta serve` runs these beside the API; `regatta worker` alone.
 import { sql } from 'kysely';
 import type PgBoss from 'pg-boss';
+import type { AdapterConfig } from '../scanning/external/harbor-adapter.js';
 import { DEFAULT_ENTERPRISE_PROJECT } from '../store/scope.js';
 import type { AppContext } from './context.js';
 import {
@@ -29,6 +30,8 @@ export interface WorkerOptions {
   pollingIntervalSeconds?: number;
   /** The advisory folder scans match against (REGATTA_VULNDB: osv/, malware/). */
   vulndb?: string;
+  /** An external scanner adapter (Harbor's pluggable scanner API) that finds vulnerabilities instead. */
+  scannerAdapter?: AdapterConfig;
   /** Scans at once in this process (REGATTA_SCAN_CONCURRENCY, default 1: a scan keeps a core busy). */
   scanConcurrency?: number;
   /** Scan the digests an inventory sync finds new (REGATTA_SCAN_ON_SYNC, default true). */
@@ -53,7 +56,7 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
     await ctx.boss.work<ScanJob>(
       Queues.imageScan,
       polling,
-      each((c, job) => runScanJob(c, job, opts.vulndb)),
+      each((c, job) => runScanJob(c, job, { vulndb: opts.vulndb, adapter: opts.scannerAdapter })),
     );
   }
   await ctx.boss.work<ScanJob>(Queues.imageScanFailed, polling, each(runScanJobFailed));

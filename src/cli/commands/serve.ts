@@ -87,6 +87,14 @@ function workerOptionsFromEnv(env: NodeJS.ProcessEnv, dataDir: string): WorkerOp
     scanConcurrency: positive('REGATTA_SCAN_CONCURRENCY'),
     // REGATTA_VULNDB, else the data dir's vulndb/ (where `regatta vulndb import` puts advisories).
     vulndb: env.REGATTA_VULNDB || join(dataDir, 'vulndb'),
+    ...(env.REGATTA_SCANNER_ADAPTER_URL
+      ? {
+          scannerAdapter: {
+            url: env.REGATTA_SCANNER_ADAPTER_URL,
+            token: env.REGATTA_SCANNER_ADAPTER_TOKEN || undefined,
+          },
+        }
+      : {}),
     scanOnSync: env.REGATTA_SCAN_ON_SYNC === undefined ? undefined : env.REGATTA_SCAN_ON_SYNC !== 'false',
   };
 }

@@ -1,7 +1,8 @@
 // What catalogers find: packages with the names and versions their ecosystem's advisories key on.
 import type { MergedFilesystem } from '../filesystem.js';
 
-export type PackageType = 'deb' | 'apk' | 'npm' | 'python' | 'go';
+/** `external`: named by an external scanner adapter, which says no more than name and version. */
+export type PackageType = 'deb' | 'apk' | 'npm' | 'python' | 'go' | 'external';
 
 export interface Package {
   type: PackageType;
