@@ -16,6 +16,10 @@ export function purlOf(pkg: Package, os?: OsRelease): string {
     return `pkg:deb/${os?.id ?? 'debian'}/${enc(pkg.name)}@${enc(pkg.version)}?${pkg.source ? `upstream=${enc(pkg.source.name)}` : ''}${distro}`;
   }
   if (pkg.type === 'apk') return `pkg:apk/alpine/${enc(pkg.name)}@${enc(pkg.version)}`;
+  if (pkg.type === 'java') {
+    const [group, artifact] = pkg.name.includes(':') ? pkg.name.split(':') : [undefined, pkg.name];
+    return `pkg:maven/${group ? `${enc(group)}/` : ''}${enc(artifact!)}@${enc(pkg.version)}`;
+  }
   if (pkg.type === 'external') return `pkg:generic/${enc(pkg.name)}@${enc(pkg.version)}`;
   if (pkg.type === 'go') return `pkg:golang/${pkg.name.split('/').map(enc).join('/')}@${enc(pkg.version)}`;
   return `pkg:pypi/${enc(pkg.name.toLowerCase())}@${enc(pkg.version)}`;

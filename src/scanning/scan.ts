@@ -4,6 +4,7 @@
 import { apkCataloger } from './catalogers/apk.js';
 import { dpkgCataloger } from './catalogers/dpkg.js';
 import { catalogGoBinaries } from './catalogers/go-buildinfo.js';
+import { catalogJavaArchives, wantsJavaArchive } from './catalogers/java.js';
 import { npmCataloger } from './catalogers/npm.js';
 import { osEcosystem, osReleaseOf, wantsOsRelease } from './catalogers/os-release.js';
 import { pythonCataloger } from './catalogers/python.js';
@@ -58,13 +59,18 @@ export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: Scan
     keep:
       wantsOsRelease(path) ||
       wantsSensitive(path, size) ||
+      wantsJavaArchive(path) ||
       CATALOGERS.some((c) => c.wants(path)) ||
       (secrets !== undefined && wantsForSecrets(path, size)),
     hash: hashing,
   });
   const image = await readImage(src, want, opts.limits ?? DEFAULT_LIMITS, opts.signal);
   const os = osReleaseOf(image.fs);
-  const packages = [...CATALOGERS.flatMap((c) => c.catalog(image.fs)), ...catalogGoBinaries(image.fs)];
+  const packages = [
+    ...CATALOGERS.flatMap((c) => c.catalog(image.fs)),
+    ...catalogGoBinaries(image.fs),
+    ...(await catalogJavaArchives(image.fs)),
+  ];
   const vulnerabilities = matchPackages(dbs.advisories, packages, osEcosystem(os));
   const maliciousFiles = dbs.hashes.check(image.fs);
   const unsafeSettings = checkSettings(image.config, image.fs);

@@ -1,10 +1,11 @@
 // The version order of each ecosystem whose advisories Regatta reads: OSV ranges are evaluated with it.
 // Debian: dpkg's order and Alpine: apk's (hand-written to their specs); npm and Go: semver (npm's own library);
-// PyPI: PEP 440 (@renovatebot/pep440). Other ecosystems' records are not matched rather than matched wrongly.
+// PyPI: PEP 440 (@renovatebot/pep440); Maven: ComparableVersion's order (hand-written). Other ecosystems' records are not matched rather than matched wrongly.
 import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
 import { compareApkVersions, parseApkVersion } from './apk.js';
 import { compareDpkgVersions, parseDpkgVersion } from './dpkg.js';
+import { compareMavenVersions, parseMavenVersion } from './maven.js';
 
 export interface VersionOrder {
   /** -1, 0, 1; only called on versions `valid` accepts. */
@@ -32,7 +33,10 @@ const pypi: VersionOrder = {
   valid: (v) => pep440.valid(v) !== null,
 };
 
+const maven: VersionOrder = { compare: compareMavenVersions, valid: (v) => parseMavenVersion(v) !== undefined };
+
 export function versionOrderOf(ecosystem: string): VersionOrder | undefined {
+  if (ecosystem === 'Maven') return maven;
   if (ecosystem.startsWith('Debian')) return dpkg;
   if (ecosystem.startsWith('Alpine')) return apk;
   if (ecosystem === 'PyPI') return pypi;

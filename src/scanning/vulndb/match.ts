@@ -28,6 +28,8 @@ export function ecosystemOf(pkg: Package, osEcosystem: string | undefined): stri
   if (pkg.type === 'npm') return 'npm';
   if (pkg.type === 'python') return 'PyPI';
   if (pkg.type === 'go') return 'Go';
+  // Named by file name alone (no group): no Maven advisory can be matched to it honestly.
+  if (pkg.type === 'java') return pkg.name.includes(':') ? 'Maven' : undefined;
   if (pkg.type === 'deb' && osEcosystem?.startsWith('Debian')) return osEcosystem;
   if (pkg.type === 'apk' && osEcosystem?.startsWith('Alpine')) return osEcosystem;
   return undefined;
