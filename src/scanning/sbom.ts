@@ -16,6 +16,10 @@ export function purlOf(pkg: Package, os?: OsRelease): string {
     return `pkg:deb/${os?.id ?? 'debian'}/${enc(pkg.name)}@${enc(pkg.version)}?${pkg.source ? `upstream=${enc(pkg.source.name)}` : ''}${distro}`;
   }
   if (pkg.type === 'apk') return `pkg:apk/alpine/${enc(pkg.name)}@${enc(pkg.version)}`;
+  if (pkg.type === 'rpm') {
+    const distro = os ? `?distro=${enc(`${os.id}-${os.versionId}`)}` : '';
+    return `pkg:rpm/${os?.id ?? 'redhat'}/${enc(pkg.name)}@${enc(pkg.version)}${distro}`;
+  }
   if (pkg.type === 'java') {
     const [group, artifact] = pkg.name.includes(':') ? pkg.name.split(':') : [undefined, pkg.name];
     return `pkg:maven/${group ? `${enc(group)}/` : ''}${enc(artifact!)}@${enc(pkg.version)}`;

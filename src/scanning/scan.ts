@@ -8,6 +8,7 @@ import { catalogJavaArchives, wantsJavaArchive } from './catalogers/java.js';
 import { npmCataloger } from './catalogers/npm.js';
 import { osEcosystem, osReleaseOf, wantsOsRelease } from './catalogers/os-release.js';
 import { pythonCataloger } from './catalogers/python.js';
+import { catalogRpm, wantsRpmDb } from './catalogers/rpm.js';
 import type { Cataloger, OsRelease, Package } from './catalogers/types.js';
 import { checkSecrets, wantsForSecrets } from './checks/secrets.js';
 import { checkSensitiveFiles, wantsSensitive } from './checks/sensitive.js';
@@ -60,6 +61,7 @@ export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: Scan
       wantsOsRelease(path) ||
       wantsSensitive(path, size) ||
       wantsJavaArchive(path) ||
+      wantsRpmDb(path) ||
       CATALOGERS.some((c) => c.wants(path)) ||
       (secrets !== undefined && wantsForSecrets(path, size)),
     hash: hashing,
@@ -70,6 +72,7 @@ export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: Scan
     ...CATALOGERS.flatMap((c) => c.catalog(image.fs)),
     ...catalogGoBinaries(image.fs),
     ...(await catalogJavaArchives(image.fs)),
+    ...(await catalogRpm(image.fs)),
   ];
   const vulnerabilities = matchPackages(dbs.advisories, packages, osEcosystem(os));
   const maliciousFiles = dbs.hashes.check(image.fs);

@@ -2,7 +2,7 @@
 import type { MergedFilesystem } from '../filesystem.js';
 
 /** `external`: named by an external scanner adapter, which says no more than name and version. */
-export type PackageType = 'deb' | 'apk' | 'npm' | 'python' | 'go' | 'java' | 'external';
+export type PackageType = 'deb' | 'apk' | 'rpm' | 'npm' | 'python' | 'go' | 'java' | 'external';
 
 export interface Package {
   type: PackageType;

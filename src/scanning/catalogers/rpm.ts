@@ -1,0 +1,84 @@
+// RPM packages from the sqlite rpm database (`var/lib/rpm/rpmdb.sqlite`, or under `usr/lib/sysimage/rpm/`: RHEL 9,
+// Fedora 33+, UBI 9), read with sql.js (SQLite compiled to WebAssembly: no native build). Each row of `Packages`
+// is an RPM header without its magic: index count and data length (big-endian int32), 16-byte index entries
+// (tag, type, offset, count), then the data. Tags read: NAME 1000, VERSION 1001, RELEASE 1002, EPOCH 1003,
+// SOURCERPM 1044. The BerkeleyDB (`Packages`) and NDB (`Packages.db`) databases of older and SUSE systems are not
+// read yet. https://rpm-software-management.github.io/rpm/manual/format_v4.html (header structure)
+import type { MergedFilesystem } from '../filesystem.js';
+import type { Package } from './types.js';
+
+const RPMDB_SQLITE = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/;
+const TAGS = { name: 1000, version: 1001, release: 1002, epoch: 1003, sourcerpm: 1044 } as const;
+const TYPE_INT32 = 4;
+const TYPE_STRING = 6;
+
+export function wantsRpmDb(path: string): boolean {
+  return RPMDB_SQLITE.test(path);
+}
+
+/** The tags this cataloger reads from one header blob; undefined when the blob is not a header. */
+export function parseRpmHeader(
+  blob: Uint8Array,
+): { name?: string; version?: string; release?: string; epoch?: number; sourcerpm?: string } | undefined {
+  const b = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  if (b.length < 8) return undefined;
+  const il = b.readUInt32BE(0);
+  const dl = b.readUInt32BE(4);
+  const dataStart = 8 + il * 16;
+  if (il > 100_000 || dataStart + dl > b.length) return undefined;
+  const out: Record<string, string | number> = {};
+  for (let i = 0; i < il; i++) {
+    const at = 8 + i * 16;
+    const tag = b.readUInt32BE(at);
+    const type = b.readUInt32BE(at + 4);
+    const offset = b.readUInt32BE(at + 8);
+    const key = (Object.keys(TAGS) as Array<keyof typeof TAGS>).find((k) => TAGS[k] === tag);
+    if (!key || offset >= dl) continue;
+    const start = dataStart + offset;
+    if (type === TYPE_STRING) {
+      const end = b.indexOf(0, start);
+      out[key] = b.toString('utf8', start, end < 0 || end > dataStart + dl ? dataStart + dl : end);
+    } else if (type === TYPE_INT32 && start + 4 <= b.length) {
+      out[key] = b.readUInt32BE(start);
+    }
+  }
+  return out;
+}
+
+/** `openssl-3.0.7-24.el9.src.rpm` → `openssl`. */
+function sourceName(sourcerpm: string): string {
+  return sourcerpm.replace(/\.src\.rpm$/, '').replace(/-[^-]+-[^-]+$/, '');
+}
+
+export async function catalogRpm(fs: MergedFilesystem): Promise<Package[]> {
+  const found: Package[] = [];
+  for (const e of fs) {
+    if (!e.data || !RPMDB_SQLITE.test(e.path)) continue;
+    // Loaded only for images that have an rpm database: the WebAssembly module is 1 MB.
+    const SQL = await (await import('sql.js')).default();
+    const db = new SQL.Database(e.data);
+    try {
+      const rows = db.exec('SELECT blob FROM Packages')[0]?.values ?? [];
+      for (const [blob] of rows) {
+        const h = blob instanceof Uint8Array ? parseRpmHeader(blob) : undefined;
+        if (!h?.name || !h.version) continue;
+        // The public key pseudo-packages (gpg-pubkey) are keys, not software.
+        if (h.name === 'gpg-pubkey') continue;
+        const version = `${h.epoch ? `${h.epoch}:` : ''}${h.version}${h.release ? `-${h.release}` : ''}`;
+        found.push({
+          type: 'rpm',
+          name: h.name,
+          version,
+          ...(h.sourcerpm ? { source: { name: sourceName(h.sourcerpm), version } } : {}),
+          path: e.path,
+          layer: e.layer,
+        });
+      }
+    } catch {
+      // Not an rpm database after all: nothing to report from it.
+    } finally {
+      db.close();
+    }
+  }
+  return found;
+}
