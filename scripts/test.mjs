@@ -16,6 +16,8 @@ const DEBIAN_TOOLS = {
   // Scanner tests: zstd-compressed layers, OSV zips.
   zstd: 'zstd',
   zip: 'zip',
+  // rpm's own version comparison, which the rpm order is tested against (as dpkg's is against dpkg).
+  rpm: 'rpm',
 };
 
 function has(command) {

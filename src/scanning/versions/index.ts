@@ -6,6 +6,7 @@ import semver from 'semver';
 import { compareApkVersions, parseApkVersion } from './apk.js';
 import { compareDpkgVersions, parseDpkgVersion } from './dpkg.js';
 import { compareMavenVersions, parseMavenVersion } from './maven.js';
+import { compareRpmVersions, parseRpmEvr } from './rpm.js';
 
 export interface VersionOrder {
   /** -1, 0, 1; only called on versions `valid` accepts. */
@@ -35,8 +36,12 @@ const pypi: VersionOrder = {
 
 const maven: VersionOrder = { compare: compareMavenVersions, valid: (v) => parseMavenVersion(v) !== undefined };
 
+const rpm: VersionOrder = { compare: compareRpmVersions, valid: (v) => parseRpmEvr(v) !== undefined };
+
 export function versionOrderOf(ecosystem: string): VersionOrder | undefined {
   if (ecosystem === 'Maven') return maven;
+  // OSV's RPM-based ecosystems: Red Hat, Rocky Linux, AlmaLinux, SUSE, openSUSE, Mageia.
+  if (/^(?:Red Hat|Rocky Linux|AlmaLinux|SUSE|openSUSE|Mageia)/.test(ecosystem)) return rpm;
   if (ecosystem.startsWith('Debian')) return dpkg;
   if (ecosystem.startsWith('Alpine')) return apk;
   if (ecosystem === 'PyPI') return pypi;
