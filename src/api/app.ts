@@ -8,6 +8,7 @@ import type { AppContext } from '../jobs/context.js';
 import type { AcrAuthOptions } from './acr/authenticate.js';
 import { registerAcrApi } from './acr/index.js';
 import { authenticate } from './auth/authenticate.js';
+import { registerBatchScanRoute } from './hss/batch-scan.js';
 import { hssErrorHandler } from './hss/errors.js';
 import { registerImageRoutes } from './hss/images.js';
 import { registerInventoryRoutes } from './hss/inventory.js';
@@ -68,6 +69,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerImageRoutes(hss, ctx);
       registerInventoryRoutes(hss, ctx);
       registerScanRoutes(hss, ctx);
+      registerBatchScanRoute(hss, ctx);
     },
     { prefix: '/v5/:project_id' },
   );

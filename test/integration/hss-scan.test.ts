@@ -136,6 +136,24 @@ test('a manual scan of a scanned digest ends from the stored result; the task li
   const all = await hss('GET', '/image/tasks', { query: { type: 'image_scan' } });
   assert.deepEqual(all.json.data_list.map((t: Json) => t.task_type).sort(), ['autoSync', 'cycle', 'manual']);
 
+  // BatchScan: by namespace, name and tag, or every image matching filters.
+  const byName = await hss('POST', '/image/batch-scan', {
+    body: { image_info_list: [{ namespace: 'shop', image_name: 'api', image_version: 'risky' }] },
+  });
+  assert.equal(byName.status, 200, JSON.stringify(byName.json));
+  const filtered = await hss('POST', '/image/batch-scan', { body: { operate_all: true, image_name: 'static' } });
+  for (const id of [byName.json.task_id, filtered.json.task_id]) {
+    const t = await until('the batch scan ended', async () => {
+      const r = (await hss('GET', '/image/tasks', { query: { type: 'image_scan', task_id: id } })).json.data_list?.[0];
+      return r?.task_status === 'finished' ? r : undefined;
+    });
+    assert.deepEqual([t.total_num, t.success_num], [1, 1]);
+  }
+  const unknownImage = await hss('POST', '/image/batch-scan', {
+    body: { image_info_list: [{ namespace: 'shop', image_name: 'nope', image_version: '1' }] },
+  });
+  assert.equal(unknownImage.json.error_code, 'HSS.0011');
+
   const stopEnded = await hss('PUT', `/image/image-scan/tasks/${created.json.task_id}/stop`);
   assert.equal(stopEnded.status, 400);
   assert.equal(stopEnded.json.error_code, 'HSS.1001');

@@ -18,7 +18,7 @@ import { imageFilterProperties } from './images.js';
 import { enterpriseProject, limit, offset, projectParams, scopeOf } from './params.js';
 
 /** Digests one task may cover: an is_all over a million rows is cut here (and says so in the task's total). */
-const MAX_TASK_DIGESTS = 100_000;
+export const MAX_TASK_DIGESTS = 100_000;
 
 interface ImageInfo {
   id?: number;
@@ -216,7 +216,7 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
   );
 }
 
-async function targetsOf(ctx: AppContext, scope: Scope, infos: ImageInfo[]): Promise<ScanTarget[]> {
+export async function targetsOf(ctx: AppContext, scope: Scope, infos: ImageInfo[]): Promise<ScanTarget[]> {
   const targets: ScanTarget[] = [];
   for (const info of infos) {
     const rows = await ctx.db
