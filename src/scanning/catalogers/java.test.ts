@@ -47,13 +47,22 @@ test('jars, a fat jar and a bare jar are catalogued; log4j-core 2.14.1 is Log4Sh
       'BOOT-INF/lib/log4j-core-2.14.1.jar': log4j,
     });
     const bare = await zipOf(dir, 'commons-text-1.9.jar', { 'org/apache/Some.class': 'x' });
+    const osgi = await zipOf(dir, 'bundle.jar', {
+      'META-INF/MANIFEST.MF':
+        'Manifest-Version: 1.0\nBundle-SymbolicName: org.example.bun\n dle;singleton:=true\nBundle-Version: 4.2.0\n',
+    });
     const fs = new MergedFilesystem();
-    fs.applyLayer([entry('opt/app/app.jar', fat), entry('usr/share/java/commons-text-1.9.jar', bare)]);
+    fs.applyLayer([
+      entry('opt/app/app.jar', fat),
+      entry('usr/share/java/commons-text-1.9.jar', bare),
+      entry('opt/plugins/bundle.jar', osgi),
+    ]);
     const packages = await catalogJavaArchives(fs);
     assert.deepEqual(packages.map((p) => `${p.name}@${p.version} ${p.path}`).sort(), [
       'com.example:app@1.0.0 opt/app/app.jar',
       'commons-text@1.9 usr/share/java/commons-text-1.9.jar',
       'org.apache.logging.log4j:log4j-core@2.14.1 opt/app/app.jar!/BOOT-INF/lib/log4j-core-2.14.1.jar',
+      'org.example.bundle@4.2.0 opt/plugins/bundle.jar',
     ]);
     if (vulndbMissing) return;
     const { db } = await loadOsvFolder(join(VULNDB, 'osv', 'ghsa'));
