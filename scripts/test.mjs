@@ -18,6 +18,8 @@ const DEBIAN_TOOLS = {
   zip: 'zip',
   // rpm's own version comparison, which the rpm order is tested against (as dpkg's is against dpkg).
   rpm: 'rpm',
+  // BerkeleyDB's own loader makes the rpm Packages databases the scanner reads.
+  'db5.3-util': 'db5.3_load',
 };
 
 function has(command) {

@@ -1,19 +1,21 @@
-// RPM packages from the sqlite rpm database (`var/lib/rpm/rpmdb.sqlite`, or under `usr/lib/sysimage/rpm/`: RHEL 9,
-// Fedora 33+, UBI 9), read with sql.js (SQLite compiled to WebAssembly: no native build). Each row of `Packages`
-// is an RPM header without its magic: index count and data length (big-endian int32), 16-byte index entries
-// (tag, type, offset, count), then the data. Tags read: NAME 1000, VERSION 1001, RELEASE 1002, EPOCH 1003,
-// SOURCERPM 1044. The BerkeleyDB (`Packages`) and NDB (`Packages.db`) databases of older and SUSE systems are not
-// read yet. https://rpm-software-management.github.io/rpm/manual/format_v4.html (header structure)
+// RPM packages from the rpm database, under `var/lib/rpm/` or `usr/lib/sysimage/rpm/`: `rpmdb.sqlite` (RHEL 9,
+// Fedora 33+, UBI 9), read with sql.js (SQLite compiled to WebAssembly: no native build), or the BerkeleyDB hash
+// file `Packages` (RHEL ≤ 8, CentOS 7; rpm-bdb.ts). Each row or value is an RPM header without its magic: index
+// count and data length (big-endian int32), 16-byte index entries (tag, type, offset, count), then the data. Tags
+// read: NAME 1000, VERSION 1001, RELEASE 1002, EPOCH 1003, SOURCERPM 1044. SUSE's NDB (`Packages.db`) is not read
+// yet. https://rpm-software-management.github.io/rpm/manual/format_v4.html (header structure)
 import type { MergedFilesystem } from '../filesystem.js';
+import { bdbHashValues } from './rpm-bdb.js';
 import type { Package } from './types.js';
 
 const RPMDB_SQLITE = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/;
+const RPMDB_BDB = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/Packages$/;
 const TAGS = { name: 1000, version: 1001, release: 1002, epoch: 1003, sourcerpm: 1044 } as const;
 const TYPE_INT32 = 4;
 const TYPE_STRING = 6;
 
 export function wantsRpmDb(path: string): boolean {
-  return RPMDB_SQLITE.test(path);
+  return RPMDB_SQLITE.test(path) || RPMDB_BDB.test(path);
 }
 
 /** The tags this cataloger reads from one header blob; undefined when the blob is not a header. */
@@ -50,34 +52,46 @@ function sourceName(sourcerpm: string): string {
   return sourcerpm.replace(/\.src\.rpm$/, '').replace(/-[^-]+-[^-]+$/, '');
 }
 
+/** The package a header describes; undefined for gpg-pubkey pseudo-packages (keys, not software) and non-headers. */
+function packageOf(blob: Uint8Array, path: string, layer: number): Package | undefined {
+  const h = parseRpmHeader(blob);
+  if (!h?.name || !h.version || h.name === 'gpg-pubkey') return undefined;
+  const version = `${h.epoch ? `${h.epoch}:` : ''}${h.version}${h.release ? `-${h.release}` : ''}`;
+  return {
+    type: 'rpm',
+    name: h.name,
+    version,
+    ...(h.sourcerpm ? { source: { name: sourceName(h.sourcerpm), version } } : {}),
+    path,
+    layer,
+  };
+}
+
 export async function catalogRpm(fs: MergedFilesystem): Promise<Package[]> {
   const found: Package[] = [];
   for (const e of fs) {
-    if (!e.data || !RPMDB_SQLITE.test(e.path)) continue;
+    if (!e.data) continue;
+    if (RPMDB_BDB.test(e.path)) {
+      for (const value of bdbHashValues(e.data) ?? []) {
+        const pkg = packageOf(value, e.path, e.layer);
+        if (pkg) found.push(pkg);
+      }
+      continue;
+    }
+    if (!RPMDB_SQLITE.test(e.path)) continue;
     // Loaded only for images that have an rpm database: the WebAssembly module is 1 MB.
     const SQL = await (await import('sql.js')).default();
-    const db = new SQL.Database(e.data);
+    let db: InstanceType<typeof SQL.Database> | undefined;
     try {
-      const rows = db.exec('SELECT blob FROM Packages')[0]?.values ?? [];
-      for (const [blob] of rows) {
-        const h = blob instanceof Uint8Array ? parseRpmHeader(blob) : undefined;
-        if (!h?.name || !h.version) continue;
-        // The public key pseudo-packages (gpg-pubkey) are keys, not software.
-        if (h.name === 'gpg-pubkey') continue;
-        const version = `${h.epoch ? `${h.epoch}:` : ''}${h.version}${h.release ? `-${h.release}` : ''}`;
-        found.push({
-          type: 'rpm',
-          name: h.name,
-          version,
-          ...(h.sourcerpm ? { source: { name: sourceName(h.sourcerpm), version } } : {}),
-          path: e.path,
-          layer: e.layer,
-        });
+      db = new SQL.Database(e.data);
+      for (const [blob] of db.exec('SELECT blob FROM Packages')[0]?.values ?? []) {
+        const pkg = blob instanceof Uint8Array ? packageOf(blob, e.path, e.layer) : undefined;
+        if (pkg) found.push(pkg);
       }
     } catch {
       // Not an rpm database after all: nothing to report from it.
     } finally {
-      db.close();
+      db?.close();
     }
   }
   return found;

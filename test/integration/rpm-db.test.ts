@@ -1,0 +1,116 @@
+// rpm databases made by rpm itself: packages built with rpmbuild and recorded with `rpm -i --justdb` in a sqlite
+// rpmdb (Debian's rpm 4.18), and the same headers loaded by BerkeleyDB's own db5.3_load into a hash `Packages`
+// file with small pages (so headers span overflow pages), as RHEL ≤ 8 has it. Both give the same packages.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import initSqlJs from 'sql.js';
+import { catalogRpm } from '../../src/scanning/catalogers/rpm.js';
+import { bdbHashValues } from '../../src/scanning/catalogers/rpm-bdb.js';
+import { type FileEntry, MergedFilesystem } from '../../src/scanning/filesystem.js';
+
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const missing = ['rpmbuild', 'rpm', 'db5.3_load'].filter((c) => !has(c));
+const skip = missing.length ? `missing ${missing.join(', ')}` : false;
+
+let dir: string;
+let sqliteDb: Buffer;
+let bdb: Buffer;
+
+function spec(name: string, version: string, release: string, epoch?: number): string {
+  return [
+    `Name: ${name}`,
+    `Version: ${version}`,
+    `Release: ${release}`,
+    ...(epoch !== undefined ? [`Epoch: ${epoch}`] : []),
+    'Summary: regatta test package',
+    'License: MIT',
+    'BuildArch: noarch',
+    '%description',
+    // A long description makes the header larger than a 512-byte page.
+    'x'.repeat(3000),
+    '%files',
+    '',
+  ].join('\n');
+}
+
+before(async () => {
+  if (skip) return;
+  dir = await mkdtemp(join(tmpdir(), 'regatta-rpm-'));
+  const top = join(dir, 'top');
+  for (const [name, version, release, epoch] of [
+    ['libfoo', '3.0.7', '24.el9', 1],
+    ['barutil', '5.1.8', '6.el9'],
+  ] as const) {
+    await writeFile(join(dir, `${name}.spec`), spec(name, version, release, epoch));
+    execFileSync('rpmbuild', ['-bb', '--quiet', '--define', `_topdir ${top}`, join(dir, `${name}.spec`)], {
+      stdio: 'ignore',
+    });
+  }
+  const rpms = (await readdir(join(top, 'RPMS', 'noarch'))).map((f) => join(top, 'RPMS', 'noarch', f));
+  const dbpath = join(dir, 'db');
+  await mkdir(dbpath);
+  const rpmArgs = ['--dbpath', dbpath, '--define', '_db_backend sqlite'];
+  execFileSync('rpm', [...rpmArgs, '--initdb'], { stdio: 'ignore' });
+  execFileSync('rpm', ['-i', '--justdb', '--nodeps', ...rpmArgs, ...rpms], { stdio: 'ignore' });
+  sqliteDb = await readFile(join(dbpath, 'rpmdb.sqlite'));
+  // The same headers into BerkeleyDB: db_load's printable input is key and value lines, every byte as \xx.
+  const SQL = await initSqlJs();
+  const db = new SQL.Database(sqliteDb);
+  const rows = db.exec('SELECT hnum, blob FROM Packages')[0]!.values;
+  db.close();
+  const hex = (b: Uint8Array) => [...b].map((x) => `\\${x.toString(16).padStart(2, '0')}`).join('');
+  const lines = rows.flatMap(([hnum, blob]) => {
+    const key = Buffer.alloc(4);
+    key.writeUInt32LE(Number(hnum));
+    return [hex(key), hex(blob as Uint8Array)];
+  });
+  await writeFile(join(dir, 'load.txt'), `${lines.join('\n')}\n`);
+  execFileSync('db5.3_load', [
+    '-t',
+    'hash',
+    '-c',
+    'db_pagesize=512',
+    '-T',
+    '-f',
+    join(dir, 'load.txt'),
+    join(dir, 'Packages'),
+  ]);
+  bdb = await readFile(join(dir, 'Packages'));
+});
+after(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const entry = (path: string, data: Buffer): FileEntry => ({
+  path,
+  type: 'file',
+  size: data.length,
+  mode: 0o644,
+  uid: 0,
+  layer: 0,
+  data,
+});
+
+async function packagesOf(path: string, data: Buffer) {
+  const fs = new MergedFilesystem();
+  fs.applyLayer([entry(path, data)]);
+  return (await catalogRpm(fs)).map((p) => `${p.name} ${p.version} ${p.source?.name}`).sort();
+}
+
+const EXPECTED = ['barutil 5.1.8-6.el9 barutil', 'libfoo 1:3.0.7-24.el9 libfoo'];
+
+test('a sqlite rpmdb written by rpm lists its packages', { skip }, async () => {
+  assert.deepEqual(await packagesOf('var/lib/rpm/rpmdb.sqlite', sqliteDb), EXPECTED);
+});
+
+test('a BerkeleyDB Packages written by db5.3_load lists the same packages, headers across overflow pages', {
+  skip,
+}, async () => {
+  assert.equal(bdbHashValues(bdb)?.length, 2);
+  assert.deepEqual(await packagesOf('var/lib/rpm/Packages', bdb), EXPECTED);
+  assert.equal(bdbHashValues(Buffer.alloc(4096)), undefined, 'zeros are not a database');
+});
