@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import initSqlJs from 'sql.js';
 import { catalogRpm } from '../../src/scanning/catalogers/rpm.js';
 import { bdbHashValues } from '../../src/scanning/catalogers/rpm-bdb.js';
+import { ndbBlobs } from '../../src/scanning/catalogers/rpm-ndb.js';
 import { type FileEntry, MergedFilesystem } from '../../src/scanning/filesystem.js';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -19,6 +20,7 @@ const skip = missing.length ? `missing ${missing.join(', ')}` : false;
 let dir: string;
 let sqliteDb: Buffer;
 let bdb: Buffer;
+let headers: Buffer[] = [];
 
 function spec(name: string, version: string, release: string, epoch?: number): string {
   return [
@@ -62,6 +64,7 @@ before(async () => {
   const db = new SQL.Database(sqliteDb);
   const rows = db.exec('SELECT hnum, blob FROM Packages')[0]!.values;
   db.close();
+  headers = rows.map(([, blob]) => Buffer.from(blob as Uint8Array));
   const hex = (b: Uint8Array) => [...b].map((x) => `\\${x.toString(16).padStart(2, '0')}`).join('');
   const lines = rows.flatMap(([hnum, blob]) => {
     const key = Buffer.alloc(4);
@@ -113,4 +116,47 @@ test('a BerkeleyDB Packages written by db5.3_load lists the same packages, heade
   assert.equal(bdbHashValues(bdb)?.length, 2);
   assert.deepEqual(await packagesOf('var/lib/rpm/Packages', bdb), EXPECTED);
   assert.equal(bdbHashValues(Buffer.alloc(4096)), undefined, 'zeros are not a database');
+});
+
+/**
+ * An NDB Packages.db holding `blobs`, written here to rpm's lib/backend/ndb/rpmpkg.c layout (Debian's rpm has no
+ * ndb backend to write one): header, one slot page, then each blob with its head and tail on 16-byte blocks.
+ */
+function ndbFile(blobs: Buffer[]): Buffer {
+  const le = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n >>> 0);
+    return b;
+  };
+  const magic = (s: string) => Buffer.from(s, 'latin1');
+  const page = Buffer.alloc(4096);
+  Buffer.concat([magic('RpmP'), le(0), le(1), le(1), le(blobs.length + 1)]).copy(page, 0);
+  const parts: Buffer[] = [];
+  let blk = 4096 / 16;
+  for (const [i, blob] of blobs.entries()) {
+    const body = Buffer.concat([
+      magic('BlbS'),
+      le(i + 1),
+      le(0),
+      le(blob.length),
+      blob,
+      le(0),
+      le(blob.length),
+      magic('BlbE'),
+    ]);
+    const padded = Buffer.concat([body, Buffer.alloc((16 - (body.length % 16)) % 16)]);
+    Buffer.concat([magic('Slot'), le(i + 1), le(blk), le(padded.length / 16)]).copy(page, 32 + i * 16);
+    parts.push(padded);
+    blk += padded.length / 16;
+  }
+  // Every other slot of the page is empty but still carries its magic.
+  for (let at = 32 + blobs.length * 16; at < 4096; at += 16) magic('Slot').copy(page, at);
+  return Buffer.concat([page, ...parts]);
+}
+
+test("SUSE's NDB Packages.db lists the same packages", { skip }, async () => {
+  const file = ndbFile(headers);
+  assert.equal(ndbBlobs(file)?.length, 2);
+  assert.deepEqual(await packagesOf('usr/lib/sysimage/rpm/Packages.db', file), EXPECTED);
+  assert.equal(ndbBlobs(Buffer.from('RpmP not really')), undefined);
 });

@@ -1,21 +1,23 @@
 // RPM packages from the rpm database, under `var/lib/rpm/` or `usr/lib/sysimage/rpm/`: `rpmdb.sqlite` (RHEL 9,
 // Fedora 33+, UBI 9), read with sql.js (SQLite compiled to WebAssembly: no native build), or the BerkeleyDB hash
-// file `Packages` (RHEL ≤ 8, CentOS 7; rpm-bdb.ts). Each row or value is an RPM header without its magic: index
+// file `Packages` (RHEL ≤ 8, CentOS 7; rpm-bdb.ts), or SUSE's `Packages.db` (rpm-ndb.ts). Each row or value is an RPM header without its magic: index
 // count and data length (big-endian int32), 16-byte index entries (tag, type, offset, count), then the data. Tags
-// read: NAME 1000, VERSION 1001, RELEASE 1002, EPOCH 1003, SOURCERPM 1044. SUSE's NDB (`Packages.db`) is not read
-// yet. https://rpm-software-management.github.io/rpm/manual/format_v4.html (header structure)
+// read: NAME 1000, VERSION 1001, RELEASE 1002, EPOCH 1003, SOURCERPM 1044.
+// https://rpm-software-management.github.io/rpm/manual/format_v4.html (header structure)
 import type { MergedFilesystem } from '../filesystem.js';
 import { bdbHashValues } from './rpm-bdb.js';
+import { ndbBlobs } from './rpm-ndb.js';
 import type { Package } from './types.js';
 
 const RPMDB_SQLITE = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/;
 const RPMDB_BDB = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/Packages$/;
+const RPMDB_NDB = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/Packages\.db$/;
 const TAGS = { name: 1000, version: 1001, release: 1002, epoch: 1003, sourcerpm: 1044 } as const;
 const TYPE_INT32 = 4;
 const TYPE_STRING = 6;
 
 export function wantsRpmDb(path: string): boolean {
-  return RPMDB_SQLITE.test(path) || RPMDB_BDB.test(path);
+  return RPMDB_SQLITE.test(path) || RPMDB_BDB.test(path) || RPMDB_NDB.test(path);
 }
 
 /** The tags this cataloger reads from one header blob; undefined when the blob is not a header. */
@@ -71,8 +73,13 @@ export async function catalogRpm(fs: MergedFilesystem): Promise<Package[]> {
   const found: Package[] = [];
   for (const e of fs) {
     if (!e.data) continue;
-    if (RPMDB_BDB.test(e.path)) {
-      for (const value of bdbHashValues(e.data) ?? []) {
+    const values = RPMDB_BDB.test(e.path)
+      ? bdbHashValues(e.data)
+      : RPMDB_NDB.test(e.path)
+        ? ndbBlobs(e.data)
+        : undefined;
+    if (values) {
+      for (const value of values) {
         const pkg = packageOf(value, e.path, e.layer);
         if (pkg) found.push(pkg);
       }
