@@ -11,7 +11,7 @@ import initSqlJs from 'sql.js';
 import { catalogRpm } from '../../src/scanning/catalogers/rpm.js';
 import { bdbHashValues } from '../../src/scanning/catalogers/rpm-bdb.js';
 import { ndbBlobs } from '../../src/scanning/catalogers/rpm-ndb.js';
-import { type FileEntry, MergedFilesystem } from '../../src/scanning/filesystem.js';
+import { filesystemOf } from '../support/file-entry.js';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const missing = ['rpmbuild', 'rpm', 'db5.3_load'].filter((c) => !has(c));
@@ -88,20 +88,10 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const entry = (path: string, data: Buffer): FileEntry => ({
-  path,
-  type: 'file',
-  size: data.length,
-  mode: 0o644,
-  uid: 0,
-  layer: 0,
-  data,
-});
-
 async function packagesOf(path: string, data: Buffer) {
-  const fs = new MergedFilesystem();
-  fs.applyLayer([entry(path, data)]);
-  return (await catalogRpm(fs)).map((p) => `${p.name} ${p.version} ${p.source?.name}`).sort();
+  return (await catalogRpm(filesystemOf({ [path]: data })))
+    .map((p) => `${p.name} ${p.version} ${p.source?.name}`)
+    .sort();
 }
 
 const EXPECTED = ['barutil 5.1.8-6.el9 barutil', 'libfoo 1:3.0.7-24.el9 libfoo'];

@@ -3,7 +3,7 @@
 // Python (dist-info and egg-info), and the OS from os-release; apk's version order against apk-tools' rules.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type FileEntry, MergedFilesystem } from '../filesystem.js';
+import { filesystemOf } from '../../../test/support/file-entry.js';
 import { compareApkVersions } from '../versions/apk.js';
 import { apkCataloger } from './apk.js';
 import { dpkgCataloger } from './dpkg.js';
@@ -11,23 +11,8 @@ import { npmCataloger } from './npm.js';
 import { osEcosystem, osReleaseOf } from './os-release.js';
 import { pythonCataloger } from './python.js';
 
-function fsOf(files: Record<string, string>): MergedFilesystem {
-  const fs = new MergedFilesystem();
-  const entries: FileEntry[] = Object.entries(files).map(([path, text]) => ({
-    path,
-    type: 'file',
-    size: text.length,
-    mode: 0o644,
-    uid: 0,
-    layer: 0,
-    data: Buffer.from(text),
-  }));
-  fs.applyLayer(entries);
-  return fs;
-}
-
 test('dpkg: status and status.d, source names and versions, only installed packages', () => {
-  const fs = fsOf({
+  const fs = filesystemOf({
     'var/lib/dpkg/status': [
       'Package: libssl3\nStatus: install ok installed\nSource: openssl\nVersion: 3.0.9-1\n',
       'Package: libpam0g\nStatus: install ok installed\nSource: pam (1.5.2-6)\nVersion: 1.5.2-6+b1\n',
@@ -47,7 +32,7 @@ test('dpkg: status and status.d, source names and versions, only installed packa
 });
 
 test('apk, npm and Python packages, and the OS', () => {
-  const fs = fsOf({
+  const fs = filesystemOf({
     'lib/apk/db/installed': 'C:Q1abc=\nP:libcrypto3\nV:3.1.4-r1\no:openssl\n\nP:musl\nV:1.2.4-r2\n',
     'etc/os-release': 'ID=alpine\nVERSION_ID=3.19.1\nPRETTY_NAME="Alpine Linux v3.19"\n',
     'app/node_modules/a/package.json': '{"name":"a","version":"1.0.0"}',

@@ -7,8 +7,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { filesystemOf } from '../../../test/support/file-entry.js';
 import { VULNDB, vulndbMissing } from '../../../test/support/vulndb.js';
-import { type FileEntry, MergedFilesystem } from '../filesystem.js';
 import { compareMavenVersions } from '../versions/maven.js';
 import { matchPackages } from '../vulndb/match.js';
 import { loadOsvFolder } from '../vulndb/osv.js';
@@ -23,16 +23,6 @@ async function zipOf(dir: string, name: string, files: Record<string, string | B
   execFileSync('zip', ['-q', '-r', join(dir, name), '.'], { cwd: root });
   return readFile(join(dir, name));
 }
-
-const entry = (path: string, data: Buffer): FileEntry => ({
-  path,
-  type: 'file',
-  size: data.length,
-  mode: 0o644,
-  uid: 0,
-  layer: 0,
-  data,
-});
 
 test('jars, a fat jar and a bare jar are catalogued; log4j-core 2.14.1 is Log4Shell', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'regatta-java-'));
@@ -51,12 +41,11 @@ test('jars, a fat jar and a bare jar are catalogued; log4j-core 2.14.1 is Log4Sh
       'META-INF/MANIFEST.MF':
         'Manifest-Version: 1.0\nBundle-SymbolicName: org.example.bun\n dle;singleton:=true\nBundle-Version: 4.2.0\n',
     });
-    const fs = new MergedFilesystem();
-    fs.applyLayer([
-      entry('opt/app/app.jar', fat),
-      entry('usr/share/java/commons-text-1.9.jar', bare),
-      entry('opt/plugins/bundle.jar', osgi),
-    ]);
+    const fs = filesystemOf({
+      'opt/app/app.jar': fat,
+      'usr/share/java/commons-text-1.9.jar': bare,
+      'opt/plugins/bundle.jar': osgi,
+    });
     const packages = await catalogJavaArchives(fs);
     assert.deepEqual(packages.map((p) => `${p.name}@${p.version} ${p.path}`).sort(), [
       'com.example:app@1.0.0 opt/app/app.jar',

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import initSqlJs from 'sql.js';
-import { type FileEntry, MergedFilesystem } from '../filesystem.js';
+import { filesystemOf } from '../../../test/support/file-entry.js';
 import { catalogRpm, parseRpmHeader } from './rpm.js';
 
 /** An RPM header (no magic): il, dl, then 16-byte entries, then the data. */
@@ -46,16 +46,6 @@ async function rpmdb(blobs: Buffer[]): Promise<Buffer> {
   return bytes;
 }
 
-const fileEntry = (path: string, data: Buffer): FileEntry => ({
-  path,
-  type: 'file',
-  size: data.length,
-  mode: 0o644,
-  uid: 0,
-  layer: 0,
-  data,
-});
-
 test('rpmdb.sqlite headers become packages with epoch, release and source', async () => {
   const openssl = header([
     [1000, 'string', 'openssl-libs'],
@@ -75,11 +65,10 @@ test('rpmdb.sqlite headers become packages with epoch, release and source', asyn
     [1001, 'string', 'fd431d51'],
     [1002, 'string', '4ae0493b'],
   ]);
-  const fs = new MergedFilesystem();
-  fs.applyLayer([
-    fileEntry('var/lib/rpm/rpmdb.sqlite', await rpmdb([openssl, bash, key])),
-    fileEntry('usr/lib/sysimage/rpm/rpmdb.sqlite', Buffer.from('not a database at all')),
-  ]);
+  const fs = filesystemOf({
+    'var/lib/rpm/rpmdb.sqlite': await rpmdb([openssl, bash, key]),
+    'usr/lib/sysimage/rpm/rpmdb.sqlite': 'not a database at all',
+  });
   const packages = await catalogRpm(fs);
   assert.deepEqual(
     packages.map((p) => [p.name, p.version, p.source?.name]),
