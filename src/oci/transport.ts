@@ -73,6 +73,7 @@ export interface RegistryResponse {
 }
 
 const MAX_REDIRECTS = 5;
+const CLOSE_GRACE_MS = 5_000;
 const TOKEN_RESPONSE_LIMIT = 1024 * 1024;
 
 export class Transport {
@@ -127,8 +128,18 @@ export class Transport {
     this.config.onRetry?.({ method, url: redactUrl(this.resolve(url)), attempt, delayMs, error });
   }
 
+  /**
+   * Closes the connections. Requests in flight get CLOSE_GRACE_MS to finish; one stuck on a peer that stopped
+   * answering is then destroyed, so closing never hangs a worker, a test or the CLI.
+   */
   async close(): Promise<void> {
-    await this.agent.close();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS);
+    });
+    const outcome = await Promise.race([this.agent.close().then(() => 'closed' as const), grace]);
+    clearTimeout(timer);
+    if (outcome === 'late') await this.agent.destroy();
   }
 
   /** Step 1 of the handshake, once per host: learn the challenge before a non-replayable upload needs it. */

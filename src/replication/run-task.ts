@@ -44,9 +44,16 @@ export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCE
     deps.connect(task.target_registry_id, onRetry),
   ]);
   const ticker = setInterval(() => void tick(deps, task.id, progress, stop), deps.tickMs ?? 1000);
+  // The ticker alone never keeps a process alive (a worker shutting down while a copy hangs must still exit).
+  ticker.unref();
+  // A cancel ends the task at once, whatever the copy is still waiting on (its requests are aborted too).
+  const cancelled = new Promise<never>((_, reject) => {
+    stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true });
+  });
+  cancelled.catch(() => undefined);
   try {
     if (!source || !target) throw new RegattaError('REGISTRY_DELETED', 'the source or target registry was removed');
-    const result = await copyTask(task, source, target, progress, stop.signal);
+    const result = await Promise.race([copyTask(task, source, target, progress, stop.signal), cancelled]);
     // The last layers and bytes, which a copy faster than one tick never wrote.
     await deps.tasks.progress(task.id, progress.snapshot());
     await deps.tasks.finish(task.id, { status: 'SUCCESS', digest: result.digest });

@@ -36,7 +36,8 @@ before(async () => {
 after(async () => {
   await server?.stop();
   gate?.release();
-  await new Promise((r) => gate?.server.close(r));
+  gate?.server.closeAllConnections();
+  await new Promise((r) => (gate ? gate.server.close(r) : r(undefined)));
   await Promise.all([quiet?.stop(), dst?.stop()]);
 });
 
