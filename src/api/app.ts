@@ -15,6 +15,7 @@ import { registerInventoryRoutes } from './hss/inventory.js';
 import { registerRegistryRoutes } from './hss/registries.js';
 import { registerScanRoutes } from './hss/scans.js';
 import { registerNativeApi } from './native/index.js';
+import { registerObservability } from './observability/index.js';
 import { registerScannerAdapter } from './scanner-adapter/index.js';
 import { registerSwrApi } from './swr/index.js';
 
@@ -58,6 +59,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  await registerObservability(app, ctx);
 
   await app.register(
     async (hss) => {

@@ -76,6 +76,18 @@ async function folderSignature(dir: string): Promise<string> {
   return parts.join(',');
 }
 
+/** Told of every scan this process ran to its end (metrics). */
+const scanListeners = new Set<(s: { status: 'success' | 'failed'; durationMs: number }) => void>();
+export function onScanFinished(
+  listener: (s: { status: 'success' | 'failed'; durationMs: number }) => void,
+): () => void {
+  scanListeners.add(listener);
+  return () => scanListeners.delete(listener);
+}
+const scanFinished = (status: 'success' | 'failed', started: number) => {
+  for (const l of scanListeners) l({ status, durationMs: Date.now() - started });
+};
+
 export interface ScanJobOptions {
   /** The advisory folder (REGATTA_VULNDB). */
   vulndb?: string;
@@ -112,6 +124,7 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
       ),
     );
     await ctx.scanTasks.digestStatus(job.digest, failed ? 'failed' : 'success', failed);
+    scanFinished(failed ? 'failed' : 'success', started);
   } catch (err) {
     const code: ScanFailure = err instanceof ScanError ? err.code : failureOf(err);
     await ctx.scanResults.save({
@@ -123,6 +136,7 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
       duration_ms: Date.now() - started,
     });
     await ctx.scanTasks.digestStatus(job.digest, 'failed', code);
+    scanFinished('failed', started);
   }
 }
 

@@ -1,0 +1,114 @@
+// Prometheus metrics at /metrics (prom-client), authenticated like every request (Prometheus sends a Bearer
+// token): HTTP requests by route and status, jobs by queue and state and the queue depth (read from pg-boss's
+// table at scrape time, so every process reports the shared queue), sync tasks by status, bytes copied, scans by
+// outcome with their durations, and rate-limit waits by host. Process metrics (CPU, memory, event loop) too.
+import { sql } from 'kysely';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { AppContext } from '../../jobs/context.js';
+import { onScanFinished } from '../../jobs/scan-jobs.js';
+import { onRateLimitWait } from '../../oci/host-budget.js';
+
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  close(): void;
+}
+
+export function createMetrics(ctx: AppContext): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'regatta_' });
+  const httpRequests = new Counter({
+    name: 'regatta_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const rateLimitWaits = new Counter({
+    name: 'regatta_rate_limit_waits_total',
+    help: 'Pauses imposed on a registry host by 429 answers or rate-limit headers',
+    labelNames: ['host', 'reason'] as const,
+    registers: [registry],
+  });
+  const unsubscribe = onRateLimitWait((w) => rateLimitWaits.inc({ host: w.host, reason: w.reason }));
+  new Gauge({
+    name: 'regatta_jobs',
+    help: 'Jobs in the shared queue, by queue and state',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const { rows } = await sql<{ name: string; state: string; n: string }>`
+        select name, state, count(*) as n from pgboss.job group by name, state`.execute(ctx.db);
+      for (const r of rows) this.set({ queue: r.name, state: r.state }, Number(r.n));
+    },
+  });
+  new Gauge({
+    name: 'regatta_queue_depth',
+    help: 'Jobs waiting to run (created or waiting to retry), all queues',
+    registers: [registry],
+    async collect() {
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from pgboss.job where state in ('created', 'retry')`.execute(ctx.db);
+      this.set(Number(rows[0]?.n ?? 0));
+    },
+  });
+  new Gauge({
+    name: 'regatta_sync_tasks',
+    help: 'Sync tasks by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await ctx.db
+        .selectFrom('sync_tasks')
+        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+        .groupBy('status')
+        .execute();
+      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+    },
+  });
+  new Gauge({
+    name: 'regatta_sync_bytes_copied',
+    help: 'Bytes of finished sync tasks (SUCCESS), all time',
+    registers: [registry],
+    async collect() {
+      const r = await ctx.db
+        .selectFrom('sync_tasks')
+        .select((eb) => eb.fn.sum<string>('synced_size').as('bytes'))
+        .where('status', '=', 'SUCCESS')
+        .executeTakeFirst();
+      this.set(Number(r?.bytes ?? 0));
+    },
+  });
+  new Gauge({
+    name: 'regatta_scans',
+    help: 'Scanned digests by outcome',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await ctx.db
+        .selectFrom('scan_results')
+        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+        .groupBy('status')
+        .execute();
+      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+    },
+  });
+  const scanDurations = new Histogram({
+    name: 'regatta_scan_duration_seconds',
+    help: 'Durations of the scans this process ran, by outcome',
+    labelNames: ['status'] as const,
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const stopScans = onScanFinished((s) => scanDurations.observe({ status: s.status }, s.durationMs / 1000));
+  return {
+    registry,
+    httpRequests,
+    close: () => {
+      unsubscribe();
+      stopScans();
+    },
+  };
+}
