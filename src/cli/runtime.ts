@@ -4,6 +4,7 @@ import type { AppContext } from '../jobs/context.js';
 import { makeContext } from '../jobs/context.js';
 import { startQueue } from '../jobs/queue.js';
 import { failOrphanedJobs } from '../jobs/recovery.js';
+import { webhookFromEnv } from '../jobs/webhooks.js';
 import { openDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { SecretBox } from '../store/secrets.js';
@@ -27,7 +28,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await migrate(database.pool);
     const secrets = await SecretBox.fromEnvironment(opts.dataDir, env);
     const boss = await startQueue(database.connectionString);
-    const ctx = makeContext(database, secrets, boss);
+    const ctx = makeContext(database, secrets, boss, webhookFromEnv(env));
     await failOrphanedJobs(database, boss);
     await bootstrapIdentity(ctx, env);
     return {

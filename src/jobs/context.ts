@@ -14,6 +14,7 @@ import type { Schema } from '../store/schema.js';
 import type { SecretBox } from '../store/secrets.js';
 import { SyncRuleStore } from '../store/sync-rules.js';
 import { SyncTaskStore } from '../store/sync-tasks.js';
+import type { WebhookConfig } from './webhooks.js';
 
 export interface AppContext {
   db: Kysely<Schema>;
@@ -27,9 +28,11 @@ export interface AppContext {
   scanResults: ScanResultStore;
   scanTasks: ScanTaskStore;
   boss: PgBoss;
+  /** Where events go (REGATTA_WEBHOOK_URL), if anywhere. */
+  webhook?: WebhookConfig;
 }
 
-export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss): AppContext {
+export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss, webhook?: WebhookConfig): AppContext {
   const db = database.db;
   return {
     db,
@@ -43,5 +46,6 @@ export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss
     scanResults: new ScanResultStore(db),
     scanTasks: new ScanTaskStore(db),
     boss,
+    ...(webhook ? { webhook } : {}),
   };
 }

@@ -24,6 +24,8 @@ export const Queues = {
   imageScan: 'image-scan',
   /** Dead letters of image-scan: the digest's tasks say failed. */
   imageScanFailed: 'image-scan-failed',
+  /** Outgoing webhook deliveries (CloudEvents), retried by the queue. */
+  webhook: 'webhook',
   /** Cron: a scan of every digest of every project (only those whose result predates the database re-scan). */
   scanSchedule: 'scan-schedule',
   /** Cron: VACUUM and ANALYZE the big tables (PGlite has no autovacuum). */
@@ -85,6 +87,7 @@ export async function startQueue(connectionString: string, opts: { schedule?: bo
   await boss.createQueue(Queues.inventorySchedule, { name: Queues.inventorySchedule, policy: 'singleton' });
   await boss.createQueue(Queues.maintenanceSchedule, { name: Queues.maintenanceSchedule, policy: 'singleton' });
   await boss.createQueue(Queues.scanSchedule, { name: Queues.scanSchedule, policy: 'singleton' });
+  await boss.createQueue(Queues.webhook, { name: Queues.webhook });
   return boss;
 }
 

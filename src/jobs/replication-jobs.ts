@@ -4,13 +4,14 @@
 import { RegattaError } from '../errors.js';
 import { connectorFor } from '../inventory/connect.js';
 import { expandRule, type PlannedCopy } from '../replication/expand.js';
-import { type ImagePath, repositoryMatches, tagMatches, targetOf } from '../replication/rule-match.js';
+import { fullPath, type ImagePath, repositoryMatches, tagMatches, targetOf } from '../replication/rule-match.js';
 import { runSyncTask } from '../replication/run-task.js';
 import type { Scope } from '../store/scope.js';
 import type { SyncRuleRow } from '../store/sync-rules.js';
 import type { BatchInput, SyncBatchRow, SyncTaskInput, SyncTaskRow } from '../store/sync-tasks.js';
 import type { AppContext } from './context.js';
 import { Queues, type SyncTaskJob } from './queue.js';
+import { emitEvent } from './webhooks.js';
 
 export interface StartedBatch {
   batch: SyncBatchRow;
@@ -115,7 +116,34 @@ export async function runSyncTaskJob(ctx: AppContext, job: SyncTaskJob, perRegis
   // A registry at its limit: the task waits its turn as a new job, and this worker takes other work meanwhile.
   if (outcome === 'BUSY') {
     await ctx.boss.send(Queues.syncTask, job, { startAfter: 1 + Math.floor(Math.random() * 3) });
-  }
+  } else if (outcome) await taskFinished(ctx, job.taskId);
+}
+
+/** The event of a task that ended (SUCCESS, ERROR with its TaskIssue, CANCELED). */
+export async function taskFinished(ctx: AppContext, taskId: string): Promise<void> {
+  if (!ctx.webhook) return;
+  const t = await ctx.db.selectFrom('sync_tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
+  if (!t) return;
+  await emitEvent(ctx, 'io.regatta.sync.task.finished', t.task_id, {
+    task_id: t.task_id,
+    batch_id: t.batch_id,
+    project_id: t.project_id,
+    status: t.status,
+    issue: t.issue,
+    issue_detail: t.issue_detail,
+    source: {
+      registry_id: t.source_registry_id,
+      repository: fullPath(t.source_namespace, t.source_repository),
+      tag: t.source_tag,
+      digest: t.source_digest,
+    },
+    target: {
+      registry_id: t.target_registry_id,
+      repository: fullPath(t.target_namespace, t.target_repository),
+      tag: t.target_tag,
+    },
+    synced_size: Number(t.synced_size),
+  });
 }
 
 /** The dead letter of a task whose worker died on every try: it ends ERROR rather than SYNCHRONIZING forever. */

@@ -17,6 +17,7 @@ import type { ScanTaskRow } from '../store/scan-tasks.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../store/scope.js';
 import type { AppContext } from './context.js';
 import { Queues, type ScanJob } from './queue.js';
+import { emitEvent } from './webhooks.js';
 
 /** Records a scan task over `targets` and queues their digests. */
 export async function requestScans(
@@ -84,9 +85,19 @@ export function onScanFinished(
   scanListeners.add(listener);
   return () => scanListeners.delete(listener);
 }
-const scanFinished = (status: 'success' | 'failed', started: number) => {
+async function scanFinished(ctx: AppContext, digest: string, status: 'success' | 'failed', started: number) {
   for (const l of scanListeners) l({ status, durationMs: Date.now() - started });
-};
+  const r = await ctx.scanResults.get(digest);
+  await emitEvent(ctx, 'io.regatta.scan.finished', digest, {
+    digest,
+    status,
+    failed_code: r?.failed_code ?? null,
+    vul_num: r?.vul_num ?? 0,
+    malicious_file_num: r?.malicious_file_num ?? 0,
+    unsafe_setting_num: r?.unsafe_setting_num ?? 0,
+    severity_level: r?.severity_level ?? null,
+  });
+}
 
 export interface ScanJobOptions {
   /** The advisory folder (REGATTA_VULNDB). */
@@ -124,7 +135,7 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
       ),
     );
     await ctx.scanTasks.digestStatus(job.digest, failed ? 'failed' : 'success', failed);
-    scanFinished(failed ? 'failed' : 'success', started);
+    await scanFinished(ctx, job.digest, failed ? 'failed' : 'success', started);
   } catch (err) {
     const code: ScanFailure = err instanceof ScanError ? err.code : failureOf(err);
     await ctx.scanResults.save({
@@ -136,7 +147,7 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
       duration_ms: Date.now() - started,
     });
     await ctx.scanTasks.digestStatus(job.digest, 'failed', code);
-    scanFinished('failed', started);
+    await scanFinished(ctx, job.digest, 'failed', started);
   }
 }
 

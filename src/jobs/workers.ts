@@ -17,6 +17,7 @@ import {
 import { type InventorySyncJob, Queues, type RegistryCheckJob, type ScanJob, type SyncTaskJob } from './queue.js';
 import { runSyncTaskFailed, runSyncTaskJob } from './replication-jobs.js';
 import { runScanJob, runScanJobFailed, scheduledScans } from './scan-jobs.js';
+import { type CloudEvent, deliverEvent } from './webhooks.js';
 
 export interface WorkerOptions {
   /** Crawls run at once in this process. */
@@ -60,6 +61,13 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
     );
   }
   await ctx.boss.work<ScanJob>(Queues.imageScanFailed, polling, each(runScanJobFailed));
+  const webhook = ctx.webhook;
+  if (webhook)
+    await ctx.boss.work<CloudEvent>(
+      Queues.webhook,
+      polling,
+      each((_c, event) => deliverEvent(webhook, event)),
+    );
   for (let i = 0; i < (opts.inventoryConcurrency ?? 2); i++) {
     await ctx.boss.work<InventorySyncJob>(
       Queues.inventorySync,

@@ -32,6 +32,8 @@ export interface ServerOptions {
   workerOptions?: WorkerOptions;
   /** App options (e.g. swrRegion). */
   app?: AppOptions;
+  /** More environment for the runtime (e.g. REGATTA_WEBHOOK_URL). */
+  env?: Record<string, string>;
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
@@ -42,6 +44,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     REGATTA_BOOTSTRAP_TOKEN: TOKEN,
     REGATTA_BOOTSTRAP_AK: AK,
     REGATTA_BOOTSTRAP_SK: SK,
+    ...opts.env,
   };
   const runtime = await openRuntime({ dataDir, databaseUrl: opts.databaseUrl, env });
   if (opts.workers ?? true) await startWorkers(runtime.ctx, { pollingIntervalSeconds: 0.5, ...opts.workerOptions });

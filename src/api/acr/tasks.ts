@@ -1,7 +1,7 @@
 // ACR sync tasks: CreateRepoSyncTask (one image, manual), CreateRepoSyncTaskByRule, GetRepoSyncTask,
 // CancelRepoSyncTask and ListRepoSyncTask (seed 002). Each create is one batch (SyncBatchTaskId) of one task,
 // recorded PENDING and queued; the copy engine runs it and writes status, progress and TaskIssue as it goes.
-import { startBatch, taskForRule } from '../../jobs/replication-jobs.js';
+import { startBatch, taskFinished, taskForRule } from '../../jobs/replication-jobs.js';
 import { repositoryMatches, tagMatches } from '../../replication/rule-match.js';
 import type { SyncTaskRow } from '../../store/sync-tasks.js';
 import { type Action, type ActionCall, checkName, checkTag, refuseCrossUser } from './action.js';
@@ -93,6 +93,7 @@ const cancelRepoSyncTask: Action = async (call) => {
   if (!(await call.ctx.syncTasks.cancel(call.scope, task.id))) {
     throw new AcrError(400, 'SYNC_TASK_STATUS_INVALID', `The sync task ${task.task_id} has ended (${task.status}).`);
   }
+  await taskFinished(call.ctx, task.id);
   return {};
 };
 

@@ -1,7 +1,7 @@
 // Sync batches and tasks through the native API: list, read, cancel, retry a batch's failed tasks.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
-import { enqueueTasks } from '../../jobs/replication-jobs.js';
+import { enqueueTasks, taskFinished } from '../../jobs/replication-jobs.js';
 import { TASK_ISSUES, type TaskIssue } from '../../replication/task-issue.js';
 import type { SyncTaskStatus } from '../../store/schema.js';
 import type { SyncTaskRow } from '../../store/sync-tasks.js';
@@ -95,6 +95,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
     if (!(await ctx.syncTasks.cancel(scope, task.id))) {
       throw new ApiError(409, 'TASK_ENDED', `the task has already ended (${task.status})`);
     }
+    await taskFinished(ctx, task.id);
     return { id: task.id, status: 'CANCELED' };
   });
 
