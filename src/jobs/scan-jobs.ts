@@ -87,6 +87,7 @@ export function onScanFinished(
 }
 async function scanFinished(ctx: AppContext, digest: string, status: 'success' | 'failed', started: number) {
   for (const l of scanListeners) l({ status, durationMs: Date.now() - started });
+  if (!ctx.webhook) return;
   const r = await ctx.scanResults.get(digest);
   await emitEvent(ctx, 'io.regatta.scan.finished', digest, {
     digest,
