@@ -1,6 +1,7 @@
 // The `regatta` command line: thin commands over the client and engines. Exit code 0 on success, 1 on a
 // failure (one line on stderr saying why), 2 on a usage error.
 import { Command, CommanderError } from 'commander';
+import { registerCompletion } from './commands/completion.js';
 import { registerCopy } from './commands/copy.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerInventory } from './commands/inventory.js';
@@ -34,9 +35,13 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
   registerRule(program);
   registerTask(program);
   registerVulndb(program);
+  registerCompletion(program);
   const named = argv.slice(2).find((a) => !a.startsWith('-'));
   const others = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
-  if (named === undefined || !others.has(named)) (await import('./commands/serve.js')).registerServe(program);
+  // completion lists serve and worker too.
+  if (named === undefined || named === 'completion' || !others.has(named)) {
+    (await import('./commands/serve.js')).registerServe(program);
+  }
   return program;
 }
 
