@@ -3,12 +3,12 @@
 // summed up the way an HSS image row says it (vul_num, malicious_file_num, unsafe_setting_num, severity_level).
 import { apkCataloger } from './catalogers/apk.js';
 import { dpkgCataloger } from './catalogers/dpkg.js';
-import { catalogGoBinaries } from './catalogers/go-buildinfo.js';
-import { catalogJavaArchives, wantsJavaArchive } from './catalogers/java.js';
+import { goCataloger } from './catalogers/go-buildinfo.js';
+import { javaCataloger } from './catalogers/java.js';
 import { npmCataloger } from './catalogers/npm.js';
 import { osEcosystem, osReleaseOf, wantsOsRelease } from './catalogers/os-release.js';
 import { pythonCataloger } from './catalogers/python.js';
-import { catalogRpm, wantsRpmDb } from './catalogers/rpm.js';
+import { rpmCataloger } from './catalogers/rpm.js';
 import type { Cataloger, OsRelease, Package } from './catalogers/types.js';
 import { checkSecrets, wantsForSecrets } from './checks/secrets.js';
 import { checkSensitiveFiles, wantsSensitive } from './checks/sensitive.js';
@@ -20,7 +20,15 @@ import type { WantPolicy } from './layer-tar.js';
 import type { MaliciousFileFinding } from './malware.js';
 import { matchPackages, type VulnerabilityFinding } from './vulndb/match.js';
 
-export const CATALOGERS: Cataloger[] = [dpkgCataloger, apkCataloger, npmCataloger, pythonCataloger];
+export const CATALOGERS: Cataloger[] = [
+  dpkgCataloger,
+  apkCataloger,
+  rpmCataloger,
+  npmCataloger,
+  pythonCataloger,
+  goCataloger,
+  javaCataloger,
+];
 
 /** HSS `severity_level`: Security when nothing was found, else the worst finding. */
 export type SeverityLevel = 'Security' | 'Low' | 'Medium' | 'High';
@@ -60,20 +68,13 @@ export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: Scan
     keep:
       wantsOsRelease(path) ||
       wantsSensitive(path, size) ||
-      wantsJavaArchive(path) ||
-      wantsRpmDb(path) ||
       CATALOGERS.some((c) => c.wants(path)) ||
       (secrets !== undefined && wantsForSecrets(path, size)),
     hash: hashing,
   });
   const image = await readImage(src, want, opts.limits ?? DEFAULT_LIMITS, opts.signal);
   const os = osReleaseOf(image.fs);
-  const packages = [
-    ...CATALOGERS.flatMap((c) => c.catalog(image.fs)),
-    ...catalogGoBinaries(image.fs),
-    ...(await catalogJavaArchives(image.fs)),
-    ...(await catalogRpm(image.fs)),
-  ];
+  const packages = (await Promise.all(CATALOGERS.map((c) => c.catalog(image.fs)))).flat();
   const vulnerabilities = matchPackages(dbs.advisories, packages, osEcosystem(os));
   const maliciousFiles = dbs.hashes.check(image.fs);
   const unsafeSettings = checkSettings(image.config, image.fs);

@@ -168,6 +168,37 @@ export class ImageStore {
     return q.orderBy('id').limit(1).executeTakeFirst();
   }
 
+  /**
+   * One image row of the caller matching every field given (CreateManualImageScanTask's image_info, BatchScan's
+   * image_info_list), as a scan target; undefined when none does.
+   */
+  async scanTargetOf(
+    scope: Scope,
+    f: {
+      id?: number;
+      image_id?: string;
+      image_digest?: string;
+      registry_id?: string;
+      namespace?: string;
+      image_name?: string;
+      image_version?: string;
+    },
+  ) {
+    return this.db
+      .selectFrom('images')
+      .select(['image_digest', 'registry_id', 'namespace', 'image_name'])
+      .where(inScope(scope, 'images'))
+      .$if(f.id !== undefined, (q) => q.where('id', '=', f.id!))
+      .$if(f.image_id !== undefined, (q) => q.where('image_id', '=', f.image_id!))
+      .$if(f.image_digest !== undefined, (q) => q.where('image_digest', '=', f.image_digest!))
+      .$if(f.registry_id !== undefined, (q) => q.where('registry_id', '=', f.registry_id!))
+      .$if(f.namespace !== undefined, (q) => q.where('namespace', '=', f.namespace!))
+      .$if(f.image_name !== undefined, (q) => q.where('image_name', '=', f.image_name!))
+      .$if(f.image_version !== undefined, (q) => q.where('image_version', '=', f.image_version!))
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   /** Rows of a registry never scanned (scan_status unscan): one per digest, with where to pull it from. */
   async unscanned(registryId: string, max = 100_000) {
     return this.db

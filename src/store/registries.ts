@@ -98,7 +98,6 @@ export class RegistryStore {
       .executeTakeFirst();
   }
 
-  /** Inserts a registry in `accessing` state; throws the driver's unique violation on a duplicate name. */
   /**
    * The caller's registry with this `region_id` (SWR remoteRegionId) or `instance_id` (ACR InstanceId); the oldest
    * when several share it.
@@ -119,6 +118,7 @@ export class RegistryStore {
     return this.db.selectFrom('registries').select(VIEW_COLUMNS).where('registry_addr', '=', address).execute();
   }
 
+  /** Inserts a registry in `accessing` state; throws the driver's unique violation on a duplicate name. */
   async add(scope: Scope, input: RegistryInput): Promise<RegistryView> {
     const { registry_password, ...fields } = input;
     return this.db

@@ -219,21 +219,9 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
 export async function targetsOf(ctx: AppContext, scope: Scope, infos: ImageInfo[]): Promise<ScanTarget[]> {
   const targets: ScanTarget[] = [];
   for (const info of infos) {
-    const rows = await ctx.db
-      .selectFrom('images')
-      .select(['image_digest', 'registry_id', 'namespace', 'image_name'])
-      .where('project_id', '=', scope.projectId)
-      .$if(info.id !== undefined, (q) => q.where('id', '=', info.id!))
-      .$if(info.image_id !== undefined, (q) => q.where('image_id', '=', info.image_id!))
-      .$if(info.image_digest !== undefined, (q) => q.where('image_digest', '=', info.image_digest!))
-      .$if(info.registry_id !== undefined, (q) => q.where('registry_id', '=', info.registry_id!))
-      .$if(info.namespace !== undefined, (q) => q.where('namespace', '=', info.namespace!))
-      .$if(info.image_name !== undefined, (q) => q.where('image_name', '=', info.image_name!))
-      .$if(info.image_version !== undefined, (q) => q.where('image_version', '=', info.image_version!))
-      .limit(1)
-      .execute();
-    if (rows.length === 0) throw notFound(`image ${JSON.stringify(info)}`);
-    targets.push(rows[0]!);
+    const target = await ctx.images.scanTargetOf(scope, info);
+    if (!target) throw notFound(`image ${JSON.stringify(info)}`);
+    targets.push(target);
   }
   return targets;
 }

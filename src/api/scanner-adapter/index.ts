@@ -12,6 +12,7 @@ import { RegistryClient } from '../../oci/client.js';
 import type { RegistryCredentials } from '../../oci/credentials.js';
 import { ScanError } from '../../scanning/errors.js';
 import { type ScanReport, scanImage } from '../../scanning/scan.js';
+import type { VulnerabilityFinding } from '../../scanning/vulndb/match.js';
 import { authenticate } from '../auth/authenticate.js';
 import { MIME, metadata, type ScanArtifact, vulnerabilityReport } from './report.js';
 
@@ -22,7 +23,7 @@ interface ScanRequest {
 
 type State =
   | { status: 'running' }
-  | { status: 'done'; report: ScanReport; at: Date }
+  | { status: 'done'; vulnerabilities: VulnerabilityFinding[]; at: Date }
   | { status: 'failed'; message: string };
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -108,7 +109,11 @@ export async function registerScannerAdapter(
       const id = `${randomBytes(8).toString('hex')}.${artifact.digest.slice(7)}`;
       scans.set(id, { artifact, state: { status: 'running' } });
       void runScan(url, registry.authorization, artifact).then(
-        (report) => scans.set(id, { artifact, state: { status: 'done', report, at: new Date() } }),
+        (report) =>
+          scans.set(id, {
+            artifact,
+            state: { status: 'done', vulnerabilities: report.vulnerabilities, at: new Date() },
+          }),
         (err: unknown) => scans.set(id, { artifact, state: { status: 'failed', message: describe(err) } }),
       );
       return send(reply, 202, MIME.scanResponse, { id });
@@ -127,7 +132,7 @@ export async function registerScannerAdapter(
       const mime = String(request.headers.accept ?? '').includes('vnd.security.vulnerability.report')
         ? MIME.securityReport
         : MIME.harborReport;
-      return send(reply, 200, mime, vulnerabilityReport(artifact, state.report, state.at));
+      return send(reply, 200, mime, vulnerabilityReport(artifact, state.vulnerabilities, state.at));
     },
   );
 
@@ -136,14 +141,12 @@ export async function registerScannerAdapter(
     const hex = /\.([a-f0-9]{64})$/.exec(id)?.[1];
     const stored = hex ? await ctx.scanResults.get(`sha256:${hex}`) : undefined;
     if (stored?.status !== 'success') return undefined;
-    const report = {
-      digest: stored.scanned_digest ?? stored.digest,
-      vulnerabilities: stored.vulnerabilities,
-    } as unknown as ScanReport;
-    return {
-      artifact: { repository: '', digest: stored.digest },
-      state: { status: 'done', report, at: stored.scanned_at } as State,
+    const state: State = {
+      status: 'done',
+      vulnerabilities: stored.vulnerabilities as VulnerabilityFinding[],
+      at: stored.scanned_at,
     };
+    return { artifact: { repository: '', digest: stored.digest }, state };
   }
 
   async function runScan(url: URL, authorization: string | undefined, artifact: ScanArtifact): Promise<ScanReport> {

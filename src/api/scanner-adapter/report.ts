@@ -1,7 +1,7 @@
 // Harbor's pluggable scanner API v1.2 shapes (goharbor/pluggable-scanner-spec, api/spec/scanner-adapter-openapi-
 // v1.2.yaml): the metadata Regatta answers with and a vulnerability report built from a scan. Severities are the
 // spec's enum (Unknown, Negligible, Low, Medium, High, Critical); the report's own severity is its worst item's.
-import type { ScanReport } from '../../scanning/scan.js';
+import type { VulnerabilityFinding } from '../../scanning/vulndb/match.js';
 
 export const MIME = {
   error: 'application/vnd.scanner.adapter.error+json; version=1.0',
@@ -43,8 +43,8 @@ export interface ScanArtifact {
 
 const RANK = ['Unknown', 'Negligible', 'Low', 'Medium', 'High', 'Critical'];
 
-export function vulnerabilityReport(artifact: ScanArtifact, report: ScanReport, generatedAt: Date) {
-  const vulnerabilities = report.vulnerabilities.map((v) => ({
+export function vulnerabilityReport(artifact: ScanArtifact, findings: VulnerabilityFinding[], generatedAt: Date) {
+  const vulnerabilities = findings.map((v) => ({
     id: v.id,
     package: v.package.name,
     version: v.package.version,

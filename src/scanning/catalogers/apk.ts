@@ -6,7 +6,7 @@ import type { Cataloger, Package } from './types.js';
 
 const INSTALLED = 'lib/apk/db/installed';
 
-export const apkCataloger: Cataloger = {
+export const apkCataloger = {
   wants: (path) => path === INSTALLED,
   catalog(fs: MergedFilesystem): Package[] {
     const entry = fs.resolve(INSTALLED);
@@ -29,4 +29,4 @@ export const apkCataloger: Cataloger = {
     }
     return found;
   },
-};
+} satisfies Cataloger;

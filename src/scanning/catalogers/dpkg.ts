@@ -10,7 +10,7 @@ import type { Cataloger, Package } from './types.js';
 const STATUS = 'var/lib/dpkg/status';
 const STATUS_D = 'var/lib/dpkg/status.d/';
 
-export const dpkgCataloger: Cataloger = {
+export const dpkgCataloger = {
   wants: (path) => path === STATUS || (path.startsWith(STATUS_D) && !path.endsWith('.md5sums')),
   catalog(fs: MergedFilesystem): Package[] {
     const found: Package[] = [];
@@ -36,4 +36,4 @@ export const dpkgCataloger: Cataloger = {
     }
     return found;
   },
-};
+} satisfies Cataloger;

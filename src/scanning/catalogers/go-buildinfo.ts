@@ -5,7 +5,7 @@
 // of the line before). Older binaries (pointer format) are not read.
 // https://github.com/golang/go/blob/master/src/debug/buildinfo/buildinfo.go, src/runtime/debug/mod.go
 import type { MergedFilesystem } from '../filesystem.js';
-import type { Package } from './types.js';
+import type { Cataloger, Package } from './types.js';
 
 export const BUILDINFO_MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 /** Bytes kept after the magic: the header, the version and the module info of large programs. */
@@ -115,3 +115,9 @@ export class BuildInfoSniffer {
     return this.captured ? Buffer.concat(this.captured) : undefined;
   }
 }
+
+/** Go binaries are searched as they stream past (`sniffGo`), not kept: nothing to keep here. */
+export const goCataloger: Cataloger = {
+  wants: () => false,
+  catalog: (fs) => catalogGoBinaries(fs),
+};

@@ -7,7 +7,7 @@
 import yauzl from 'yauzl';
 import { readBounded } from '../../oci/response.js';
 import type { MergedFilesystem } from '../filesystem.js';
-import type { Package } from './types.js';
+import type { Cataloger, Package } from './types.js';
 
 const ARCHIVE = /\.(?:jar|war|ear)$/i;
 const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
@@ -15,9 +15,10 @@ const MANIFEST = 'META-INF/MANIFEST.MF';
 const MAX_NESTED = 32 * 1024 * 1024;
 const MAX_DEPTH = 2;
 
-export function wantsJavaArchive(path: string): boolean {
-  return ARCHIVE.test(path);
-}
+export const javaCataloger: Cataloger = {
+  wants: (path) => ARCHIVE.test(path),
+  catalog: (fs) => catalogJavaArchives(fs),
+};
 
 export async function catalogJavaArchives(fs: MergedFilesystem): Promise<Package[]> {
   const found: Package[] = [];

@@ -10,7 +10,7 @@ import type { Cataloger, Package } from './types.js';
 const INSTALLED = /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
 const LOCK = /(?:^|\/)package-lock\.json$/;
 
-export const npmCataloger: Cataloger = {
+export const npmCataloger = {
   wants: (path) => INSTALLED.test(path) || (LOCK.test(path) && !path.includes('node_modules/')),
   catalog(fs: MergedFilesystem): Package[] {
     const found: Package[] = [];
@@ -31,7 +31,7 @@ export const npmCataloger: Cataloger = {
     }
     return found;
   },
-};
+} satisfies Cataloger;
 
 function lockedPackages(fs: MergedFilesystem): Package[] {
   const found: Package[] = [];

@@ -6,7 +6,7 @@ import type { Cataloger, Package } from './types.js';
 
 const METADATA = /(?:^|\/)(?:site|dist)-packages\/[^/]+\.(?:dist-info\/METADATA|egg-info\/PKG-INFO)$/;
 
-export const pythonCataloger: Cataloger = {
+export const pythonCataloger = {
   wants: (path) => METADATA.test(path),
   catalog(fs: MergedFilesystem): Package[] {
     const found: Package[] = [];
@@ -20,4 +20,4 @@ export const pythonCataloger: Cataloger = {
     }
     return found;
   },
-};
+} satisfies Cataloger;

@@ -7,7 +7,7 @@
 import type { MergedFilesystem } from '../filesystem.js';
 import { bdbHashValues } from './rpm-bdb.js';
 import { ndbBlobs } from './rpm-ndb.js';
-import type { Package } from './types.js';
+import type { Cataloger, Package } from './types.js';
 
 const RPMDB_SQLITE = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/;
 const RPMDB_BDB = /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/Packages$/;
@@ -16,9 +16,10 @@ const TAGS = { name: 1000, version: 1001, release: 1002, epoch: 1003, sourcerpm:
 const TYPE_INT32 = 4;
 const TYPE_STRING = 6;
 
-export function wantsRpmDb(path: string): boolean {
-  return RPMDB_SQLITE.test(path) || RPMDB_BDB.test(path) || RPMDB_NDB.test(path);
-}
+export const rpmCataloger: Cataloger = {
+  wants: (path) => RPMDB_SQLITE.test(path) || RPMDB_BDB.test(path) || RPMDB_NDB.test(path),
+  catalog: (fs) => catalogRpm(fs),
+};
 
 /** The tags this cataloger reads from one header blob; undefined when the blob is not a header. */
 export function parseRpmHeader(

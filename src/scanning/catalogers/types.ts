@@ -26,6 +26,6 @@ export interface OsRelease {
 export interface Cataloger {
   /** Whether the contents of `path` are needed (decided while the layer streams past). */
   wants(path: string): boolean;
-  /** The packages in the merged filesystem. */
-  catalog(fs: MergedFilesystem): Package[];
+  /** The packages in the merged filesystem (archives and databases are opened asynchronously). */
+  catalog(fs: MergedFilesystem): Package[] | Promise<Package[]>;
 }
