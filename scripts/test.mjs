@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: installs the Debian tools the integration tests drive (when missing, as root) and, on a fresh
-// clone, the npm dependencies; type-checks, lints, then runs every *.test.ts under src/ and test/ with Node's
-// own test runner.
+// clone, the npm dependencies; type-checks (server and console), lints, builds the console, then runs every
+// *.test.ts under src/ and test/ with Node's own test runner.
 // Usage: npm test [-- FILE_OR_DIR_FILTER ...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -20,6 +20,8 @@ const DEBIAN_TOOLS = {
   rpm: 'rpm',
   // BerkeleyDB's own loader makes the rpm Packages databases the scanner reads.
   'db5.3-util': 'db5.3_load',
+  // The console's end-to-end test drives Debian's Chromium with playwright-core (no browser download).
+  chromium: 'chromium',
 };
 
 function has(command) {
@@ -75,6 +77,7 @@ ensureDebianTools();
 ensureNodeModules();
 if (filters.length === 0) {
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  run('npx', ['tsc', '-p', 'src/web/tsconfig.json']);
   run('npx', ['biome', 'check', '.']);
 }
 const files = [...findTests('src'), ...findTests('test')]
@@ -84,6 +87,9 @@ if (files.length === 0) {
   console.error('test: no test files matched');
   process.exit(1);
 }
+// The console's test drives the built page (dist/web): build it from the sources being tested, once, before
+// any test file runs (a build during the run would replace files a browser is loading).
+if (files.some((f) => f.includes('console'))) run('npm', ['run', 'build:web']);
 // A hard deadline for the whole run: a test process that never exits must fail the run, not stall CI.
 const DEADLINE_MS = 45 * 60 * 1000;
 // --test-force-exit: a test file whose tests all ended is ended too, even if something it started still holds

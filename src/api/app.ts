@@ -5,9 +5,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../jobs/context.js';
+import { SCHEDULES } from '../jobs/workers.js';
 import type { AcrAuthOptions } from './acr/authenticate.js';
 import { registerAcrApi } from './acr/index.js';
 import { authenticate } from './auth/authenticate.js';
+import { registerConsole } from './console/index.js';
 import { registerBatchScanRoute } from './hss/batch-scan.js';
 import { hssErrorHandler } from './hss/errors.js';
 import { registerImageRoutes } from './hss/images.js';
@@ -15,6 +17,7 @@ import { registerInventoryRoutes } from './hss/inventory.js';
 import { registerRegistryRoutes } from './hss/registries.js';
 import { registerScanRoutes } from './hss/scans.js';
 import { registerNativeApi } from './native/index.js';
+import type { ServerPolicy } from './native/overview.js';
 import { registerObservability } from './observability/index.js';
 import { registerScannerAdapter } from './scanner-adapter/index.js';
 import { registerSwrApi } from './swr/index.js';
@@ -27,7 +30,21 @@ export interface AppOptions {
   vulndb?: string;
   /** ACR signature options (a fixed clock for replaying captured requests). */
   acr?: AcrAuthOptions;
+  /** The policies the workers run with, as the console shows them (default: the workers' defaults). */
+  policy?: ServerPolicy;
+  /** The built console (default dist/web). */
+  consoleDir?: string;
 }
+
+/** What `regatta serve` runs with when nothing is configured (jobs/workers.ts). */
+export const DEFAULT_POLICY: ServerPolicy = {
+  scan_on_sync: true,
+  vulndb: null,
+  scanner_adapter: null,
+  webhook: false,
+  poll_interval_seconds: null,
+  schedules: SCHEDULES,
+};
 
 /** Request bodies larger than this are refused: every facade takes small JSON documents. */
 const BODY_LIMIT = 1024 * 1024;
@@ -79,15 +96,16 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     async (swr) => registerSwrApi(swr, ctx, { region: opts.swrRegion ?? process.env.REGATTA_SWR_REGION }),
     { prefix: '/v2/manage' },
   );
-  await app.register(async (native) => registerNativeApi(native, ctx), { prefix: '/api/v1' });
+  await app.register(async (native) => registerNativeApi(native, ctx, opts.policy ?? DEFAULT_POLICY), {
+    prefix: '/api/v1',
+  });
   // Harbor's pluggable scanner API: its paths (/api/v1/metadata, /scan) do not meet the native API's.
   await app.register(
     async (adapter) => registerScannerAdapter(adapter, ctx, { vulndb: opts.vulndb ?? process.env.REGATTA_VULNDB }),
     { prefix: '/api/v1' },
   );
-  // ACR's RPC API lives at `/`; a browser's GET / (no Action) goes to the API docs until the console serves it.
-  await app.register(async (acr) =>
-    registerAcrApi(acr, ctx, { ...opts.acr, fallback: async (_request, reply) => reply.redirect('/docs') }),
-  );
+  // ACR's RPC API lives at `/`; a browser's GET / (no Action) gets the console.
+  const consolePage = await registerConsole(app, opts.consoleDir);
+  await app.register(async (acr) => registerAcrApi(acr, ctx, { ...opts.acr, fallback: consolePage }));
   return app;
 }

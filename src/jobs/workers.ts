@@ -19,6 +19,9 @@ import { runSyncTaskFailed, runSyncTaskJob } from './replication-jobs.js';
 import { runScanJob, runScanJobFailed, scheduledScans } from './scan-jobs.js';
 import { type CloudEvent, deliverEvent } from './webhooks.js';
 
+/** Cron schedules (UTC) of the periodic work: access checks, the daily crawl, then the daily scan of every digest. */
+export const SCHEDULES = { health: '*/10 * * * *', inventory: '0 3 * * *', scan: '0 5 * * *' } as const;
+
 export interface WorkerOptions {
   /** Crawls run at once in this process. */
   inventoryConcurrency?: number;
@@ -101,13 +104,13 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
   await ctx.boss.work(Queues.maintenanceSchedule, polling, async () => {
     await sql`VACUUM (ANALYZE) images`.execute(ctx.db);
   });
-  await ctx.boss.schedule(Queues.healthSchedule, '*/10 * * * *');
+  await ctx.boss.schedule(Queues.healthSchedule, SCHEDULES.health);
   await ctx.boss.schedule(Queues.maintenanceSchedule, '17 * * * *');
-  await ctx.boss.schedule(Queues.inventorySchedule, '0 3 * * *');
+  await ctx.boss.schedule(Queues.inventorySchedule, SCHEDULES.inventory);
   // After the daily crawl: every digest is asked for; one scanned against the current database is not scanned
   // again (its stored result is reused), so only a changed database costs pulls.
   await ctx.boss.work(Queues.scanSchedule, polling, async () => scheduledScans(ctx));
-  await ctx.boss.schedule(Queues.scanSchedule, '0 5 * * *');
+  await ctx.boss.schedule(Queues.scanSchedule, SCHEDULES.scan);
 }
 
 async function registriesByProject(ctx: AppContext): Promise<Map<string, string[]>> {

@@ -13,7 +13,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let registry: TestRegistry;
 
 before(async () => {
-  await run('npm', ['run', 'build'], { cwd: ROOT });
+  await run('npm', ['run', 'build:server'], { cwd: ROOT });
   registry = await startRegistry();
 });
 after(() => registry?.stop());

@@ -1,14 +1,16 @@
-// Regatta's own API under /api/v1: rules, tasks, push events. Authenticated like every facade (X-Auth-Token or
-// an AK/SK signature); errors in the native envelope (errors.ts).
+// Regatta's own API under /api/v1: rules (and their dry run), tasks, push events, what the console reads.
+// Authenticated like every facade (X-Auth-Token or an AK/SK signature); errors in the native envelope (errors.ts).
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
 import { authenticate } from '../auth/authenticate.js';
 import { nativeErrorHandler } from './errors.js';
 import { registerEventRoutes } from './events.js';
+import { registerOverviewRoutes, type ServerPolicy } from './overview.js';
+import { registerRulePreviewRoute } from './rule-preview.js';
 import { registerRuleRoutes } from './rules.js';
 import { registerTaskRoutes } from './tasks.js';
 
-export async function registerNativeApi(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function registerNativeApi(app: FastifyInstance, ctx: AppContext, policy: ServerPolicy): Promise<void> {
   app.setErrorHandler(nativeErrorHandler);
   app.addHook('preHandler', async (request) => {
     request.identity = await authenticate(request, ctx.identities);
@@ -16,4 +18,6 @@ export async function registerNativeApi(app: FastifyInstance, ctx: AppContext): 
   registerEventRoutes(app, ctx);
   registerRuleRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
+  registerRulePreviewRoute(app, ctx);
+  registerOverviewRoutes(app, ctx, policy);
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
 import { syncByRule } from '../../jobs/replication-jobs.js';
-import { validateSelector } from '../../replication/rule-match.js';
+import { type RuleSelector, validateSelector } from '../../replication/rule-match.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../../store/scope.js';
 import type { SyncRuleRow } from '../../store/sync-rules.js';
 import { badRequest, notFound } from './errors.js';
@@ -17,7 +17,7 @@ const registryLocator = {
   },
 } as const;
 
-const ruleBody = {
+export const ruleBody = {
   type: 'object',
   required: ['source', 'target'],
   additionalProperties: false,
@@ -56,7 +56,7 @@ interface Locator {
   region_id?: string;
   instance_id?: string;
 }
-type RuleBody = {
+export type RuleBody = {
   name?: string;
   trigger: 'PASSIVE' | 'INITIATIVE';
   override: boolean;
@@ -88,6 +88,22 @@ export async function locate(ctx: AppContext, scope: Scope, l: Locator, what: st
     throw badRequest(`${what}: registry_id, region_id or instance_id`);
   if (!found) throw notFound(`${what} registry`);
   return found.id;
+}
+
+/** The matching part of a rule body, checked (INVALID_RULE when a pattern, range or template cannot work). */
+export function selectorOf({ source: s, target: t }: RuleBody): RuleSelector {
+  const selector = {
+    source_namespace: s.namespace,
+    source_repository: s.repository ?? null,
+    repository_filter: s.repository_filter ?? null,
+    tag_filter: s.tag_filter,
+    tag_semver: s.tag_semver ?? null,
+    target_namespace: t.namespace,
+    target_repository: t.repository ?? null,
+    tag_rename: t.tag_rename ?? null,
+  };
+  validateSelector(selector);
+  return selector;
 }
 
 export function ruleView(r: SyncRuleRow) {
@@ -122,17 +138,7 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.post<{ Body: RuleBody }>('/rules', { schema: { tags: ['rules'], body: ruleBody } }, async (request, reply) => {
     const scope = nativeScope(request);
     const { source: s, target: t } = request.body;
-    const selector = {
-      source_namespace: s.namespace,
-      source_repository: s.repository ?? null,
-      repository_filter: s.repository_filter ?? null,
-      tag_filter: s.tag_filter,
-      tag_semver: s.tag_semver ?? null,
-      target_namespace: t.namespace,
-      target_repository: t.repository ?? null,
-      tag_rename: t.tag_rename ?? null,
-    };
-    validateSelector(selector);
+    const selector = selectorOf(request.body);
     const rule = await ctx.syncRules.create(scope, {
       ...selector,
       name: request.body.name ?? `${s.namespace}/${s.repository ?? '*'} → ${t.namespace}`,

@@ -1,0 +1,34 @@
+// POST /api/v1/rules/preview: a rule body (as POST /rules takes) run dry: the images it selects on the source now,
+// their targets and what a copy of each would do. Nothing is saved; the console shows it before "Create".
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../jobs/context.js';
+import { previewRule } from '../../jobs/rule-preview.js';
+import { locate, nativeScope, type RuleBody, ruleBody, selectorOf } from './rules.js';
+
+/** Images planned against the target (two HEADs each); the rest of a large selection is listed unplanned. */
+const PLANNED = 50;
+/** Items returned; `total` still counts them all. */
+const LISTED = 500;
+/** A preview lists a live registry: bounded so a slow source cannot hold the request forever. */
+const PREVIEW_TIMEOUT_MS = 60_000;
+
+export function registerRulePreviewRoute(app: FastifyInstance, ctx: AppContext): void {
+  app.post<{ Body: RuleBody }>(
+    '/rules/preview',
+    { schema: { tags: ['rules'], summary: 'Dry run of a rule: what it would copy now', body: ruleBody } },
+    async (request) => {
+      const scope = nativeScope(request);
+      const { source, target } = request.body;
+      const preview = await previewRule(ctx, {
+        selector: selectorOf(request.body),
+        sourceRegistryId: await locate(ctx, scope, source, 'source'),
+        targetRegistryId: await locate(ctx, scope, target, 'target'),
+        override: request.body.override,
+        platforms: source.platforms ?? null,
+        planLimit: PLANNED,
+        signal: AbortSignal.timeout(PREVIEW_TIMEOUT_MS),
+      });
+      return { total: preview.total, items: preview.items.slice(0, LISTED) };
+    },
+  );
+}

@@ -1,0 +1,141 @@
+// The shapes the console reads, as the server's facades answer them (HSS seeds, native API views).
+
+export interface Page<T> {
+  total_num: number;
+  data_list: T[];
+}
+
+/** HSS RegistryInfo (ListRegistry). */
+export interface Registry {
+  id: string;
+  registry_name: string;
+  registry_type: string;
+  api_version?: string;
+  protocol: string;
+  registry_addr: string;
+  registry_username?: string;
+  namespace?: string;
+  status: 'success' | 'fail' | 'accessing';
+  fail_reason?: string;
+  fail_detail?: string;
+  images_num: number;
+  latest_sync_time?: number;
+  region_id?: string;
+  instance_id?: string;
+}
+
+export interface Platform {
+  id: number;
+  image_digest: string;
+  os: string;
+  architecture: string;
+  variant?: string;
+  image_size: number;
+}
+
+/** HSS RegistryImagesInfo (ListRegistryImages). */
+export interface ImageRow {
+  id: number;
+  namespace: string;
+  image_name: string;
+  image_id: string;
+  image_digest: string;
+  image_version: string;
+  image_type: string;
+  registry_id: string;
+  registry_name: string;
+  registry_type: string;
+  latest_version: boolean;
+  scan_status: 'unscan' | 'success' | 'scanning' | 'failed' | 'waiting_for_scan';
+  scan_failed_desc?: string;
+  scan_failed_code?: string;
+  image_size: number;
+  latest_update_time: number;
+  latest_scan_time?: number;
+  latest_sync_time: number;
+  vul_num: number;
+  unsafe_setting_num: number;
+  malicious_file_num: number;
+  is_multiple_arch: boolean;
+  severity_level?: Severity;
+  association_images?: Platform[];
+}
+
+export type Severity = 'Security' | 'Low' | 'Medium' | 'High';
+
+export type TaskStatus = 'PENDING' | 'SYNCHRONIZING' | 'SUCCESS' | 'ERROR' | 'CANCELED';
+
+export interface LayerProgress {
+  digest: string;
+  size: number;
+  synced: number;
+}
+
+/** A sync task (native API taskView). */
+export interface SyncTask {
+  id: string;
+  task_id: string;
+  batch_id: string;
+  rule_id: string | null;
+  trigger: string;
+  status: TaskStatus;
+  issue: string | null;
+  issue_description: string | null;
+  issue_detail: string | null;
+  retrying: string | null;
+  attempts: number;
+  source: { registry_id: string; namespace: string; repository: string; tag: string; digest: string | null };
+  target: { registry_id: string; namespace: string; repository: string; tag: string };
+  override: boolean;
+  platforms: string[] | null;
+  total_size: number;
+  synced_size: number;
+  layers: LayerProgress[];
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** A sync rule (native API ruleView). */
+export interface SyncRule {
+  id: string;
+  rule_id: string;
+  name: string;
+  trigger: 'PASSIVE' | 'INITIATIVE';
+  override: boolean;
+  source: {
+    registry_id: string;
+    namespace: string;
+    repository: string | null;
+    repository_filter: string | null;
+    tag_filter: string;
+    tag_semver: string | null;
+    platforms: string[] | null;
+  };
+  target: { registry_id: string; namespace: string; repository: string | null; tag_rename: string | null };
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** GET /api/v1/overview. */
+export interface Overview {
+  registries: Record<string, number>;
+  images: Record<string, number>;
+  tasks: Record<string, number>;
+  failures: SyncTask[];
+  oldest_sync: number | null;
+  newest_sync: number | null;
+  never_synced: number;
+}
+
+/** GET /api/v1/settings. */
+export interface Settings {
+  scan_on_sync: boolean;
+  vulndb: string | null;
+  scanner_adapter: string | null;
+  webhook: boolean;
+  poll_interval_seconds: number | null;
+  schedules: { inventory: string; scan: string; health: string };
+}

@@ -1,0 +1,60 @@
+// Colour-coded states: registry status, task status, image risk, scan status.
+import { Tag, Tooltip } from 'antd';
+import type { Severity, TaskStatus } from '../api/types';
+
+const REGISTRY: Record<string, [string, string]> = {
+  success: ['success', 'Connected'],
+  fail: ['error', 'Failed'],
+  accessing: ['processing', 'Checking'],
+};
+
+export function RegistryStatusTag({ status, reason }: { status: string; reason?: string }) {
+  const [color, label] = REGISTRY[status] ?? ['default', status];
+  const tag = <Tag color={color}>{label}</Tag>;
+  return reason ? <Tooltip title={reason}>{tag}</Tooltip> : tag;
+}
+
+const TASK: Record<TaskStatus, string> = {
+  PENDING: 'default',
+  SYNCHRONIZING: 'processing',
+  SUCCESS: 'success',
+  ERROR: 'error',
+  CANCELED: 'warning',
+};
+
+export function TaskStatusTag({ status }: { status: TaskStatus }) {
+  return <Tag color={TASK[status] ?? 'default'}>{status}</Tag>;
+}
+
+export const SEVERITY_COLORS: Record<string, string> = {
+  High: '#cf1322',
+  Medium: '#fa8c16',
+  Low: '#fadb14',
+  Security: '#52c41a',
+  unscanned: '#bfbfbf',
+};
+
+const SEVERITY_LABEL: Record<string, string> = { Security: 'No risk', unscanned: 'Not scanned' };
+
+export function RiskBadge({ level }: { level?: Severity | 'unscanned' | null }) {
+  const key = level ?? 'unscanned';
+  return (
+    <Tag color={SEVERITY_COLORS[key]} style={key === 'Low' ? { color: '#614700' } : undefined}>
+      {SEVERITY_LABEL[key] ?? key}
+    </Tag>
+  );
+}
+
+const SCAN: Record<string, [string, string]> = {
+  unscan: ['default', 'Not scanned'],
+  waiting_for_scan: ['default', 'Queued'],
+  scanning: ['processing', 'Scanning'],
+  success: ['success', 'Scanned'],
+  failed: ['error', 'Scan failed'],
+};
+
+export function ScanStatusTag({ status, reason }: { status: string; reason?: string }) {
+  const [color, label] = SCAN[status] ?? ['default', status];
+  const tag = <Tag color={color}>{label}</Tag>;
+  return reason ? <Tooltip title={reason}>{tag}</Tooltip> : tag;
+}

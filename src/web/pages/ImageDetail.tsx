@@ -1,0 +1,65 @@
+// The detail page of one image (/images/:id, id = the ListRegistryImages row id): its reference, facts, a notice
+// when it has no current scan, and its scan results in tabs. The row comes from the Images page through the
+// router state at once, and is looked up again by the name fields in the URL, so a reload or a shared link works.
+import { Alert, Breadcrumb, Skeleton, Typography } from 'antd';
+import { useMemo } from 'react';
+import { Link, useLocation, useParams, useSearchParams } from 'react-router';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { ImageSummary } from './image/ImageSummary';
+import { ImageTabs } from './image/ImageTabs';
+import { detailStateOf, imageRef, lookupOf } from './image/imageRef';
+import { ScanNotice } from './image/ScanNotice';
+import { useImageRow } from './image/useImageRow';
+
+export function ImageDetail() {
+  const { id = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const location = useLocation();
+  const handed = detailStateOf(location.state);
+  const lookup = useMemo(() => lookupOf(params), [params]);
+  const row = useImageRow(id, lookup, handed.row);
+  const r = row.data ?? undefined;
+  const title = r
+    ? imageRef(r)
+    : lookup.image_name
+      ? imageRef({
+          namespace: lookup.namespace ?? '',
+          image_name: lookup.image_name,
+          image_version: lookup.image_version ?? '',
+        })
+      : `Image ${id}`;
+  const onTab = (tab: string) =>
+    setParams(
+      (p) => {
+        p.set('tab', tab);
+        return p;
+      },
+      { replace: true, state: location.state },
+    );
+  return (
+    <>
+      <Breadcrumb
+        style={{ marginTop: 8 }}
+        items={[{ title: <Link to={`/images${handed.from ?? ''}`}>Images</Link> }, { title }]}
+      />
+      <Typography.Title level={3} style={{ wordBreak: 'break-all' }}>
+        {title}
+      </Typography.Title>
+      <ErrorAlert error={row.error} />
+      {row.isPending && <Skeleton active paragraph={{ rows: 3 }} />}
+      {row.data === null && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title="This image was not found in the inventory"
+          description="It may have been deleted from its registry since, or the link lacks the image's name. Its scan results, if any, are still shown below; find it again on the Images page."
+        />
+      )}
+      {r && <ImageSummary row={r} />}
+      {r && <ScanNotice row={r} />}
+      {/* Once the row is known (or known missing): an unscanned image's tabs ask nothing. */}
+      {!row.isPending && <ImageTabs id={id} row={r} tab={params.get('tab')} onTab={onTab} />}
+    </>
+  );
+}
