@@ -7,7 +7,8 @@
 //   2. Each case of lib/inventory-cases.ts (every seed-003 filter, sorts, deep offsets, combinations): warm-up
 //      runs, then ≥ --runs timed calls of listImages (more while the case is under its time budget).
 //      Reported: total_num, p50 / p99 / max ms, and the median time of the count and page queries inside.
-//   3. A table per engine; JSON in bench/out/inventory-<date>.json; unless --no-explain, the EXPLAIN (ANALYZE,
+//   3. The console dashboard's read (projectOverview) timed the same way.
+//   4. A table per engine; JSON in bench/out/inventory-<date>.json; unless --no-explain, the EXPLAIN (ANALYZE,
 //      BUFFERS) of each case's count and page queries in bench/out/inventory-<date>-explain.txt.
 // It measures src/ as it is (the migrations and listImages of the checkout). To try an index, pass --sql FILE:
 // it is applied after seeding (then VACUUM ANALYZE), before the cases.
@@ -26,6 +27,7 @@ import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import { type Database, openDatabase } from '../src/store/database.js';
 import { type ImageFilter, listImages } from '../src/store/images-query.js';
 import { migrate } from '../src/store/migrate.js';
+import { projectOverview } from '../src/store/overview.js';
 import type { Schema } from '../src/store/schema.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../src/store/scope.js';
 import { admin, databaseUrlFor, freshDataDir } from '../test/support/database.js';
@@ -302,6 +304,8 @@ interface EngineRecord {
   /** --sql applied after seeding (file and ms, VACUUM ANALYZE included). */
   sql?: { file: string; ms: number };
   cases: CaseResult[];
+  /** The console dashboard's one read (store projectOverview: counts by state over every image row). */
+  overview: LatencySummary;
 }
 
 function stamp(d: Date): string {
@@ -337,18 +341,37 @@ async function benchEngine(id: EngineId, s: Settings, now: number, explain: stri
     }
     const results = await runCases(engine, cases, s, explain);
     console.log(`\n${id} (${stats.rows.toLocaleString('en-US')} rows)\n${resultTable(results)}\n`);
+    const overview = await benchOverview(engine, s);
+    console.log(
+      `${id} dashboard overview: p50 ${fmt(overview.p50)} ms, p99 ${fmt(overview.p99)} ms (${overview.runs} runs)\n`,
+    );
     const record: EngineRecord = {
       engine: id,
       version: engine.version,
       seed,
       ...(sqlApplied ? { sql: sqlApplied } : {}),
       cases: results,
+      overview,
     };
     return record;
   } finally {
     await engine.cleanup();
     progress(`${id}: database closed${s.keep && id === 'pg' ? '' : ' and deleted'}`);
   }
+}
+
+/** GET /api/v1/overview's store read: group-bys over every image, task and registry row of the project. */
+async function benchOverview(engine: Engine, s: Settings): Promise<LatencySummary> {
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: engine.database.pool }) });
+  const scope: Scope = { projectId: PROJECT_ID, enterpriseProjectId: ALL_ENTERPRISE_PROJECTS };
+  const { ms } = await sample(() => projectOverview(db, scope), {
+    warmup: 2,
+    minRuns: s.runs,
+    maxRuns: Math.max(s.runs, 50),
+    budgetMs: 3_000,
+    slowMs: 2_000,
+  });
+  return summarize(ms);
 }
 
 let lastStats: InventoryStats | undefined;

@@ -2,7 +2,7 @@
 // failed, when; "Stop" on running ones. A row expands to its failed images and their failure codes.
 import { Button, Popconfirm, Progress, Table, Tag, Tooltip, Typography } from 'antd';
 import { SCAN_FAILURES, SCAN_TASK_TYPES, type ScanTask } from '../pages/scans/types';
-import { when } from './format';
+import { countOf, when } from './format';
 
 const STATUS: Record<string, [string, string]> = {
   running: ['processing', 'Running'],
@@ -59,7 +59,7 @@ export function ScanTaskTable(p: ScanTaskTableProps) {
         total: p.total,
         showSizeChanger: true,
         pageSizeOptions: [10, 20, 50, 100],
-        showTotal: (n) => `${n} task${n === 1 ? '' : 's'}`,
+        showTotal: countOf('task'),
         onChange: p.onPage,
       }}
       expandable={{ expandedRowRender: (t) => <Failures task={t} />, rowExpandable: (t) => t.failed_num > 0 }}

@@ -1,8 +1,9 @@
-// Sync tasks as a table: source and target references with their registries, status, copy progress, cause of a
-// failure, attempts and times; a row expands to its layers and full issue detail. Paging is the server's.
+// Sync tasks as a table: source and target references with their registries, status (and attempt when retried),
+// copy progress, cause of a failure, latest time; a row expands to its layers and full issue detail. Paging is the
+// server's. Sized to fit a laptop screen beside the menu (about 1150 px).
 import { Button, Space, Table, Typography } from 'antd';
 import type { SyncTask } from '../api/types';
-import { when } from './format';
+import { countOf, when } from './format';
 import { TaskCause, TaskIssueDetail } from './TaskCause';
 import { TaskLayers, TaskProgress } from './TaskProgress';
 import { TaskStatusTag } from './tags';
@@ -17,6 +18,21 @@ function RefCell({ at, registry }: { at: Ref; registry: string }) {
         style={{ wordBreak: 'break-all' }}
       >{`${at.namespace}/${at.repository}:${at.tag}`}</Typography.Text>
       <Typography.Text type="secondary">{registry}</Typography.Text>
+    </Space>
+  );
+}
+
+/** The latest moment of a task: finished, else started, else queued. */
+function TaskTime({ task: t }: { task: SyncTask }) {
+  const [label, at] = t.finished_at
+    ? ['finished', t.finished_at]
+    : t.started_at
+      ? ['started', t.started_at]
+      : ['queued', t.created_at];
+  return (
+    <Space orientation="vertical" size={0}>
+      <Typography.Text type="secondary">{label}</Typography.Text>
+      {when(at)}
     </Space>
   );
 }
@@ -43,14 +59,14 @@ export function TaskTable(p: TaskTableProps) {
       size="middle"
       loading={p.loading}
       dataSource={p.tasks}
-      scroll={{ x: 1500 }}
+      scroll={{ x: 1150 }}
       pagination={{
         current: p.page,
         pageSize: p.pageSize,
         total: p.total,
         showSizeChanger: true,
         pageSizeOptions: [20, 50, 100, 200],
-        showTotal: (n) => `${n} task${n === 1 ? '' : 's'}`,
+        showTotal: countOf('task'),
         onChange: p.onPage,
       }}
       expandable={{
@@ -70,25 +86,33 @@ export function TaskTable(p: TaskTableProps) {
         {
           title: 'Source',
           key: 'source',
-          width: 220,
+          width: 190,
           render: (_, t) => <RefCell at={t.source} registry={p.nameOf(t.source.registry_id)} />,
         },
         {
           title: 'Target',
           key: 'target',
-          width: 220,
+          width: 190,
           render: (_, t) => <RefCell at={t.target} registry={p.nameOf(t.target.registry_id)} />,
         },
-        { title: 'Status', key: 'status', width: 130, render: (_, t) => <TaskStatusTag status={t.status} /> },
-        { title: 'Progress', key: 'progress', width: 200, render: (_, t) => <TaskProgress task={t} /> },
-        { title: 'Cause', key: 'cause', width: 280, render: (_, t) => <TaskCause task={t} /> },
-        { title: 'Attempts', dataIndex: 'attempts', key: 'attempts', width: 90, align: 'right' },
-        { title: 'Started', key: 'started', width: 150, render: (_, t) => when(t.started_at) },
-        { title: 'Finished', key: 'finished', width: 150, render: (_, t) => when(t.finished_at) },
+        {
+          title: 'Status',
+          key: 'status',
+          width: 110,
+          render: (_, t) => (
+            <Space orientation="vertical" size={0}>
+              <TaskStatusTag status={t.status} />
+              {t.attempts > 1 && <Typography.Text type="secondary">attempt {t.attempts}</Typography.Text>}
+            </Space>
+          ),
+        },
+        { title: 'Progress', key: 'progress', width: 170, render: (_, t) => <TaskProgress task={t} /> },
+        { title: 'Cause', key: 'cause', width: 220, render: (_, t) => <TaskCause task={t} /> },
+        { title: 'When', key: 'when', width: 150, render: (_, t) => <TaskTime task={t} /> },
         {
           title: 'Actions',
           key: 'actions',
-          width: 90,
+          width: 80,
           fixed: 'right',
           render: (_, t) =>
             isActive(t) ? (

@@ -8,11 +8,16 @@ const REGISTRY: Record<string, [string, string]> = {
   accessing: ['processing', 'Checking'],
 };
 
-export function RegistryStatusTag({ status, reason }: { status: string; reason?: string }) {
-  const [color, label] = REGISTRY[status] ?? ['default', status];
-  const tag = <Tag color={color}>{label}</Tag>;
-  return reason ? <Tooltip title={reason}>{tag}</Tooltip> : tag;
+/** A tag for one of a known set of states (colour and words), with the reason as a tooltip when given. */
+function stateTag(states: Record<string, [string, string]>) {
+  return function StateTag({ status, reason }: { status: string; reason?: string }) {
+    const [color, label] = states[status] ?? ['default', status];
+    const tag = <Tag color={color}>{label}</Tag>;
+    return reason ? <Tooltip title={reason}>{tag}</Tooltip> : tag;
+  };
 }
+
+export const RegistryStatusTag = stateTag(REGISTRY);
 
 const TASK: Record<TaskStatus, string> = {
   PENDING: 'default',
@@ -53,8 +58,4 @@ const SCAN: Record<string, [string, string]> = {
   failed: ['error', 'Scan failed'],
 };
 
-export function ScanStatusTag({ status, reason }: { status: string; reason?: string }) {
-  const [color, label] = SCAN[status] ?? ['default', status];
-  const tag = <Tag color={color}>{label}</Tag>;
-  return reason ? <Tooltip title={reason}>{tag}</Tooltip> : tag;
-}
+export const ScanStatusTag = stateTag(SCAN);
