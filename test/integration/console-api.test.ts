@@ -1,0 +1,98 @@
+// The native endpoints the console reads, against a real server and real registries: whoami, overview and settings
+// (authenticated, scoped), and a rule's dry run (POST /api/v1/rules/preview), whose plan must say what a real run
+// then does: copy a new tag, skip one the target already holds, leave a conflicting one alone; nothing written.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { buildImage, pushImage, sha256Hex } from '../support/fixtures.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { skopeoInspectRaw } from '../support/skopeo.js';
+import { until } from '../support/until.js';
+import { addRegistry, apiCall, type Json, PROJECT, startServer, type TestServer } from './server.js';
+
+let server: TestServer;
+let src: TestRegistry;
+let dst: TestRegistry;
+let srcId: string;
+let dstId: string;
+
+before(async () => {
+  [server, src, dst] = await Promise.all([startServer(), startRegistry(), startRegistry()]);
+  const [one, two, other] = await Promise.all(
+    ['p1', 'p2', 'p-other'].map((seed) => buildImage({ format: 'oci', seed })),
+  );
+  await pushImage(src, 'team/app', 'new', one!);
+  await pushImage(src, 'team/app', 'same', two!);
+  await pushImage(src, 'team/app', 'taken', two!);
+  await pushImage(dst, 'mirror/app', 'same', two!);
+  await pushImage(dst, 'mirror/app', 'taken', other!);
+  [srcId, dstId] = await Promise.all([
+    addRegistry(server.url, { name: 'src', host: src.host }),
+    addRegistry(server.url, { name: 'dst', host: dst.host }),
+  ]);
+});
+after(async () => {
+  await Promise.all([server?.stop(), src?.stop(), dst?.stop()]);
+});
+
+const rule = (extra: Json = {}) => ({
+  source: { registry_id: srcId, namespace: 'team', repository: 'app', ...extra },
+  target: { registry_id: dstId, namespace: 'mirror' },
+});
+
+test('whoami, overview and settings answer for the token; without a valid token, 401 in the native envelope', async () => {
+  const me = await apiCall(server.url, 'GET', '/whoami');
+  assert.deepEqual(me, { status: 200, json: { name: me.json.name, project_id: PROJECT } });
+  const overview = await apiCall(server.url, 'GET', '/overview');
+  assert.equal(overview.status, 200);
+  assert.deepEqual(overview.json.registries, { success: 2 });
+  assert.equal(overview.json.never_synced, 2);
+  const settings = await apiCall(server.url, 'GET', '/settings');
+  assert.equal(settings.json.scan_on_sync, true);
+  assert.equal(settings.json.schedules.scan, '0 5 * * *');
+  for (const path of ['/whoami', '/overview', '/settings']) {
+    const refused = await apiCall(server.url, 'GET', path, { token: 'wrong' });
+    assert.equal(refused.status, 401, path);
+    assert.equal(refused.json.code, 'UNAUTHENTICATED');
+  }
+});
+
+test('a preview plans copy, skip and conflict per tag, writes nothing, and a run then does just that', async () => {
+  const preview = await apiCall(server.url, 'POST', '/rules/preview', { body: rule() });
+  assert.equal(preview.status, 200, JSON.stringify(preview.json));
+  const actions = Object.fromEntries(preview.json.items.map((i: Json) => [i.source.tag, i.action]));
+  assert.deepEqual(actions, { new: 'copy', same: 'skip', taken: 'conflict' });
+  assert.equal(preview.json.total, 3);
+  assert.equal(preview.json.items[0].target.namespace, 'mirror');
+  await assert.rejects(skopeoInspectRaw(`${dst.host}/mirror/app:new`), 'the preview copied nothing');
+  assert.equal((await apiCall(server.url, 'GET', '/rules')).json.total, 0, 'and saved no rule');
+
+  const created = await apiCall(server.url, 'POST', '/rules', { body: rule() });
+  const run = await apiCall(server.url, 'POST', `/rules/${created.json.id}/run`);
+  assert.equal(run.status, 202);
+  const tasks = await until('the batch ended', async () => {
+    const r = await apiCall(server.url, 'GET', `/tasks?batch_id=${run.json.batch_id}`);
+    return r.json.tasks.every((t: Json) => ['SUCCESS', 'ERROR'].includes(t.status))
+      ? (r.json.tasks as Json[])
+      : undefined;
+  });
+  const outcome = Object.fromEntries(tasks.map((t) => [t.source.tag, t.issue ?? t.status]));
+  assert.deepEqual(outcome, { new: 'SUCCESS', same: 'SUCCESS', taken: 'TAG_CONFLICT' });
+  const [from, to] = await Promise.all([
+    skopeoInspectRaw(`${src.host}/team/app:new`),
+    skopeoInspectRaw(`${dst.host}/mirror/app:new`),
+  ]);
+  assert.equal(sha256Hex(to), sha256Hex(from));
+});
+
+test('a preview of a bad rule or a missing tag says why', async () => {
+  const bad = await apiCall(server.url, 'POST', '/rules/preview', { body: rule({ tag_filter: '(' }) });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.code, 'INVALID_RULE');
+  const none = await apiCall(server.url, 'POST', '/rules/preview', { body: rule({ tag_filter: 'nothing-.*' }) });
+  assert.deepEqual(none.json, { total: 0, items: [] });
+  const missing = await apiCall(server.url, 'POST', '/rules/preview', {
+    body: { ...rule(), target: { registry_id: '00000000-0000-4000-8000-000000000000', namespace: 'x' } },
+  });
+  assert.equal(missing.status, 404);
+  assert.equal(missing.json.code, 'NOT_FOUND');
+});
