@@ -10,6 +10,7 @@ import { Authenticator } from './auth.js';
 import type { RegistryCredentials } from './credentials.js';
 import { isRetryable, NetworkError, RegattaError, RegistryError, redactUrl } from './errors.js';
 import { type HostBudget, hostBudget } from './host-budget.js';
+import { publishRegistryRequest } from './request-events.js';
 import { parseJson, readBounded, readErrorBody } from './response.js';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, sleep } from './retry.js';
 
@@ -171,15 +172,22 @@ export class Transport {
     for (let n = 1; ; n++) {
       await sleep(this.budget.waitMs(), opts.signal);
       let error: RegattaError;
+      let status = 'none';
       try {
         const res = await attempt();
-        if (opts.expect.includes(res.status)) return await consume(res);
+        status = String(res.status);
+        if (opts.expect.includes(res.status)) {
+          const consumed = await consume(res);
+          this.count(opts.method, status, 'OK');
+          return consumed;
+        }
         error = await toRegistryError(opts.method, res);
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
         error =
           err instanceof RegattaError ? err : new NetworkError(opts.method, redactUrl(this.resolve(opts.url)), err);
       }
+      this.count(opts.method, status, error.code);
       if (!replayable || !isRetryable(error) || n >= this.policy.attempts) throw error;
       const retryAfter = error instanceof RegistryError ? error.retryAfter : undefined;
       const delayMs = backoffDelay(this.policy, n, retryAfter);
@@ -187,6 +195,10 @@ export class Transport {
       this.reportRetry(opts.method, opts.url, n, delayMs, error);
       await sleep(delayMs, opts.signal);
     }
+  }
+
+  private count(method: string, status: string, code: string): void {
+    publishRegistryRequest({ host: this.config.registry, method, status, code });
   }
 
   /** One try, answering a 401 challenge once with a fresh token for the scopes it names (step 2c). */

@@ -1,10 +1,12 @@
 // /readyz and /metrics of a running server: ready once the database and the job queue answer; metrics only for
 // an authenticated caller (Prometheus' Bearer token), in Prometheus' text format, counting requests by route and
-// reporting the shared queue, sync tasks and scans.
+// reporting the shared queue, sync tasks and scans, and requests to registries by host, status and error code.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { request } from 'undici';
-import { startServer, type TestServer, TOKEN } from './server.js';
+import { startRegistry } from '../support/registry.js';
+import { until } from '../support/until.js';
+import { addRegistry, startServer, type TestServer, TOKEN } from './server.js';
 
 let server: TestServer;
 before(async () => {
@@ -43,4 +45,26 @@ test('readyz answers ready; metrics need a token and count requests by route', a
   }
   // The queue's own jobs (the push-poll schedule) are there, by queue and state.
   assert.match(text, /regatta_jobs\{queue="push-poll",state="[a-z]+"\} \d+/);
+});
+
+test('requests to registries are counted by host, method, status and error code', async () => {
+  const registry = await startRegistry();
+  try {
+    await addRegistry(server.url, { name: 'up', host: registry.host });
+    // Nothing listens on port 1 of loopback: the access check gets no answer at all.
+    await addRegistry(server.url, { name: 'down', host: '127.0.0.1:1', wait: false });
+    const metrics = async () => {
+      const res = await request(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      return res.body.text();
+    };
+    const up = `regatta_registry_requests_total{host="${registry.host}",method="GET",status="200",code="OK"}`;
+    const down = 'regatta_registry_requests_total{host="127.0.0.1:1",method="GET",status="none",code="NETWORK_ERROR"}';
+    const text = await until('both registries checked', async () => {
+      const t = await metrics();
+      return t.includes(up) && t.includes(down) ? t : undefined;
+    });
+    assert.match(text, /# HELP regatta_registry_requests_total /);
+  } finally {
+    await registry.stop();
+  }
 });

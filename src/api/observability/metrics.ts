@@ -1,12 +1,14 @@
 // Prometheus metrics at /metrics (prom-client), authenticated like every request (Prometheus sends a Bearer
 // token): HTTP requests by route and status, jobs by queue and state and the queue depth (read from pg-boss's
 // table at scrape time, so every process reports the shared queue), sync tasks by status, bytes copied, scans by
-// outcome with their durations, and rate-limit waits by host. Process metrics (CPU, memory, event loop) too.
+// outcome with their durations, requests to registries by host, status and error code, and rate-limit waits by
+// host. Process metrics (CPU, memory, event loop) too.
 import { sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../../jobs/context.js';
 import { onScanFinished } from '../../jobs/scan-jobs.js';
 import { onRateLimitWait } from '../../oci/host-budget.js';
+import { onRegistryRequest } from '../../oci/request-events.js';
 
 export interface Metrics {
   registry: Registry;
@@ -30,6 +32,13 @@ export function createMetrics(ctx: AppContext): Metrics {
     registers: [registry],
   });
   const unsubscribe = onRateLimitWait((w) => rateLimitWaits.inc({ host: w.host, reason: w.reason }));
+  const registryRequests = new Counter({
+    name: 'regatta_registry_requests_total',
+    help: 'Requests to registries (every try), by host, method, HTTP status (none: no answer) and error code (OK)',
+    labelNames: ['host', 'method', 'status', 'code'] as const,
+    registers: [registry],
+  });
+  const stopCountingRequests = onRegistryRequest((r) => registryRequests.inc({ ...r }));
   new Gauge({
     name: 'regatta_jobs',
     help: 'Jobs in the shared queue, by queue and state',
@@ -108,6 +117,7 @@ export function createMetrics(ctx: AppContext): Metrics {
     httpRequests,
     close: () => {
       unsubscribe();
+      stopCountingRequests();
       stopScans();
     },
   };
