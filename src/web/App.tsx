@@ -1,6 +1,7 @@
 // The signed-in frame: a side menu of the console's areas and the page of the current route.
 import {
   ApartmentOutlined,
+  BlockOutlined,
   CloudServerOutlined,
   DashboardOutlined,
   LogoutOutlined,
@@ -11,6 +12,7 @@ import {
 import { Button, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { useAuth } from './auth';
+import { Batches } from './pages/Batches';
 import { Dashboard } from './pages/Dashboard';
 import { ImageDetail } from './pages/ImageDetail';
 import { Images } from './pages/Images';
@@ -25,6 +27,7 @@ const AREAS = [
   { key: '/registries', icon: <CloudServerOutlined />, label: 'Registries' },
   { key: '/images', icon: <ApartmentOutlined />, label: 'Images' },
   { key: '/rules', icon: <SyncOutlined />, label: 'Replication rules' },
+  { key: '/batches', icon: <BlockOutlined />, label: 'Sync batches' },
   { key: '/tasks', icon: <UnorderedListOutlined />, label: 'Sync tasks' },
   { key: '/scans', icon: <SafetyCertificateOutlined />, label: 'Scans' },
 ];
@@ -65,6 +68,7 @@ export function App() {
               <Route path="/images" element={<Images />} />
               <Route path="/images/:id" element={<ImageDetail />} />
               <Route path="/rules" element={<Rules />} />
+              <Route path="/batches" element={<Batches />} />
               <Route path="/tasks" element={<Tasks />} />
               <Route path="/scans" element={<Scans />} />
               <Route path="*" element={<Navigate to="/" replace />} />

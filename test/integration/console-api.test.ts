@@ -3,6 +3,7 @@
 // then does: copy a new tag, skip one the target already holds, leave a conflicting one alone; nothing written.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { freshPostgresDatabase } from '../support/database.js';
 import { buildImage, pushImage, sha256Hex } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { skopeoInspectRaw } from '../support/skopeo.js';
@@ -15,8 +16,13 @@ let dst: TestRegistry;
 let srcId: string;
 let dstId: string;
 
+// On PostgreSQL when DATABASE_URL is set (as on CI), else the embedded default.
+let dropDatabase = async () => {};
+
 before(async () => {
-  [server, src, dst] = await Promise.all([startServer(), startRegistry(), startRegistry()]);
+  const fresh = process.env.DATABASE_URL ? await freshPostgresDatabase(process.env.DATABASE_URL) : undefined;
+  if (fresh) dropDatabase = fresh.drop;
+  [server, src, dst] = await Promise.all([startServer({ databaseUrl: fresh?.url }), startRegistry(), startRegistry()]);
   const [one, two, other] = await Promise.all(
     ['p1', 'p2', 'p-other'].map((seed) => buildImage({ format: 'oci', seed })),
   );
@@ -32,6 +38,7 @@ before(async () => {
 });
 after(async () => {
   await Promise.all([server?.stop(), src?.stop(), dst?.stop()]);
+  await dropDatabase();
 });
 
 const rule = (extra: Json = {}) => ({
@@ -95,4 +102,17 @@ test('a preview of a bad rule or a missing tag says why', async () => {
   });
   assert.equal(missing.status, 404);
   assert.equal(missing.json.code, 'NOT_FOUND');
+});
+
+test('batches list newest first with their tasks counted by status', async () => {
+  const { json } = await apiCall(server.url, 'GET', '/batches?limit=5');
+  assert.equal(json.total, 1);
+  const [batch] = json.batches;
+  assert.equal(batch.trigger, 'INITIATIVE');
+  assert.equal(batch.tasks, 3);
+  assert.deepEqual(batch.by_status, { PENDING: 0, SYNCHRONIZING: 0, SUCCESS: 2, ERROR: 1, CANCELED: 0 });
+  assert.ok(batch.rule_id, 'a rule run names its rule');
+  assert.ok(batch.synced_size > 0 && batch.finished_at, JSON.stringify(batch));
+  const other = await apiCall(server.url, 'GET', '/batches?limit=0');
+  assert.equal(other.status, 400);
 });

@@ -155,6 +155,10 @@ test('a rule made in the console previews its plan, runs, and its task succeeds'
   const task = page().getByRole('row').filter({ hasText: 'copies/web:1.0' });
   await task.getByText('SUCCESS').waitFor({ timeout: 60_000 });
   await b.screenshot('tasks');
+  await go('/batches');
+  const batch = page().getByRole('row').filter({ hasText: 'rule shop to mirror' });
+  await batch.getByText('1/1 tasks').waitFor();
+  await b.screenshot('batches');
   const [from, to] = await Promise.all([
     skopeoInspectRaw(`${shop.host}/shop/web:1.0`),
     skopeoInspectRaw(`${mirror.host}/copies/web:1.0`),

@@ -1,7 +1,7 @@
 // A real browser for the console's tests: Debian's Chromium (/usr/bin/chromium, installed by `npm test`) driven by
 // playwright-core, headless, with a fresh profile, and flags that keep it off every network but loopback (no
 // background services, updates or sync). Screenshots go to test-artifacts/console/ for a person to look at.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -41,6 +41,8 @@ export async function openBrowser(): Promise<TestBrowser> {
     // A refused request (a wrong token, say) is logged by Chromium itself; the page shows it and goes on.
     if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(msg.text());
   });
+  // This run's pictures only: an earlier run's would be mistaken for them.
+  rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   let shot = 0;
   return {

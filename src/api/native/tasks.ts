@@ -1,9 +1,11 @@
-// Sync batches and tasks through the native API: list, read, cancel, retry a batch's failed tasks.
+// Sync batches and tasks through the native API: list tasks and batches (with counts), read, cancel, retry a
+// batch's failed tasks.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
 import { enqueueTasks, taskFinished } from '../../jobs/replication-jobs.js';
 import { TASK_ISSUES, type TaskIssue } from '../../replication/task-issue.js';
 import type { SyncTaskStatus } from '../../store/schema.js';
+import { listBatches } from '../../store/sync-batches.js';
 import type { SyncTaskRow } from '../../store/sync-tasks.js';
 import { ApiError, notFound } from './errors.js';
 import { nativeScope } from './rules.js';
@@ -98,6 +100,43 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
     await taskFinished(ctx, task.id);
     return { id: task.id, status: 'CANCELED' };
   });
+
+  app.get<{ Querystring: { offset: number; limit: number } }>(
+    '/batches',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Sync batches, newest first, with their tasks counted by status',
+        querystring: {
+          type: 'object',
+          properties: {
+            offset: { type: 'integer', minimum: 0, default: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { total, rows } = await listBatches(ctx.db, nativeScope(request), request.query);
+      return {
+        total,
+        batches: rows.map((b) => ({
+          id: b.id,
+          rule_id: b.rule_id,
+          trigger: b.sync_trigger,
+          origin: b.origin,
+          created_by: b.created_by,
+          created_at: b.created_at.toISOString(),
+          tasks: b.tasks,
+          by_status: b.by_status,
+          total_size: b.total_size,
+          synced_size: b.synced_size,
+          finished_at:
+            b.by_status.PENDING + b.by_status.SYNCHRONIZING > 0 ? null : (b.finished_at?.toISOString() ?? null),
+        })),
+      };
+    },
+  );
 
   app.post<{ Params: { id: string } }>('/batches/:id/retry', { schema: { tags: ['tasks'] } }, async (request) => {
     const retried = await ctx.syncTasks.retryFailed(nativeScope(request), request.params.id);

@@ -139,3 +139,18 @@ export interface Settings {
   poll_interval_seconds: number | null;
   schedules: { inventory: string; scan: string; health: string };
 }
+
+/** GET /api/v1/batches: a batch with its tasks counted by status. */
+export interface SyncBatch {
+  id: string;
+  rule_id: string | null;
+  trigger: 'PASSIVE' | 'INITIATIVE';
+  origin: string;
+  created_by: string;
+  created_at: string;
+  tasks: number;
+  by_status: Record<TaskStatus, number>;
+  total_size: number;
+  synced_size: number;
+  finished_at: string | null;
+}

@@ -32,4 +32,7 @@ export function ago(t: number | string | null | undefined, now = Date.now()): st
 export const shortDigest = (d: string | null | undefined) => (d ? d.replace(/^sha256:/, '').slice(0, 12) : '—');
 
 /** "1 task", "3 tasks": a pager's total line. */
-export const countOf = (noun: string) => (n: number) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+export const countOf =
+  (noun: string, plural = `${noun}s`) =>
+  (n: number) =>
+    `${n} ${n === 1 ? noun : plural}`;
