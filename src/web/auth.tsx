@@ -1,5 +1,6 @@
 // Sign-in state: the token lives in sessionStorage (gone when the tab closes, never in localStorage or a cookie),
 // checked against /api/v1/whoami, which also tells the project the HSS paths need.
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, type Client, call, makeClient } from './api/client';
 
@@ -29,10 +30,28 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [opened, setOpened] = useState<{ client: Client; name: string }>();
   const [restoring, setRestoring] = useState(() => sessionStorage.getItem(KEY) !== null);
 
+  const queries = useQueryClient();
   const signOut = useCallback(() => {
     sessionStorage.removeItem(KEY);
     setOpened(undefined);
-  }, []);
+    // Nothing read with the old token stays on screen for the next one.
+    queries.clear();
+  }, [queries]);
+
+  // A token revoked or expired mid-session: any call answered 401 ends the session (back to the sign-in form).
+  useEffect(() => {
+    const expired = (err: unknown) => err instanceof ApiError && err.status === 401;
+    const offQueries = queries.getQueryCache().subscribe((e) => {
+      if (e.type === 'updated' && expired(e.query.state.error)) signOut();
+    });
+    const offMutations = queries.getMutationCache().subscribe((e) => {
+      if (e.type === 'updated' && expired(e.mutation?.state.error)) signOut();
+    });
+    return () => {
+      offQueries();
+      offMutations();
+    };
+  }, [queries, signOut]);
 
   const signIn = useCallback(async (token: string) => {
     const s = await open(token.trim());

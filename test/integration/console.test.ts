@@ -11,7 +11,7 @@ import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { buildRiskyImage } from '../support/risky-image.js';
 import { skopeoInspectRaw } from '../support/skopeo.js';
 import { VULNDB, vulndbMissing } from '../support/vulndb.js';
-import { startServer, type TestServer, TOKEN } from './server.js';
+import { PROJECT, startServer, type TestServer, TOKEN } from './server.js';
 
 let server: TestServer;
 let shop: TestRegistry;
@@ -164,6 +164,20 @@ test('a rule made in the console previews its plan, runs, and its task succeeds'
     skopeoInspectRaw(`${mirror.host}/copies/web:1.0`),
   ]);
   assert.equal(sha256Hex(to), sha256Hex(from));
+});
+
+test('signing out, or a token revoked mid-session, leads back to the sign-in form', async () => {
+  await go('/');
+  await page().getByRole('button', { name: 'Sign out' }).click();
+  await page().locator('input[name="token"]').waitFor();
+  assert.equal(await page().evaluate('sessionStorage.length'), 0);
+  await page().locator('input[name="token"]').fill(TOKEN);
+  await page().getByRole('button', { name: 'Sign in' }).click();
+  await page().getByRole('heading', { name: 'Dashboard' }).waitFor();
+  // Revoked in the store: the dashboard's next refresh (every 10 s) is refused, and the session ends.
+  await server.runtime.ctx.db.deleteFrom('identities').where('project_id', '=', PROJECT).execute();
+  await page().locator('input[name="token"]').waitFor({ timeout: 30_000 });
+  assert.equal(await page().evaluate('sessionStorage.length'), 0);
 });
 
 test('the pages threw no error in the browser', () => {
