@@ -38,6 +38,8 @@ export interface ImageFilter {
   instance_name?: string;
   is_multarch?: boolean;
   severity_level?: string;
+  /** Row ids (not an HSS filter: the native API reads one image by its id through the same query). */
+  ids?: number[];
 }
 
 export type ImageListRow = Selectable<Schema['images']> & {
@@ -169,6 +171,7 @@ async function matchingRegistries(db: Kysely<Schema>, scope: Scope, f: ImageFilt
 function filtered(db: Kysely<Schema>, scope: Scope, f: ImageFilter, registryIds: string[] | undefined) {
   let q = db.selectFrom('images').where(inScope(scope, 'images'));
   if (registryIds) q = q.where('registry_id', 'in', registryIds);
+  if (f.ids) q = q.where('images.id', 'in', f.ids.length ? f.ids : [-1]);
   if (f.namespace) q = q.where('namespace', '=', f.namespace);
   if (f.image_name) q = q.where('image_name', 'like', `${escapeLike(f.image_name)}%`);
   if (f.image_version) q = q.where('image_version', '=', f.image_version);

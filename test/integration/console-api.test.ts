@@ -8,7 +8,16 @@ import { buildImage, pushImage, sha256Hex } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
-import { addRegistry, apiCall, type Json, PROJECT, startServer, type TestServer } from './server.js';
+import {
+  addRegistry,
+  apiCall,
+  hssCall,
+  inventorySync,
+  type Json,
+  PROJECT,
+  startServer,
+  type TestServer,
+} from './server.js';
 
 let server: TestServer;
 let src: TestRegistry;
@@ -115,4 +124,19 @@ test('batches list newest first with their tasks counted by status', async () =>
   assert.ok(batch.synced_size > 0 && batch.finished_at, JSON.stringify(batch));
   const other = await apiCall(server.url, 'GET', '/batches?limit=0');
   assert.equal(other.status, 400);
+});
+
+test('an image row is read by its id, as ListRegistryImages shows it; an unknown id is 404', async () => {
+  await inventorySync(server.url, [srcId]);
+  const list = await hssCall(server.url, 'GET', '/image/registries/images', { query: { image_version: 'new' } });
+  const [row] = list.json.data_list;
+  const one = await apiCall(server.url, 'GET', `/images/${row.id}`);
+  assert.equal(one.status, 200);
+  // The same row (its scan, started by the crawl, may have moved on in between).
+  const naming = (r: Json) => [r.id, r.namespace, r.image_name, r.image_version, r.image_digest, r.registry_name];
+  assert.deepEqual(naming(one.json), naming(row));
+  const unknown = await apiCall(server.url, 'GET', '/images/999999999');
+  assert.deepEqual([unknown.status, unknown.json.code], [404, 'NOT_FOUND']);
+  const bad = await apiCall(server.url, 'GET', '/images/not-a-number');
+  assert.equal(bad.status, 400);
 });

@@ -118,6 +118,9 @@ test('an image detail page lists the vulnerabilities found in it', { skip: vulnd
   await ssl.waitFor();
   assert.match(await ssl.innerText(), /CVE-\d{4}-\d+/);
   await b.screenshot('image-vulnerabilities');
+  // The page is its URL: a reload reads the image again by its id.
+  await page().reload();
+  await page().getByRole('heading', { name: 'shop/api:risky' }).waitFor();
   await go('/');
   await page()
     .getByRole('img', { name: /High: 1/ })

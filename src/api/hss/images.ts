@@ -73,7 +73,8 @@ function checkRanges(q: ImageFilter): void {
   }
 }
 
-function toRegistryImagesInfo(r: ImageListRow) {
+/** A RegistryImagesInfo of seed 003 (plus Regatta's platform fields); the native API shows images this way too. */
+export function toRegistryImagesInfo(r: ImageListRow) {
   const imageType = IMAGE_TYPE_OF_REGISTRY[r.registry_type] ?? 'other';
   return {
     id: Number(r.id),

@@ -5,6 +5,7 @@ import type { AppContext } from '../../jobs/context.js';
 import { authenticate } from '../auth/authenticate.js';
 import { nativeErrorHandler } from './errors.js';
 import { registerEventRoutes } from './events.js';
+import { registerImageRoutes } from './images.js';
 import { registerOverviewRoutes, type ServerPolicy } from './overview.js';
 import { registerRulePreviewRoute } from './rule-preview.js';
 import { registerRuleRoutes } from './rules.js';
@@ -19,5 +20,6 @@ export async function registerNativeApi(app: FastifyInstance, ctx: AppContext, p
   registerRuleRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerRulePreviewRoute(app, ctx);
+  registerImageRoutes(app, ctx);
   registerOverviewRoutes(app, ctx, policy);
 }

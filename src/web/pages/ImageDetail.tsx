@@ -1,13 +1,12 @@
 // The detail page of one image (/images/:id, id = the ListRegistryImages row id): its reference, facts, a notice
 // when it has no current scan, and its scan results in tabs. The row comes from the Images page through the
-// router state at once, and is looked up again by the name fields in the URL, so a reload or a shared link works.
+// router state at once, and is read again by its id, so a reload or a shared link works.
 import { Alert, Breadcrumb, Skeleton, Typography } from 'antd';
-import { useMemo } from 'react';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ImageSummary } from './image/ImageSummary';
 import { ImageTabs } from './image/ImageTabs';
-import { detailStateOf, imageRef, lookupOf } from './image/imageRef';
+import { detailStateOf, imageRef } from './image/imageRef';
 import { ScanNotice } from './image/ScanNotice';
 import { useImageRow } from './image/useImageRow';
 
@@ -16,18 +15,9 @@ export function ImageDetail() {
   const [params, setParams] = useSearchParams();
   const location = useLocation();
   const handed = detailStateOf(location.state);
-  const lookup = useMemo(() => lookupOf(params), [params]);
-  const row = useImageRow(id, lookup, handed.row);
+  const row = useImageRow(id, handed.row);
   const r = row.data ?? undefined;
-  const title = r
-    ? imageRef(r)
-    : lookup.image_name
-      ? imageRef({
-          namespace: lookup.namespace ?? '',
-          image_name: lookup.image_name,
-          image_version: lookup.image_version ?? '',
-        })
-      : `Image ${id}`;
+  const title = r ? imageRef(r) : `Image ${id}`;
   const onTab = (tab: string) =>
     setParams(
       (p) => {
@@ -53,7 +43,7 @@ export function ImageDetail() {
           showIcon
           style={{ marginBottom: 16 }}
           title="This image was not found in the inventory"
-          description="It may have been deleted from its registry since, or the link lacks the image's name. Its scan results, if any, are still shown below; find it again on the Images page."
+          description="It may have been deleted from its registry since. Its scan results, if any, are still shown below; find it again on the Images page."
         />
       )}
       {r && <ImageSummary row={r} />}

@@ -1,15 +1,10 @@
-// How an image row is named and linked. The list API cannot be filtered by row id, so the link to the detail page
-// carries the row's name fields in its search params (enough to find the row again after a reload) and the row
-// itself in the navigation state (to show it at once).
+// How an image row is named and linked. The link to the detail page is the row's id (read again there, so a reload
+// or a shared link works) and carries the row itself in the navigation state, to show it at once.
 import type { ImageRow } from '../../api/types';
 
 /** `namespace/name:tag`, as the console names an image everywhere. */
 export const imageRef = (r: Pick<ImageRow, 'namespace' | 'image_name' | 'image_version'>) =>
   `${r.namespace}/${r.image_name}:${r.image_version}`;
-
-/** The ListRegistryImages filters that narrow the list down to the row a detail page shows. */
-export const LOOKUP_KEYS = ['namespace', 'image_name', 'image_version', 'registry_name'] as const;
-export type Lookup = Partial<Record<(typeof LOOKUP_KEYS)[number], string>>;
 
 /** What the Images page hands the detail page through the router. */
 export interface DetailState {
@@ -19,19 +14,8 @@ export interface DetailState {
 }
 
 export function detailLink(row: ImageRow, from: string) {
-  const search = new URLSearchParams();
-  for (const k of LOOKUP_KEYS) if (row[k]) search.set(k, row[k]);
   const state: DetailState = { row, from };
-  return { to: { pathname: `/images/${row.id}`, search: `?${search}` }, state };
-}
-
-export function lookupOf(params: URLSearchParams): Lookup {
-  const lookup: Lookup = {};
-  for (const k of LOOKUP_KEYS) {
-    const v = params.get(k);
-    if (v) lookup[k] = v;
-  }
-  return lookup;
+  return { to: { pathname: `/images/${row.id}` }, state };
 }
 
 /** The state a Link put there, checked (history state survives reloads, but may be from another version). */
