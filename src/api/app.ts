@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../jobs/context.js';
-import { SCHEDULES } from '../jobs/workers.js';
+import { SCHEDULES, type WorkerOptions } from '../jobs/workers.js';
 import type { AcrAuthOptions } from './acr/authenticate.js';
 import { registerAcrApi } from './acr/index.js';
 import { authenticate } from './auth/authenticate.js';
@@ -36,15 +36,17 @@ export interface AppOptions {
   consoleDir?: string;
 }
 
-/** What `regatta serve` runs with when nothing is configured (jobs/workers.ts). */
-export const DEFAULT_POLICY: ServerPolicy = {
-  scan_on_sync: true,
-  vulndb: null,
-  scanner_adapter: null,
-  webhook: false,
-  poll_interval_seconds: null,
-  schedules: SCHEDULES,
-};
+/** The policies workers started with `opts` follow (their defaults where unset), as the console shows them. */
+export function policyOf(opts: WorkerOptions = {}): ServerPolicy {
+  return {
+    scan_on_sync: opts.scanOnSync ?? true,
+    vulndb: opts.vulndb ?? null,
+    scanner_adapter: opts.scannerAdapter?.url ?? null,
+    webhook: false,
+    poll_interval_seconds: opts.pollIntervalSeconds ?? null,
+    schedules: SCHEDULES,
+  };
+}
 
 /** Request bodies larger than this are refused: every facade takes small JSON documents. */
 const BODY_LIMIT = 1024 * 1024;
@@ -96,7 +98,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     async (swr) => registerSwrApi(swr, ctx, { region: opts.swrRegion ?? process.env.REGATTA_SWR_REGION }),
     { prefix: '/v2/manage' },
   );
-  await app.register(async (native) => registerNativeApi(native, ctx, opts.policy ?? DEFAULT_POLICY), {
+  await app.register(async (native) => registerNativeApi(native, ctx, opts.policy ?? policyOf()), {
     prefix: '/api/v1',
   });
   // Harbor's pluggable scanner API: its paths (/api/v1/metadata, /scan) do not meet the native API's.

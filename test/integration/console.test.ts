@@ -66,7 +66,7 @@ test('a wrong token is refused on the sign-in form; the right one opens the dash
   await b.screenshot('dashboard-empty');
 });
 
-async function addRegistry(name: string, host: string): Promise<void> {
+async function addRegistry(name: string, host: string, status = 'Connected'): Promise<void> {
   await go('/registries');
   await page().getByRole('button', { name: 'Add registry' }).click();
   const dialog = page().getByRole('dialog');
@@ -77,13 +77,20 @@ async function addRegistry(name: string, host: string): Promise<void> {
   await dialog.getByRole('button', { name: 'Add registry' }).click();
   await dialog.waitFor({ state: 'hidden' });
   const row = page().getByRole('row').filter({ hasText: name });
-  await row.getByText('Connected').waitFor();
+  await row.getByText(status, { exact: true }).waitFor();
 }
 
-test('registries added through the form are checked and shown connected', async () => {
+test('registries added through the form are checked: connected, or failed with the reason in words', async () => {
   await addRegistry('shop', shop.host);
   await addRegistry('mirror', mirror.host);
+  // Nothing listens on port 1 of loopback.
+  await addRegistry('gone', '127.0.0.1:1', 'Failed');
+  const gone = page().getByRole('row').filter({ hasText: 'gone' });
+  await gone.getByText('The registry could not be reached').waitFor();
   await b.screenshot('registries');
+  await gone.getByRole('button', { name: 'Delete' }).click();
+  await page().getByRole('button', { name: 'OK' }).click();
+  await gone.waitFor({ state: 'detached' });
 });
 
 test('an inventory sync started from the console fills the image list, with risk once scanned', async () => {
@@ -167,6 +174,16 @@ test('a rule made in the console previews its plan, runs, and its task succeeds'
     skopeoInspectRaw(`${mirror.host}/copies/web:1.0`),
   ]);
   assert.equal(sha256Hex(to), sha256Hex(from));
+});
+
+test('the scans page lists the scan-on-sync tasks and the scan policy in force', { skip: vulndbMissing }, async () => {
+  await go('/scans');
+  await page().getByRole('heading', { name: 'Scans' }).waitFor();
+  await page().getByText('Scan new images after an inventory sync').waitFor();
+  // The advisory folder this server's workers scan with.
+  await page().getByText(VULNDB).waitFor();
+  await page().getByRole('row').filter({ hasText: 'Finished' }).first().waitFor();
+  await b.screenshot('scans');
 });
 
 test('signing out, or a token revoked mid-session, leads back to the sign-in form', async () => {

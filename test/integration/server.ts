@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { type AppOptions, buildApp } from '../../src/api/app.js';
+import { type AppOptions, buildApp, policyOf } from '../../src/api/app.js';
 import { openRuntime, type Runtime } from '../../src/cli/runtime.js';
 import { startWorkers, type WorkerOptions } from '../../src/jobs/workers.js';
 import { until } from '../support/until.js';
@@ -48,7 +48,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   };
   const runtime = await openRuntime({ dataDir, databaseUrl: opts.databaseUrl, env });
   if (opts.workers ?? true) await startWorkers(runtime.ctx, { pollingIntervalSeconds: 0.5, ...opts.workerOptions });
-  const app = await buildApp(runtime.ctx, opts.app);
+  const app = await buildApp(runtime.ctx, { policy: policyOf(opts.workerOptions), ...opts.app });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {

@@ -2,7 +2,7 @@
 // PostgreSQL). Both stop cleanly on SIGINT/SIGTERM: in-flight jobs finish or return to the queue.
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { buildApp, DEFAULT_POLICY } from '../../api/app.js';
+import { buildApp, policyOf } from '../../api/app.js';
 import { startWorkers, type WorkerOptions } from '../../jobs/workers.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 
@@ -29,13 +29,7 @@ export function registerServe(program: Command): void {
       if (flags.workers) await startWorkers(runtime.ctx, workerOptions);
       const app = await buildApp(runtime.ctx, {
         vulndb: workerOptions.vulndb,
-        policy: {
-          ...DEFAULT_POLICY,
-          scan_on_sync: workerOptions.scanOnSync ?? true,
-          vulndb: workerOptions.vulndb ?? null,
-          scanner_adapter: workerOptions.scannerAdapter?.url ?? null,
-          poll_interval_seconds: workerOptions.pollIntervalSeconds ?? null,
-        },
+        policy: policyOf(workerOptions),
         logger: {
           level: process.env.REGATTA_LOG_LEVEL ?? 'info',
           redact: ['req.headers.authorization', 'req.headers["x-auth-token"]'],
