@@ -7,20 +7,10 @@ import { type ReactNode, useEffect, useState } from 'react';
 import type { Query } from '../api/client';
 import { type FilterValues, filtersOf, formOf } from '../pages/image/filterForm';
 import { MORE_FILTERS, TEXT_FILTERS } from '../pages/image/listParams';
+import { SCAN, SEVERITY_LABEL } from './tags';
 
-const SCAN_STATUS = [
-  { value: 'unscan', label: 'Not scanned' },
-  { value: 'waiting_for_scan', label: 'Queued' },
-  { value: 'scanning', label: 'Scanning' },
-  { value: 'success', label: 'Scanned' },
-  { value: 'failed', label: 'Scan failed' },
-];
-const RISK = [
-  { value: 'High', label: 'High' },
-  { value: 'Medium', label: 'Medium' },
-  { value: 'Low', label: 'Low' },
-  { value: 'Security', label: 'No risk' },
-];
+const SCAN_STATUS = Object.entries(SCAN).map(([value, [, label]]) => ({ value, label }));
+const RISK = ['High', 'Medium', 'Low', 'Security'].map((value) => ({ value, label: SEVERITY_LABEL[value] ?? value }));
 const IMAGE_TYPE = [
   { value: 'private_image', label: 'SWR private' },
   { value: 'shared_image', label: 'SWR shared' },

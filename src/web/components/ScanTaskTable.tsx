@@ -2,7 +2,8 @@
 // failed, when; "Stop" on running ones. A row expands to its failed images and their failure codes.
 import { Button, Popconfirm, Progress, Table, Tag, Tooltip, Typography } from 'antd';
 import { SCAN_FAILURES, SCAN_TASK_TYPES, type ScanTask } from '../pages/scans/types';
-import { countOf, when } from './format';
+import { when } from './format';
+import { pager } from './pager';
 
 const STATUS: Record<string, [string, string]> = {
   running: ['processing', 'Running'],
@@ -53,15 +54,7 @@ export function ScanTaskTable(p: ScanTaskTableProps) {
       loading={p.loading}
       dataSource={p.tasks}
       scroll={{ x: 900 }}
-      pagination={{
-        current: p.page,
-        pageSize: p.pageSize,
-        total: p.total,
-        showSizeChanger: true,
-        pageSizeOptions: [10, 20, 50, 100],
-        showTotal: countOf('task'),
-        onChange: p.onPage,
-      }}
+      pagination={pager({ page: p.page, size: p.pageSize, total: p.total, onChange: p.onPage, noun: ['task'] })}
       expandable={{ expandedRowRender: (t) => <Failures task={t} />, rowExpandable: (t) => t.failed_num > 0 }}
       columns={[
         {

@@ -3,7 +3,8 @@
 // server's. Sized to fit a laptop screen beside the menu (about 1150 px).
 import { Button, Space, Table, Typography } from 'antd';
 import type { SyncTask } from '../api/types';
-import { countOf, when } from './format';
+import { when } from './format';
+import { pager } from './pager';
 import { TaskCause, TaskIssueDetail } from './TaskCause';
 import { TaskLayers, TaskProgress } from './TaskProgress';
 import { TaskStatusTag } from './tags';
@@ -60,15 +61,14 @@ export function TaskTable(p: TaskTableProps) {
       loading={p.loading}
       dataSource={p.tasks}
       scroll={{ x: 1150 }}
-      pagination={{
-        current: p.page,
-        pageSize: p.pageSize,
+      pagination={pager({
+        page: p.page,
+        size: p.pageSize,
         total: p.total,
-        showSizeChanger: true,
-        pageSizeOptions: [20, 50, 100, 200],
-        showTotal: countOf('task'),
         onChange: p.onPage,
-      }}
+        noun: ['task'],
+        sizes: [20, 50, 100, 200],
+      })}
       expandable={{
         expandedRowRender: (t) => (
           <>

@@ -39,7 +39,7 @@ export const SEVERITY_COLORS: Record<string, string> = {
   unscanned: '#bfbfbf',
 };
 
-const SEVERITY_LABEL: Record<string, string> = { Security: 'No risk', unscanned: 'Not scanned' };
+export const SEVERITY_LABEL: Record<string, string> = { Security: 'No risk', unscanned: 'Not scanned' };
 
 export function RiskBadge({ level }: { level?: Severity | 'unscanned' | null }) {
   const key = level ?? 'unscanned';
@@ -50,7 +50,8 @@ export function RiskBadge({ level }: { level?: Severity | 'unscanned' | null }) 
   );
 }
 
-const SCAN: Record<string, [string, string]> = {
+/** HSS scan_status → tag colour and words (also the Images page's scan-status choices). */
+export const SCAN: Record<string, [string, string]> = {
   unscan: ['default', 'Not scanned'],
   waiting_for_scan: ['default', 'Queued'],
   scanning: ['processing', 'Scanning'],

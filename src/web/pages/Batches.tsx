@@ -6,7 +6,8 @@ import { Link, useSearchParams } from 'react-router';
 import type { SyncBatch, SyncRule, TaskStatus } from '../api/types';
 import { useClient } from '../auth';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { bytes, countOf, when } from '../components/format';
+import { bytes, when } from '../components/format';
+import { pager } from '../components/pager';
 import { TaskStatusTag } from '../components/tags';
 
 const STATUSES: TaskStatus[] = ['SUCCESS', 'ERROR', 'CANCELED', 'SYNCHRONIZING', 'PENDING'];
@@ -50,14 +51,13 @@ export function Batches() {
         rowKey="id"
         loading={batches.isPending}
         dataSource={batches.data?.batches ?? []}
-        pagination={{
-          current: page,
-          pageSize: size,
+        pagination={pager({
+          page,
+          size,
           total: batches.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: countOf('batch', 'batches'),
+          noun: ['batch', 'batches'],
           onChange: (p, s) => setParams({ page: String(p), size: String(s) }),
-        }}
+        })}
         columns={[
           { title: 'Started', render: (_, b) => when(b.created_at) },
           {

@@ -10,6 +10,7 @@ import type { Page, Registry } from '../api/types';
 import { useClient } from '../auth';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ago, when } from '../components/format';
+import { pager } from '../components/pager';
 import { RegistryForm } from '../components/RegistryForm';
 import { RegistryStatusTag } from '../components/tags';
 
@@ -126,13 +127,13 @@ export function Registries() {
         rowKey="id"
         loading={list.isFetching && !list.data}
         dataSource={list.data?.data_list ?? []}
-        pagination={{
-          current: page,
-          pageSize: size,
+        pagination={pager({
+          page,
+          size,
           total: list.data?.total_num ?? 0,
-          showSizeChanger: true,
+          noun: ['registry', 'registries'],
           onChange: (p, s) => setParams((prev) => ({ ...Object.fromEntries(prev), page: String(p), size: String(s) })),
-        }}
+        })}
         columns={[
           { title: 'Name', dataIndex: 'registry_name' },
           { title: 'Type', dataIndex: 'registry_type' },
