@@ -1,7 +1,7 @@
 // Sync rules: one row per rule whichever facade made it (SWR sync_repo, ACR CreateRepoSyncRule, the native API),
 // so each facade lists the others' rules in its own shape. Every read and write is scoped to the caller's project.
 import { randomBytes } from 'node:crypto';
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Schema } from './schema.js';
 import { inScope, type Scope, writableEnterpriseProject } from './scope.js';
 
@@ -83,6 +83,21 @@ export class SyncRuleStore {
     else if (/^[0-9a-f-]{36}$/i.test(id)) q = q.where('id', '=', id);
     else return undefined;
     return q.executeTakeFirst();
+  }
+
+  /** Replaces what a rule selects, where it copies and how (its ids, author and creation time stay). */
+  async update(scope: Scope, id: string, input: Omit<SyncRuleInput, 'created_by'>): Promise<SyncRuleRow | undefined> {
+    return this.db
+      .updateTable('sync_rules')
+      .set({
+        ...input,
+        platforms: input.platforms ? JSON.stringify(input.platforms) : null,
+        updated_at: sql<Date>`now()`,
+      })
+      .where(inScope(scope, 'sync_rules'))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   async delete(scope: Scope, id: string): Promise<boolean> {

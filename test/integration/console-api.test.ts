@@ -140,3 +140,31 @@ test('an image row is read by its id, as ListRegistryImages shows it; an unknown
   const bad = await apiCall(server.url, 'GET', '/images/not-a-number');
   assert.equal(bad.status, 400);
 });
+
+test('a rule is replaced whole by PUT; its ids and author stay; bad bodies and unknown ids are refused', async () => {
+  const created = await apiCall(server.url, 'POST', '/rules', { body: { name: 'before', ...rule() } });
+  assert.equal(created.status, 201);
+  const put = await apiCall(server.url, 'PUT', `/rules/${created.json.id}`, {
+    body: { name: 'after', trigger: 'PASSIVE', ...rule({ tag_filter: 'v.*' }) },
+  });
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  const read = (await apiCall(server.url, 'GET', `/rules/${created.json.rule_id}`)).json;
+  assert.deepEqual(
+    [read.id, read.rule_id, read.name, read.trigger, read.source.tag_filter, read.created_by, read.created_at],
+    [
+      created.json.id,
+      created.json.rule_id,
+      'after',
+      'PASSIVE',
+      'v.*',
+      created.json.created_by,
+      created.json.created_at,
+    ],
+  );
+  assert.ok(read.updated_at > created.json.updated_at);
+  const bad = await apiCall(server.url, 'PUT', `/rules/${created.json.id}`, { body: rule({ tag_filter: '(' }) });
+  assert.deepEqual([bad.status, bad.json.code], [400, 'INVALID_RULE']);
+  const unknown = await apiCall(server.url, 'PUT', '/rules/00000000-0000-4000-8000-000000000000', { body: rule() });
+  assert.deepEqual([unknown.status, unknown.json.code], [404, 'NOT_FOUND']);
+  await apiCall(server.url, 'DELETE', `/rules/${created.json.id}`);
+});

@@ -169,6 +169,21 @@ test('a rule made in the console previews its plan, runs, and its task succeeds'
   const batch = page().getByRole('row').filter({ hasText: 'rule shop to mirror' });
   await batch.getByText('1/1 tasks').waitFor();
   await b.screenshot('batches');
+
+  // Edited: the drawer starts from the saved rule, and saves it whole.
+  await go('/rules');
+  await page().getByRole('row').filter({ hasText: 'shop to mirror' }).getByRole('button', { name: 'Edit' }).click();
+  const editor = page().getByRole('dialog');
+  assert.equal(await editor.getByLabel('Source repository').inputValue(), 'web');
+  await editor.getByLabel('Target namespace').fill('copies2');
+  await editor.getByRole('button', { name: 'Save rule' }).click();
+  await editor.waitFor({ state: 'hidden' });
+  await page()
+    .getByRole('row')
+    .filter({ hasText: 'shop to mirror' })
+    .getByText(/copies2/)
+    .first()
+    .waitFor();
   const [from, to] = await Promise.all([
     skopeoInspectRaw(`${shop.host}/shop/web:1.0`),
     skopeoInspectRaw(`${mirror.host}/copies/web:1.0`),

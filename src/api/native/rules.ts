@@ -1,5 +1,6 @@
-// Sync rules through the native API: the same rows SWR sync_repo and ACR sync rules show in their own shapes.
-// A registry is named by `registry_id`, `region_id` or `instance_id`, as the vendor facades name them.
+// Sync rules through the native API (create, list, read, replace, delete, run): the same rows SWR sync_repo and
+// ACR sync rules show in their own shapes. A registry is named by `registry_id`, `region_id` or `instance_id`, as
+// the vendor facades name them.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
 import { syncByRule } from '../../jobs/replication-jobs.js';
@@ -106,6 +107,20 @@ export function selectorOf({ source: s, target: t }: RuleBody): RuleSelector {
   return selector;
 }
 
+/** A rule body as the store keeps it: the selector checked, the registries found in the caller's project. */
+async function ruleInputOf(ctx: AppContext, scope: Scope, body: RuleBody) {
+  const { source: s, target: t } = body;
+  return {
+    ...selectorOf(body),
+    name: body.name ?? `${s.namespace}/${s.repository ?? '*'} → ${t.namespace}`,
+    source_registry_id: await locate(ctx, scope, s, 'source'),
+    target_registry_id: await locate(ctx, scope, t, 'target'),
+    platforms: s.platforms ?? null,
+    sync_trigger: body.trigger,
+    override: body.override,
+  };
+}
+
 export function ruleView(r: SyncRuleRow) {
   return {
     id: r.id,
@@ -137,20 +152,26 @@ export function ruleView(r: SyncRuleRow) {
 export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: RuleBody }>('/rules', { schema: { tags: ['rules'], body: ruleBody } }, async (request, reply) => {
     const scope = nativeScope(request);
-    const { source: s, target: t } = request.body;
-    const selector = selectorOf(request.body);
     const rule = await ctx.syncRules.create(scope, {
-      ...selector,
-      name: request.body.name ?? `${s.namespace}/${s.repository ?? '*'} → ${t.namespace}`,
-      source_registry_id: await locate(ctx, scope, s, 'source'),
-      target_registry_id: await locate(ctx, scope, t, 'target'),
-      platforms: s.platforms ?? null,
-      sync_trigger: request.body.trigger,
-      override: request.body.override,
+      ...(await ruleInputOf(ctx, scope, request.body)),
       created_by: request.identity!.name,
     });
     return reply.status(201).send(ruleView(rule));
   });
+
+  // The whole rule again (as POST /rules takes it): its id, author and creation time stay.
+  app.put<{ Params: { id: string }; Body: RuleBody }>(
+    '/rules/:id',
+    { schema: { tags: ['rules'], body: ruleBody } },
+    async (request) => {
+      const scope = nativeScope(request);
+      const rule = await ctx.syncRules.get(scope, request.params.id);
+      if (!rule) throw notFound('rule');
+      const updated = await ctx.syncRules.update(scope, rule.id, await ruleInputOf(ctx, scope, request.body));
+      if (!updated) throw notFound('rule');
+      return ruleView(updated);
+    },
+  );
 
   app.get('/rules', { schema: { tags: ['rules'] } }, async (request) => {
     const { total, rows } = await ctx.syncRules.list(nativeScope(request));

@@ -1,16 +1,22 @@
-// "New rule": the rule form in a drawer, with a dry run ("Preview", nothing saved) and "Create rule". Server
-// errors (an invalid pattern, an unknown registry) show inside the drawer, next to the fields they concern.
+// "New rule" or "Edit rule": the rule form in a drawer, with a dry run ("Preview", nothing saved) and "Create rule"
+// (POST) or "Save rule" (PUT, the whole rule). Server errors (an invalid pattern, an unknown registry) show inside
+// the drawer, next to the fields they concern.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Divider, Drawer, Form, Space } from 'antd';
 import { useEffect, useRef } from 'react';
 import type { SyncRule } from '../api/types';
 import { useClient } from '../auth';
-import { type RulePreview as Preview, type RuleFormValues, ruleBodyOf } from '../pages/replication/rule-body';
+import {
+  formValuesOf,
+  type RulePreview as Preview,
+  type RuleFormValues,
+  ruleBodyOf,
+} from '../pages/replication/rule-body';
 import { ErrorAlert } from './ErrorAlert';
 import { RuleForm } from './RuleForm';
 import { RulePreview } from './RulePreview';
 
-export function RuleDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
+export function RuleDrawer({ open, editing, onClose }: { open: boolean; editing?: SyncRule; onClose(): void }) {
   const client = useClient();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
@@ -21,13 +27,21 @@ export function RuleDrawer({ open, onClose }: { open: boolean; onClose(): void }
     mutationFn: (v: RuleFormValues) => client.send<Preview>('POST', '/api/v1/rules/preview', ruleBodyOf(v)),
   });
   const create = useMutation({
-    mutationFn: (v: RuleFormValues) => client.send<SyncRule>('POST', '/api/v1/rules', ruleBodyOf(v)),
+    mutationFn: (v: RuleFormValues) =>
+      editing
+        ? client.send<SyncRule>('PUT', `/api/v1/rules/${encodeURIComponent(editing.id)}`, ruleBodyOf(v))
+        : client.send<SyncRule>('POST', '/api/v1/rules', ruleBodyOf(v)),
     onSuccess: async (rule) => {
       await queryClient.invalidateQueries({ queryKey: ['rules'] });
-      message.success(`Rule "${rule.name}" created`);
+      message.success(`Rule "${rule.name}" ${editing ? 'saved' : 'created'}`);
       close();
     },
   });
+
+  // Editing: the form starts from the saved rule.
+  useEffect(() => {
+    if (open && editing) form.setFieldsValue(formValuesOf(editing));
+  }, [open, editing, form]);
 
   // The plan shows below a long form: bring it into view when it arrives.
   const planned = preview.data ?? preview.error;
@@ -48,7 +62,7 @@ export function RuleDrawer({ open, onClose }: { open: boolean; onClose(): void }
 
   return (
     <Drawer
-      title="New rule"
+      title={editing ? `Edit rule "${editing.name}"` : 'New rule'}
       open={open}
       onClose={close}
       size={640}
@@ -59,7 +73,7 @@ export function RuleDrawer({ open, onClose }: { open: boolean; onClose(): void }
             Preview
           </Button>
           <Button type="primary" onClick={submit((v) => create.mutate(v))} loading={create.isPending}>
-            Create rule
+            {editing ? 'Save rule' : 'Create rule'}
           </Button>
           <Button onClick={close}>Cancel</Button>
         </Space>

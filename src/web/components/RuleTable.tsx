@@ -1,5 +1,5 @@
 // The project's sync rules, one row each: what they select at the source, where it goes, the trigger, override,
-// and the row's actions ("Run now", "Delete"), which the page performs.
+// and the row's actions ("Run now", "Edit", "Delete"), which the page performs.
 import { Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import type { SyncRule } from '../api/types';
 import { TRIGGER_LABELS } from '../pages/replication/rule-body';
@@ -50,10 +50,11 @@ export interface RuleTableProps {
   running?: string;
   deleting?: string;
   onRun(rule: SyncRule): void;
+  onEdit(rule: SyncRule): void;
   onDelete(rule: SyncRule): void;
 }
 
-export function RuleTable({ rules, loading, nameOf, running, deleting, onRun, onDelete }: RuleTableProps) {
+export function RuleTable({ rules, loading, nameOf, running, deleting, onRun, onEdit, onDelete }: RuleTableProps) {
   return (
     <Table<SyncRule>
       rowKey="id"
@@ -98,6 +99,9 @@ export function RuleTable({ rules, loading, nameOf, running, deleting, onRun, on
             <Space>
               <Button size="small" onClick={() => onRun(r)} loading={running === r.id}>
                 Run now
+              </Button>
+              <Button size="small" onClick={() => onEdit(r)}>
+                Edit
               </Button>
               <Popconfirm
                 title={`Delete rule "${r.name}"?`}

@@ -1,5 +1,5 @@
-// Replication rules: the project's sync rules with "Run now" and "Delete", and "New rule" (a drawer with a dry
-// run before saving). A run answers a batch; the page links to its tasks.
+// Replication rules: the project's sync rules with "Run now", "Edit" and "Delete", and "New rule" (a drawer with a
+// dry run before saving). A run answers a batch; the page links to its tasks.
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Flex, Typography } from 'antd';
@@ -25,7 +25,8 @@ export function Rules() {
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const registries = useRegistries();
-  const [drawer, setDrawer] = useState(false);
+  // The drawer: closed, a new rule, or a rule being edited.
+  const [drawer, setDrawer] = useState<false | 'new' | SyncRule>(false);
   const [lastRun, setLastRun] = useState<Run>();
 
   const rules = useQuery({
@@ -68,7 +69,7 @@ export function Rules() {
     <>
       <Flex justify="space-between" align="center" wrap gap={12}>
         <Typography.Title level={2}>Replication rules</Typography.Title>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setDrawer(true)}>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setDrawer('new')}>
           New rule
         </Button>
       </Flex>
@@ -99,9 +100,14 @@ export function Rules() {
         running={run.isPending ? run.variables?.id : undefined}
         deleting={remove.isPending ? remove.variables?.id : undefined}
         onRun={(r) => run.mutate(r)}
+        onEdit={(r) => setDrawer(r)}
         onDelete={(r) => remove.mutate(r)}
       />
-      <RuleDrawer open={drawer} onClose={() => setDrawer(false)} />
+      <RuleDrawer
+        open={drawer !== false}
+        editing={typeof drawer === 'object' ? drawer : undefined}
+        onClose={() => setDrawer(false)}
+      />
     </>
   );
 }

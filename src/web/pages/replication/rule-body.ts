@@ -1,4 +1,4 @@
-// The rule form's values and the body POST /api/v1/rules (and /rules/preview) takes, one from the other: empty
+// The rule form's values and the body POST|PUT /api/v1/rules (and /rules/preview) take, one from the other: empty
 // optional fields are left out (the server refuses empty strings), the registries are named by id.
 import type { SyncRule } from '../../api/types';
 
@@ -82,6 +82,27 @@ export function ruleBodyOf(v: RuleFormValues): RuleBody {
       repository: opt(v.target_repository),
       tag_rename: opt(v.tag_rename),
     },
+  };
+}
+
+/** A saved rule back as form values, to edit it. */
+export function formValuesOf(r: SyncRule): RuleFormValues {
+  const or = (v: string | null) => v ?? undefined;
+  return {
+    name: r.name,
+    source_registry: r.source.registry_id,
+    source_namespace: r.source.namespace,
+    source_repository: or(r.source.repository),
+    repository_filter: or(r.source.repository_filter),
+    tag_filter: r.source.tag_filter,
+    tag_semver: or(r.source.tag_semver),
+    platforms: r.source.platforms ?? undefined,
+    target_registry: r.target.registry_id,
+    target_namespace: r.target.namespace,
+    target_repository: or(r.target.repository),
+    tag_rename: or(r.target.tag_rename),
+    trigger: r.trigger,
+    override: r.override,
   };
 }
 
