@@ -12,15 +12,15 @@ import {
 import { Button, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { useAuth } from './auth';
-import { Batches } from './pages/Batches';
-import { Dashboard } from './pages/Dashboard';
-import { ImageDetail } from './pages/ImageDetail';
-import { Images } from './pages/Images';
-import { Registries } from './pages/Registries';
-import { Rules } from './pages/Rules';
-import { Scans } from './pages/Scans';
-import { SignIn } from './pages/SignIn';
-import { Tasks } from './pages/Tasks';
+import { Dashboard } from './dashboard/Dashboard';
+import { ImageDetail } from './images/ImageDetail';
+import { Images } from './images/Images';
+import { Registries } from './registries/Registries';
+import { Batches } from './replication/Batches';
+import { Rules } from './replication/Rules';
+import { Tasks } from './replication/Tasks';
+import { SignIn } from './SignIn';
+import { Scans } from './scans/Scans';
 
 const AREAS = [
   { key: '/', icon: <DashboardOutlined />, label: 'Dashboard' },
