@@ -5,7 +5,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../jobs/context.js';
-import { SCHEDULES, type WorkerOptions } from '../jobs/workers.js';
 import type { AcrAuthOptions } from './acr/authenticate.js';
 import { registerAcrApi } from './acr/index.js';
 import { authenticate } from './auth/authenticate.js';
@@ -17,7 +16,7 @@ import { registerInventoryRoutes } from './hss/inventory.js';
 import { registerRegistryRoutes } from './hss/registries.js';
 import { registerScanRoutes } from './hss/scans.js';
 import { registerNativeApi } from './native/index.js';
-import type { ServerPolicy } from './native/overview.js';
+import { policyOf, type ServerPolicy } from './native/overview.js';
 import { registerObservability } from './observability/index.js';
 import { registerScannerAdapter } from './scanner-adapter/index.js';
 import { registerSwrApi } from './swr/index.js';
@@ -34,18 +33,6 @@ export interface AppOptions {
   policy?: ServerPolicy;
   /** The built console (default dist/web). */
   consoleDir?: string;
-}
-
-/** The policies workers started with `opts` follow (their defaults where unset), as the console shows them. */
-export function policyOf(opts: WorkerOptions = {}): ServerPolicy {
-  return {
-    scan_on_sync: opts.scanOnSync ?? true,
-    vulndb: opts.vulndb ?? null,
-    scanner_adapter: opts.scannerAdapter?.url ?? null,
-    webhook: false,
-    poll_interval_seconds: opts.pollIntervalSeconds ?? null,
-    schedules: SCHEDULES,
-  };
 }
 
 /** Request bodies larger than this are refused: every facade takes small JSON documents. */

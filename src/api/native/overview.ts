@@ -2,6 +2,7 @@
 // and the policies in force (scan on sync, schedules, the advisory folder), which are the process's settings.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
+import { SCHEDULES, type WorkerOptions } from '../../jobs/workers.js';
 import { projectOverview } from '../../store/overview.js';
 import { nativeScope } from './rules.js';
 import { taskView } from './tasks.js';
@@ -11,9 +12,19 @@ export interface ServerPolicy {
   scan_on_sync: boolean;
   vulndb: string | null;
   scanner_adapter: string | null;
-  webhook: boolean;
   poll_interval_seconds: number | null;
   schedules: { readonly inventory: string; readonly scan: string; readonly health: string };
+}
+
+/** The policies workers started with `opts` follow (their defaults where unset), as the console shows them. */
+export function policyOf(opts: WorkerOptions = {}): ServerPolicy {
+  return {
+    scan_on_sync: opts.scanOnSync ?? true,
+    vulndb: opts.vulndb ?? null,
+    scanner_adapter: opts.scannerAdapter?.url ?? null,
+    poll_interval_seconds: opts.pollIntervalSeconds ?? null,
+    schedules: SCHEDULES,
+  };
 }
 
 export function registerOverviewRoutes(app: FastifyInstance, ctx: AppContext, policy: ServerPolicy): void {
@@ -31,6 +42,7 @@ export function registerOverviewRoutes(app: FastifyInstance, ctx: AppContext, po
     },
   );
 
+  // Webhooks are the context's (REGATTA_WEBHOOK_URL, read by the runtime), not the workers'.
   app.get('/settings', { schema: { tags: ['console'], summary: 'Scan and sync policies in force' } }, async () => ({
     ...policy,
     webhook: Boolean(ctx.webhook),

@@ -2,7 +2,8 @@
 // PostgreSQL). Both stop cleanly on SIGINT/SIGTERM: in-flight jobs finish or return to the queue.
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { buildApp, policyOf } from '../../api/app.js';
+import { buildApp } from '../../api/app.js';
+import { policyOf } from '../../api/native/overview.js';
 import { startWorkers, type WorkerOptions } from '../../jobs/workers.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 
