@@ -11,7 +11,7 @@ import { TaskStatusTag } from '../ui/tags';
 import { RiskChart } from './RiskChart';
 
 const TASK_STATES = [
-  ['SUCCESS', 'Succeeded', '#389e0d'],
+  ['SUCCESS', 'Done', '#389e0d'],
   ['ERROR', 'Failed', '#cf1322'],
   ['SYNCHRONIZING', 'Running', '#0b5cad'],
   ['PENDING', 'Queued', undefined],
