@@ -5,6 +5,7 @@ import { connectorFor } from '../inventory/connect.js';
 import { checkAccess } from '../inventory/health.js';
 import { syncRegistry } from '../inventory/sync.js';
 import { RegattaError } from '../oci/errors.js';
+import { readProjectSettings } from '../store/project-settings.js';
 import type { RegistryView } from '../store/registries.js';
 import type { Scope } from '../store/scope.js';
 import type { AppContext } from './context.js';
@@ -42,7 +43,7 @@ export async function runRegistryCheck(ctx: AppContext, job: RegistryCheckJob): 
 }
 
 /** Crawls one registry of a task; a failure is recorded with its code, so the task never stays running. */
-/** What follows a crawl: scans of the digests it found new (the scan-on-sync policy). */
+/** What follows a crawl: scans of the digests it found new (the server's default; a project may choose otherwise). */
 export interface CrawlOptions {
   scanOnSync?: boolean;
 }
@@ -100,7 +101,9 @@ export async function crawl(
   if (target.registry.latest_sync_time !== null) {
     for (const image of changed) await onPush(ctx, target.registry.id, image, 'poll');
   }
-  if (opts.scanOnSync) {
+  // The project's own choice, else the server's (REGATTA_SCAN_ON_SYNC).
+  const { scan_on_sync } = await readProjectSettings(ctx.db, target.registry.project_id);
+  if (scan_on_sync ?? opts.scanOnSync) {
     const scope = { projectId: target.registry.project_id, enterpriseProjectId: target.registry.enterprise_project_id };
     await scanNewDigests(ctx, target.registry.id, scope);
   }

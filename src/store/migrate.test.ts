@@ -15,6 +15,7 @@ const TABLES = [
   'images',
   'inventory_task_registries',
   'inventory_tasks',
+  'project_settings',
   'projects',
   'registries',
   'request_nonces',

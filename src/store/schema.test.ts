@@ -229,6 +229,12 @@ const EXPECTED: Expected = {
     status: 'default string',
     failed_code: 'nullable string',
   },
+  project_settings: {
+    project_id: 'required string',
+    scan_on_sync: 'nullable boolean',
+    updated_by: 'required string',
+    updated_at: 'default Date',
+  },
   schema_migrations: {
     version: 'required number',
     name: 'required string',

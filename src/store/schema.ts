@@ -246,6 +246,14 @@ export interface ScanTaskDigestsTable {
 }
 
 /** schema_migrations: written by migrate.ts only. */
+export interface ProjectSettingsTable {
+  project_id: string;
+  /** null: the server's default. */
+  scan_on_sync: boolean | null;
+  updated_by: string;
+  updated_at: Generated<Date>;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -269,5 +277,6 @@ export interface Schema {
   scan_results: ScanResultsTable;
   scan_tasks: ScanTasksTable;
   scan_task_digests: ScanTaskDigestsTable;
+  project_settings: ProjectSettingsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -168,3 +168,28 @@ test('a rule is replaced whole by PUT; its ids and author stay; bad bodies and u
   assert.deepEqual([unknown.status, unknown.json.code], [404, 'NOT_FOUND']);
   await apiCall(server.url, 'DELETE', `/rules/${created.json.id}`);
 });
+
+test("a project's scan-on-sync choice overrides the server's, and null goes back to it", async () => {
+  const settings = await apiCall(server.url, 'GET', '/settings');
+  assert.deepEqual([settings.json.scan_on_sync, settings.json.project.scan_on_sync], [true, null]);
+  const off = await apiCall(server.url, 'PUT', '/settings', { body: { scan_on_sync: false } });
+  assert.equal(off.status, 200, JSON.stringify(off.json));
+  assert.deepEqual(
+    [off.json.scan_on_sync, off.json.project.scan_on_sync, off.json.server.scan_on_sync],
+    [false, false, true],
+  );
+
+  const scanTasks = async () =>
+    (await hssCall(server.url, 'GET', '/image/tasks', { query: { type: 'image_scan' } })).json.total_num as number;
+  const before = await scanTasks();
+  await pushImage(src, 'team/app', 'fresh', await buildImage({ format: 'oci', seed: 'fresh' }));
+  await inventorySync(server.url, [srcId]);
+  const fresh = await hssCall(server.url, 'GET', '/image/registries/images', { query: { image_version: 'fresh' } });
+  assert.equal(fresh.json.data_list[0].scan_status, 'unscan', 'the crawl asked for no scan');
+  assert.equal(await scanTasks(), before);
+
+  const reset = await apiCall(server.url, 'PUT', '/settings', { body: { scan_on_sync: null } });
+  assert.deepEqual([reset.json.scan_on_sync, reset.json.project.scan_on_sync], [true, null]);
+  const bad = await apiCall(server.url, 'PUT', '/settings', { body: { scan_on_sync: 'yes' } });
+  assert.deepEqual([bad.status, bad.json.code], [400, 'INVALID_PARAMETER']);
+});

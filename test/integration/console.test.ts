@@ -191,7 +191,9 @@ test('a rule made in the console previews its plan, runs, and its task succeeds'
   assert.equal(sha256Hex(to), sha256Hex(from));
 });
 
-test('the scans page lists the scan-on-sync tasks and the scan policy in force', { skip: vulndbMissing }, async () => {
+test('the scans page lists the scan-on-sync tasks and the policy in force; scan on sync is chosen per project', {
+  skip: vulndbMissing,
+}, async () => {
   await go('/scans');
   await page().getByRole('heading', { name: 'Scans' }).waitFor();
   await page().getByText('Scan new images after an inventory sync').waitFor();
@@ -199,6 +201,15 @@ test('the scans page lists the scan-on-sync tasks and the scan policy in force',
   await page().getByText(VULNDB).waitFor();
   await page().getByRole('row').filter({ hasText: 'Finished' }).first().waitFor();
   await b.screenshot('scans');
+  // Chosen for this project, then back to the server's default.
+  const toggle = page().getByRole('switch', { name: 'Scan new images after an inventory sync' });
+  assert.equal(await toggle.getAttribute('aria-checked'), 'true');
+  await toggle.click();
+  await page().getByText('Scan on sync is off for this project').waitFor();
+  assert.equal(await toggle.getAttribute('aria-checked'), 'false');
+  await page().getByRole('button', { name: "Use the server's default" }).click();
+  await page().getByText('Scan on sync is on for this project').waitFor();
+  assert.equal(await toggle.getAttribute('aria-checked'), 'true');
 });
 
 test('signing out, or a token revoked mid-session, leads back to the sign-in form', async () => {

@@ -1,9 +1,11 @@
 // What the console reads to start: who the caller is (its project, for the HSS paths), the dashboard's counts,
-// and the policies in force (scan on sync, schedules, the advisory folder), which are the process's settings.
+// and the policies in force (scan on sync, schedules, the advisory folder): the process's settings, with what the
+// project chose over them (PUT /settings).
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
 import { SCHEDULES, type WorkerOptions } from '../../jobs/workers.js';
 import { projectOverview } from '../../store/overview.js';
+import { type ProjectSettings, readProjectSettings, writeProjectSettings } from '../../store/project-settings.js';
 import { nativeScope } from './rules.js';
 import { taskView } from './tasks.js';
 
@@ -42,9 +44,41 @@ export function registerOverviewRoutes(app: FastifyInstance, ctx: AppContext, po
     },
   );
 
-  // Webhooks are the context's (REGATTA_WEBHOOK_URL, read by the runtime), not the workers'.
-  app.get('/settings', { schema: { tags: ['console'], summary: 'Scan and sync policies in force' } }, async () => ({
-    ...policy,
-    webhook: Boolean(ctx.webhook),
-  }));
+  // The server's policies, with what the caller's project chose over them. Webhooks are the context's
+  // (REGATTA_WEBHOOK_URL, read by the runtime), not the workers'.
+  const settingsOf = async (projectId: string) => {
+    const project = await readProjectSettings(ctx.db, projectId);
+    return {
+      ...policy,
+      scan_on_sync: project.scan_on_sync ?? policy.scan_on_sync,
+      server: { scan_on_sync: policy.scan_on_sync },
+      project,
+      webhook: Boolean(ctx.webhook),
+    };
+  };
+  app.get('/settings', { schema: { tags: ['console'], summary: 'Scan and sync policies in force' } }, (request) =>
+    settingsOf(request.identity!.projectId),
+  );
+
+  // A project's own choices; null goes back to the server's default.
+  app.put<{ Body: ProjectSettings }>(
+    '/settings',
+    {
+      schema: {
+        tags: ['console'],
+        summary: "The project's own policies (null: the server's default)",
+        body: {
+          type: 'object',
+          required: ['scan_on_sync'],
+          additionalProperties: false,
+          properties: { scan_on_sync: { type: ['boolean', 'null'] } },
+        },
+      },
+    },
+    async (request) => {
+      const identity = request.identity!;
+      await writeProjectSettings(ctx.db, identity.projectId, request.body, identity.name);
+      return settingsOf(identity.projectId);
+    },
+  );
 }

@@ -130,9 +130,12 @@ export interface Overview {
   never_synced: number;
 }
 
-/** GET /api/v1/settings. */
+/** GET|PUT /api/v1/settings. */
 export interface Settings {
+  /** In force for the caller's project: its own choice, else the server's. */
   scan_on_sync: boolean;
+  server: { scan_on_sync: boolean };
+  project: { scan_on_sync: boolean | null };
   vulndb: string | null;
   scanner_adapter: string | null;
   webhook: boolean;

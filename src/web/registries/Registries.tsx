@@ -144,7 +144,7 @@ export function Registries() {
           {
             title: 'Status',
             render: (_, r) => (
-              <Space direction="vertical" size={0}>
+              <Space orientation="vertical" size={0}>
                 <RegistryStatusTag status={r.status} />
                 {r.status === 'fail' && (
                   <Typography.Text type="danger" title={r.fail_detail}>

@@ -1,11 +1,13 @@
-// The scan policy in force (GET /api/v1/settings): scan on sync, the schedules, the advisory folder, an external
-// scanner adapter and webhooks. They are the server's environment, not editable here, so each says its variable.
+// The scan policy in force (GET /api/v1/settings): scan on sync (the project may choose, ScanOnSync), the
+// schedules, the advisory folder, an external scanner adapter and webhooks; those are the server's environment, so
+// each says its variable.
 import { useQuery } from '@tanstack/react-query';
 import { Descriptions, Skeleton, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import type { Settings } from '../api/types';
 import { useClient } from '../auth';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { ScanOnSync } from './ScanOnSync';
 
 function Setting({ value, env }: { value: ReactNode; env: string }) {
   return (
@@ -34,9 +36,9 @@ export function ScanPolicy() {
   return (
     <>
       <Typography.Paragraph type="secondary">
-        These are set by the server's environment when <Typography.Text code>regatta serve</Typography.Text> starts
-        (REGATTA_SCAN_ON_SYNC, REGATTA_VULNDB, REGATTA_SCANNER_ADAPTER_URL, REGATTA_WEBHOOK_URL); change them there and
-        restart the server.
+        Scan on sync can be chosen for this project here. The rest are set by the server's environment when{' '}
+        <Typography.Text code>regatta serve</Typography.Text> starts (REGATTA_VULNDB, REGATTA_SCANNER_ADAPTER_URL,
+        REGATTA_WEBHOOK_URL); change them there and restart the server.
       </Typography.Paragraph>
       <Descriptions
         bordered
@@ -47,7 +49,7 @@ export function ScanPolicy() {
           {
             key: 'scan_on_sync',
             label: 'Scan new images after an inventory sync',
-            children: <Setting value={onOff(s.scan_on_sync)} env="REGATTA_SCAN_ON_SYNC" />,
+            children: <ScanOnSync settings={s} />,
           },
           {
             key: 'scan',
