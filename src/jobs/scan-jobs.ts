@@ -10,6 +10,7 @@ import { connectorFor } from '../inventory/connect.js';
 import { loadScanDatabases, type ScanDatabases } from '../scanning/databases.js';
 import { ScanError, type ScanFailure } from '../scanning/errors.js';
 import { type AdapterConfig, scanWithAdapter } from '../scanning/external/harbor-adapter.js';
+import { currentGenerationName } from '../scanning/feeds/generations.js';
 import { type ScanReport, scanImage, summarize } from '../scanning/scan.js';
 import { type ScanTarget, scanTargets } from '../store/images-query.js';
 import type { ScanResultInput } from '../store/scan-results.js';
@@ -60,7 +61,7 @@ export async function scanDatabases(dir: string | undefined): Promise<ScanDataba
   return loaded;
 }
 
-/** Modification times of the folder's parts and their direct children: what an import or a copy changes. */
+/** Modification times of the folder's parts and their direct children (what an import or a copy changes), and the live feed generation. */
 async function folderSignature(dir: string): Promise<string> {
   const parts: string[] = [];
   for (const sub of ['osv', 'malware', 'rules']) {
@@ -74,6 +75,8 @@ async function folderSignature(dir: string): Promise<string> {
       parts.push(`${sub}:-`);
     }
   }
+  // A feed update goes live by re-pointing feeds/current at a new generation.
+  parts.push(`feeds:${(await currentGenerationName(dir)) ?? '-'}`);
   return parts.join(',');
 }
 

@@ -10,7 +10,7 @@ import { buildImage, pushImage, sha256Hex } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { buildRiskyImage } from '../support/risky-image.js';
 import { skopeoInspectRaw } from '../support/skopeo.js';
-import { VULNDB, vulndbMissing } from '../support/vulndb.js';
+import { VULNDB } from '../support/vulndb.js';
 import { PROJECT, startServer, type TestServer, TOKEN } from './server.js';
 
 let server: TestServer;
@@ -20,7 +20,7 @@ let b: TestBrowser;
 
 before(async () => {
   [server, shop, mirror] = await Promise.all([
-    startServer(vulndbMissing ? {} : { workerOptions: { vulndb: VULNDB } }),
+    startServer({ workerOptions: { vulndb: VULNDB } }),
     startRegistry(),
     startRegistry(),
   ]);
@@ -108,7 +108,7 @@ test('an inventory sync started from the console fills the image list, with risk
   await b.screenshot('images');
 });
 
-test('an image detail page lists the vulnerabilities found in it', { skip: vulndbMissing }, async () => {
+test('an image detail page lists the vulnerabilities found in it', async () => {
   const row = page()
     .getByRole('row')
     .filter({ has: page().getByRole('link', { name: 'shop/api:risky' }) });
@@ -191,9 +191,7 @@ test('a rule made in the console previews its plan, runs, and its task succeeds'
   assert.equal(sha256Hex(to), sha256Hex(from));
 });
 
-test('the scans page lists the scan-on-sync tasks and the policy in force; scan on sync is chosen per project', {
-  skip: vulndbMissing,
-}, async () => {
+test('the scans page lists the scan-on-sync tasks and the policy in force; scan on sync is chosen per project', async () => {
   await go('/scans');
   await page().getByRole('heading', { name: 'Scans' }).waitFor();
   await page().getByText('Scan new images after an inventory sync').waitFor();

@@ -17,7 +17,7 @@ import { scanImage } from '../../src/scanning/scan.js';
 import { pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { buildRiskyImage, DEBS, versionOf } from '../support/risky-image.js';
-import { VULNDB, vulndbMissing } from '../support/vulndb.js';
+import { VULNDB } from '../support/vulndb.js';
 import { json, runCli } from './cli.js';
 
 let registry: TestRegistry;
@@ -26,7 +26,6 @@ let client: RegistryClient;
 let tmp: string;
 
 before(async () => {
-  if (vulndbMissing) return;
   registry = await startRegistry();
   tmp = await mkdtemp(join(tmpdir(), 'regatta-scan-'));
   const image = await buildRiskyImage();
@@ -66,9 +65,7 @@ async function expectedDebianFindings(): Promise<Set<string>> {
   return expected;
 }
 
-test('a risky image is scanned: every Debian advisory dpkg says applies, npm, EICAR, settings, severity High', {
-  skip: vulndbMissing,
-}, async () => {
+test('a risky image is scanned: every Debian advisory dpkg says applies, npm, EICAR, settings, severity High', async () => {
   const manifest = await client.manifestGet('scan/app', 'risky');
   const report = await scanImage({ client, repository: 'scan/app', manifest }, dbs);
   assert.equal(report.os?.id, 'debian');
@@ -128,9 +125,7 @@ test('a risky image is scanned: every Debian advisory dpkg says applies, npm, EI
   });
 });
 
-test('regatta scan prints the report as JSON, writes a CycloneDX SBOM and fails on a severity policy', {
-  skip: vulndbMissing,
-}, async () => {
+test('regatta scan prints the report as JSON, writes a CycloneDX SBOM and fails on a severity policy', async () => {
   const sbomPath = join(tmp, 'sbom.json');
   const ref = `${registry.host}/scan/app:risky`;
   const r = await runCli(['scan', '--vulndb', VULNDB, '--sbom', sbomPath, '--json', ref]);
@@ -147,9 +142,7 @@ test('regatta scan prints the report as JSON, writes a CycloneDX SBOM and fails 
   assert.match(gated.stdout, /MALICIOUS \/tmp\/eicar\.com/);
 });
 
-test('an image or layer over its size limit fails with the seed codes before any layer is read', {
-  skip: vulndbMissing,
-}, async () => {
+test('an image or layer over its size limit fails with the seed codes before any layer is read', async () => {
   const manifest = await client.manifestGet('scan/app', 'risky');
   const src = { client, repository: 'scan/app', manifest };
   const expectCode = (code: string) => (err: unknown) => err instanceof ScanError && err.code === code;

@@ -1,16 +1,19 @@
-// The scanner tests' risky image: old and current Debian 12 packages (versions from
-// ../shared/vulndb/debian-bookworm-versions.json), a vulnerable lodash, a minimist removed by a whiteout in the
+// The scanner tests' risky image: old and current Debian 12 packages (real bookworm versions: the release's and
+// the newest security upload's, as Debian's changelogs give them), a vulnerable lodash, a minimist removed by a whiteout in the
 // next layer, the EICAR test file, a private key, secrets in application files, and unsafe settings (root, port 22, an SSH server, a setuid
 // helper, a token in Env, curl | sh in the history). The base layer is zstd-compressed, the top one gzip.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { buildLayeredImage, type TarEntrySpec } from './layered-image.js';
 import type { BuiltImage } from './oci-builder.js';
-import { VULNDB } from './vulndb.js';
 
 export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 
-export const versions: Record<string, { current: string; version_before_first_bookworm_upload?: string }> = {};
+/** Per Debian source package: the version bookworm was released with, and its newest bookworm upload. */
+export const versions: Record<string, { current: string; release: string }> = {
+  openssl: { release: '3.0.9-1', current: '3.0.22-1~deb12u2' },
+  glibc: { release: '2.36-9', current: '2.36-9+deb12u14' },
+  curl: { release: '7.88.1-10', current: '7.88.1-10+deb12u15' },
+  tar: { release: '1.34+dfsg-1.2', current: '1.34+dfsg-1.2+deb12u1' },
+};
 
 /** The installed Debian packages of the test image: binary, source, and which version of the source. */
 export const DEBS = [
@@ -22,7 +25,7 @@ export const DEBS = [
 ] as const;
 
 export const versionOf = (d: (typeof DEBS)[number]) =>
-  d.age === 'old' ? versions[d.source]!.version_before_first_bookworm_upload! : versions[d.source]!.current;
+  d.age === 'old' ? versions[d.source]!.release : versions[d.source]!.current;
 
 function dpkgStatus(): string {
   const stanzas = DEBS.map((d) =>
@@ -45,9 +48,7 @@ function dpkgStatus(): string {
 
 const pkgJson = (name: string, version: string) => JSON.stringify({ name, version });
 
-/** Reads the bookworm versions and builds the image. */
 export async function buildRiskyImage(): Promise<BuiltImage> {
-  Object.assign(versions, JSON.parse(await readFile(join(VULNDB, 'debian-bookworm-versions.json'), 'utf8')));
   const base: TarEntrySpec[] = [
     {
       name: 'usr/lib/os-release',

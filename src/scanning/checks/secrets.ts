@@ -49,7 +49,8 @@ export function checkSecrets(rules: SecretRuleSet, fs: MergedFilesystem, config:
 export function findSecrets(rules: SecretRuleSet, text: string, path?: string): CheckFinding[] {
   const lower = text.toLowerCase();
   const out: CheckFinding[] = [];
-  for (const rule of rules.rules) {
+  const hitLines = new Set<number>();
+  for (const rule of inOrder(rules.rules)) {
     if (!rule.regex) continue;
     if (rule.keywords.length && !rule.keywords.some((k) => lower.includes(k))) continue;
     if (rule.path && (!path || !rule.path.test(path))) continue;
@@ -62,18 +63,28 @@ export function findSecrets(rules: SecretRuleSet, text: string, path?: string): 
       if (!secret || (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy)) continue;
       const line = lineAt(text, m.index ?? 0);
       const allowed = [rules.global, ...rule.allowlists].some((a) => allows(a, secret, m[0], line, path));
-      if (allowed) continue;
+      const lineNo = text.slice(0, m.index ?? 0).split('\n').length;
+      // The generic rule only speaks for lines no provider's rule explained.
+      if (allowed || (rule.id === GENERIC && hitLines.has(lineNo))) continue;
+      hitLines.add(lineNo);
       out.push({
         rule: `secret.${rule.id}`,
         severity: 'High',
         description: rule.description,
-        location: String(text.slice(0, m.index ?? 0).split('\n').length),
+        location: String(lineNo),
         evidence: mask(secret),
       });
       break; // one finding per rule and text is enough to act on
     }
   }
   return out;
+}
+
+const GENERIC = 'generic-api-key';
+
+/** Provider rules first, the generic one last (it defers to them on a line they already explained). */
+function inOrder(rules: SecretRuleSet['rules']): SecretRuleSet['rules'] {
+  return [...rules.filter((r) => r.id !== GENERIC), ...rules.filter((r) => r.id === GENERIC)];
 }
 
 function allows(a: SecretAllowlist, secret: string, match: string, line: string, path?: string): boolean {

@@ -24,6 +24,12 @@ export interface VulnerabilityFinding {
 
 const SEVERITY_RANK: Record<Severity, number> = { Critical: 4, High: 3, Medium: 2, Unknown: 1.5, Low: 1 };
 
+/**
+ * The OSV ecosystems (as OSV's exports name their folders) whose records `ecosystemOf` below can match: what
+ * `regatta vulndb update` downloads by default. Debian and Alpine records carry the release (`Debian:12`).
+ */
+export const MATCHED_ECOSYSTEMS = ['Debian', 'Alpine', 'npm', 'PyPI', 'Go', 'Maven'] as const;
+
 export function ecosystemOf(pkg: Package, osEcosystem: string | undefined): string | undefined {
   if (pkg.type === 'npm') return 'npm';
   if (pkg.type === 'python') return 'PyPI';

@@ -1,11 +1,15 @@
-// The advisory database: OSV records (https://ossf.github.io/osv-schema/) loaded from a folder laid out like
-// ../shared/vulndb/osv (any depth, one record per `.json` file, or zips of them), indexed by ecosystem and package name. Its
-// `version` is a digest over every record's id and `modified`, so a changed database is told apart from the one
-// a scan result was made with (and that result re-evaluated).
+// The advisory database: OSV records (https://ossf.github.io/osv-schema/) loaded from folders laid out like
+// `osv/` of the advisory folder (any depth, one record per `.json` file, or zips of them such as OSV's
+// `<Ecosystem>/all.zip`), indexed by ecosystem and package name. A record is checked against the schema Regatta
+// relies on (osv-schema.ts) before it is added; one that fails is skipped and counted. Two copies of one id (an
+// ecosystem's all.zip and a newer single record fetched by an incremental update) keep the later `modified`.
+// `version` is a digest over every kept record's id and `modified`, so a changed database is told apart from
+// the one a scan result was made with (and that result re-evaluated).
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RegattaError } from '../../errors.js';
+import { osvRecordSchema } from './osv-schema.js';
 import { readOsvZip } from './osv-zip.js';
 
 export interface OsvEvent {
@@ -38,21 +42,46 @@ export interface OsvRecord {
 
 export class AdvisoryDb {
   private readonly byPackage = new Map<string, OsvRecord[]>();
-  private readonly hash = createHash('sha256');
+  private readonly byId = new Map<string, OsvRecord>();
   private sealed?: string;
-  records = 0;
+  /** Inputs that were not OSV records Regatta can use (bad JSON, wrong field types). */
+  invalid = 0;
 
-  add(record: OsvRecord): void {
+  get records(): number {
+    return this.byId.size;
+  }
+
+  /** Adds a record after checking its shape; false (and counted) when it is not one. */
+  add(input: unknown): boolean {
     if (this.sealed) throw new RegattaError('VULNDB_SEALED', 'the advisory database was already read');
-    if (typeof record?.id !== 'string' || !Array.isArray(record.affected)) return;
-    this.records++;
-    this.hash.update(`${record.id}\n${record.modified ?? ''}\n${record.withdrawn ?? ''}\n`);
-    const keys = new Set(record.affected.flatMap((a) => (a.package ? [key(a.package.ecosystem, a.package.name)] : [])));
-    for (const k of keys) {
+    const parsed = osvRecordSchema.safeParse(input);
+    if (!parsed.success) {
+      this.invalid++;
+      return false;
+    }
+    const { details: _prose, ...record } = parsed.data as OsvRecord;
+    const old = this.byId.get(record.id);
+    if (old && old.modified >= record.modified) return true;
+    if (old) this.unindex(old);
+    this.byId.set(record.id, record);
+    for (const k of packageKeys(record)) {
       const list = this.byPackage.get(k);
       if (list) list.push(record);
       else this.byPackage.set(k, [record]);
     }
+    return true;
+  }
+
+  /** Parses and adds one JSON document; false when it is not a usable record. */
+  addJson(json: string): boolean {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(json);
+    } catch {
+      this.invalid++;
+      return false;
+    }
+    return this.add(raw);
   }
 
   /** The records naming `name` in `ecosystem` (exactly, e.g. `Debian:12` / `openssl`). */
@@ -62,9 +91,27 @@ export class AdvisoryDb {
 
   /** Identifies this database's content: equal versions, equal findings. */
   get version(): string {
-    this.sealed ??= `osv-${this.records}-${this.hash.digest('hex').slice(0, 16)}`;
+    if (this.sealed) return this.sealed;
+    const hash = createHash('sha256');
+    for (const id of [...this.byId.keys()].sort()) {
+      const r = this.byId.get(id)!;
+      hash.update(`${r.id}\n${r.modified}\n${r.withdrawn ?? ''}\n`);
+    }
+    this.sealed = `osv-${this.records}-${hash.digest('hex').slice(0, 16)}`;
     return this.sealed;
   }
+
+  private unindex(record: OsvRecord): void {
+    for (const k of packageKeys(record)) {
+      const list = this.byPackage.get(k)?.filter((r) => r !== record);
+      if (list?.length) this.byPackage.set(k, list);
+      else this.byPackage.delete(k);
+    }
+  }
+}
+
+function packageKeys(record: OsvRecord): Set<string> {
+  return new Set((record.affected ?? []).flatMap((a) => (a.package ? [key(a.package.ecosystem, a.package.name)] : [])));
 }
 
 /** A package name as its ecosystem compares names: PyPI's are case- and separator-insensitive (PEP 503). */
@@ -77,24 +124,17 @@ function key(ecosystem: string, name: string): string {
 }
 
 /**
- * Loads every `*.json` under `dir` (recursively) and every record inside its `*.zip` archives; files that are not
- * OSV records are skipped and counted.
+ * Loads every `*.json` under `dir` (recursively) and every record inside its `*.zip` archives into `db`; inputs
+ * that are not OSV records are skipped and counted (`skipped`).
  */
 export async function loadOsvFolder(dir: string, db = new AdvisoryDb()): Promise<{ db: AdvisoryDb; skipped: number }> {
-  let skipped = 0;
-  const addText = (text: string) => {
-    try {
-      db.add(JSON.parse(text) as OsvRecord);
-    } catch {
-      skipped++;
-    }
-  };
+  const before = db.invalid;
   const walk = async (path: string): Promise<void> => {
     for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = join(path, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.json')) addText(await readFile(full, 'utf8'));
-      else if (entry.isFile() && entry.name.endsWith('.zip')) await readOsvZip(full, addText);
+      else if (entry.isFile() && entry.name.endsWith('.json')) db.addJson(await readFile(full, 'utf8'));
+      else if (entry.isFile() && entry.name.endsWith('.zip')) await readOsvZip(full, (text) => db.addJson(text));
     }
   };
   try {
@@ -103,5 +143,5 @@ export async function loadOsvFolder(dir: string, db = new AdvisoryDb()): Promise
     if (err instanceof RegattaError) throw err;
     throw new RegattaError('VULNDB_UNREADABLE', `cannot read the advisory folder ${dir}: ${(err as Error).message}`);
   }
-  return { db, skipped };
+  return { db, skipped: db.invalid - before };
 }
