@@ -72,6 +72,9 @@ function findTests(dir, out = []) {
   return out;
 }
 
+// Tests reach loopback only: any `regatta serve` or `worker` a test starts must not download advisories from
+// OSV's bucket (each test that spawns one says so too; this catches one that forgets).
+process.env.REGATTA_VULNDB_UPDATE = 'off';
 const filters = process.argv.slice(2);
 ensureDebianTools();
 ensureNodeModules();

@@ -65,7 +65,11 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  await registerObservability(app, ctx);
+  const policy = opts.policy ?? policyOf();
+  await registerObservability(app, ctx, {
+    vulndb: policy.vulndb ?? opts.vulndb ?? process.env.REGATTA_VULNDB,
+    vulndbStaleHours: policy.vulndb_stale_hours,
+  });
 
   await app.register(
     async (hss) => {
@@ -85,7 +89,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     async (swr) => registerSwrApi(swr, ctx, { region: opts.swrRegion ?? process.env.REGATTA_SWR_REGION }),
     { prefix: '/v2/manage' },
   );
-  await app.register(async (native) => registerNativeApi(native, ctx, opts.policy ?? policyOf()), {
+  await app.register(async (native) => registerNativeApi(native, ctx, policy), {
     prefix: '/api/v1',
   });
   // Harbor's pluggable scanner API: its paths (/api/v1/metadata, /scan) do not meet the native API's.

@@ -28,6 +28,8 @@ export const Queues = {
   webhook: 'webhook',
   /** Cron: a scan of every digest of every project (only those whose result predates the database re-scan). */
   scanSchedule: 'scan-schedule',
+  /** Bring the advisory feeds up to date (cron, first start without data, or asked through the API). */
+  vulndbUpdate: 'vulndb-update',
   /** Cron: VACUUM and ANALYZE the big tables (PGlite has no autovacuum). */
   maintenanceSchedule: 'store-maintenance-schedule',
 } as const;
@@ -88,6 +90,14 @@ export async function startQueue(connectionString: string, opts: { schedule?: bo
   await boss.createQueue(Queues.maintenanceSchedule, { name: Queues.maintenanceSchedule, policy: 'singleton' });
   await boss.createQueue(Queues.scanSchedule, { name: Queues.scanSchedule, policy: 'singleton' });
   await boss.createQueue(Queues.webhook, { name: Queues.webhook });
+  // One update at a time, one more waiting at most; a download of every ecosystem can take a while.
+  await boss.createQueue(Queues.vulndbUpdate, {
+    name: Queues.vulndbUpdate,
+    policy: 'stately',
+    retryLimit: 1,
+    retryDelay: 300,
+    expireInSeconds: 4 * 3600,
+  });
   return boss;
 }
 

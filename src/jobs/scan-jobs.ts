@@ -56,9 +56,18 @@ export async function scanDatabases(dir: string | undefined): Promise<ScanDataba
   const cached = databases.get(key);
   if (cached && cached.signature === signature) return cached.loaded;
   const loaded = loadScanDatabases(dir);
-  loaded.catch(() => databases.delete(key));
+  loaded.then(
+    (dbs) => loadedVersions.set(key, dbs.version),
+    () => databases.delete(key),
+  );
   databases.set(key, { signature, loaded });
   return loaded;
+}
+
+const loadedVersions = new Map<string, string>();
+/** The version of the data this process last loaded from `dir` (what its next results record), if any. */
+export function loadedDataVersion(dir: string | undefined): string | undefined {
+  return loadedVersions.get(dir ?? '');
 }
 
 /** Modification times of the folder's parts and their direct children (what an import or a copy changes), and the live feed generation. */

@@ -17,6 +17,7 @@ import {
 import { type InventorySyncJob, Queues, type RegistryCheckJob, type ScanJob, type SyncTaskJob } from './queue.js';
 import { runSyncTaskFailed, runSyncTaskJob } from './replication-jobs.js';
 import { runScanJob, runScanJobFailed, scheduledScans } from './scan-jobs.js';
+import { hasNoAdvisories, requestVulndbUpdate, runVulndbUpdate, type VulndbUpdateOptions } from './vulndb-jobs.js';
 import { type CloudEvent, deliverEvent } from './webhooks.js';
 
 /** Cron schedules (UTC) of the periodic work: access checks, the daily crawl, then the daily scan of every digest. */
@@ -38,6 +39,10 @@ export interface WorkerOptions {
   scannerAdapter?: AdapterConfig;
   /** Scans at once in this process (REGATTA_SCAN_CONCURRENCY, default 1: a scan keeps a core busy). */
   scanConcurrency?: number;
+  /** Keep the advisory feeds of `vulndb` up to date (REGATTA_VULNDB_UPDATE and the feed settings); off when unset. */
+  vulndbUpdate?: VulndbUpdateOptions;
+  /** Hours after which the scan data is reported stale (REGATTA_VULNDB_STALE_HOURS, default 48). */
+  vulndbStaleHours?: number;
   /** Scan the digests an inventory sync finds new (REGATTA_SCAN_ON_SYNC, default true). */
   scanOnSync?: boolean;
   /** Told of every job done (one JSON line per job in `regatta worker`). */
@@ -111,6 +116,26 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
   // again (its stored result is reused), so only a changed database costs pulls.
   await ctx.boss.work(Queues.scanSchedule, polling, async () => scheduledScans(ctx));
   await ctx.boss.schedule(Queues.scanSchedule, SCHEDULES.scan);
+  await startVulndbUpdates(ctx, opts.vulndbUpdate, polling);
+}
+
+async function startVulndbUpdates(
+  ctx: AppContext,
+  update: VulndbUpdateOptions | undefined,
+  polling: { pollingIntervalSeconds: number },
+): Promise<void> {
+  if (!update) return;
+  await ctx.boss.work(Queues.vulndbUpdate, polling, async () => {
+    await runVulndbUpdate(ctx, update);
+  });
+  if (!update.schedule) {
+    // Updates only when asked (REGATTA_VULNDB_UPDATE=off): no schedule, no download at the first start.
+    await ctx.boss.unschedule(Queues.vulndbUpdate);
+    return;
+  }
+  await ctx.boss.schedule(Queues.vulndbUpdate, update.schedule);
+  // A first start: no scan can find a vulnerability until the feeds are there.
+  if (await hasNoAdvisories(update.dir)) await requestVulndbUpdate(ctx);
 }
 
 async function registriesByProject(ctx: AppContext): Promise<Map<string, string[]>> {

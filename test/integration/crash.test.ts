@@ -70,6 +70,8 @@ function serve(): ChildProcess {
         REGATTA_BOOTSTRAP_PROJECT_ID: PROJECT,
         REGATTA_BOOTSTRAP_TOKEN: TOKEN,
         REGATTA_LOG_LEVEL: 'warn',
+        // Tests reach loopback only: no advisory download from OSV's bucket.
+        REGATTA_VULNDB_UPDATE: 'off',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },

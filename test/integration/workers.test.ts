@@ -60,7 +60,7 @@ async function startWorker(databaseUrl: string) {
     process.execPath,
     ['--import', 'tsx', ENTRY, 'worker', '--data-dir', dataDir, '--concurrency', '1'],
     {
-      env: { ...process.env, DATABASE_URL: databaseUrl, REGATTA_SECRET_KEY: secretKey },
+      env: { ...process.env, DATABASE_URL: databaseUrl, REGATTA_SECRET_KEY: secretKey, REGATTA_VULNDB_UPDATE: 'off' },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );

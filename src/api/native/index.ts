@@ -10,6 +10,7 @@ import { registerOverviewRoutes, type ServerPolicy } from './overview.js';
 import { registerRulePreviewRoute } from './rule-preview.js';
 import { registerRuleRoutes } from './rules.js';
 import { registerTaskRoutes } from './tasks.js';
+import { registerVulndbRoutes } from './vulndb.js';
 
 export async function registerNativeApi(app: FastifyInstance, ctx: AppContext, policy: ServerPolicy): Promise<void> {
   app.setErrorHandler(nativeErrorHandler);
@@ -22,4 +23,5 @@ export async function registerNativeApi(app: FastifyInstance, ctx: AppContext, p
   registerRulePreviewRoute(app, ctx);
   registerImageRoutes(app, ctx);
   registerOverviewRoutes(app, ctx, policy);
+  registerVulndbRoutes(app, ctx, policy);
 }

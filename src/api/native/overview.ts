@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
 import { SCHEDULES, type WorkerOptions } from '../../jobs/workers.js';
+import { DEFAULT_STALE_HOURS } from '../../scanning/feeds/status.js';
 import { projectOverview } from '../../store/overview.js';
 import { type ProjectSettings, readProjectSettings, writeProjectSettings } from '../../store/project-settings.js';
 import { nativeScope } from './rules.js';
@@ -13,9 +14,16 @@ import { taskView } from './tasks.js';
 export interface ServerPolicy {
   scan_on_sync: boolean;
   vulndb: string | null;
+  /** Scan data older than this is flagged stale (REGATTA_VULNDB_STALE_HOURS). */
+  vulndb_stale_hours: number;
   scanner_adapter: string | null;
   poll_interval_seconds: number | null;
-  schedules: { readonly inventory: string; readonly scan: string; readonly health: string };
+  schedules: {
+    readonly inventory: string;
+    readonly scan: string;
+    readonly health: string;
+    readonly vulndb: string | null;
+  };
 }
 
 /** The policies workers started with `opts` follow (their defaults where unset), as the console shows them. */
@@ -23,9 +31,10 @@ export function policyOf(opts: WorkerOptions = {}): ServerPolicy {
   return {
     scan_on_sync: opts.scanOnSync ?? true,
     vulndb: opts.vulndb ?? null,
+    vulndb_stale_hours: opts.vulndbStaleHours ?? DEFAULT_STALE_HOURS,
     scanner_adapter: opts.scannerAdapter?.url ?? null,
     poll_interval_seconds: opts.pollIntervalSeconds ?? null,
-    schedules: SCHEDULES,
+    schedules: { ...SCHEDULES, vulndb: opts.vulndbUpdate?.schedule || null },
   };
 }
 

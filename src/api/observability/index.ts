@@ -1,15 +1,28 @@
 // Operations endpoints: /readyz (the database answers, and the job queue's schema is there: ready for traffic;
-// /healthz only says the process is up) and /metrics (Prometheus, authenticated like every API request). Every
-// response is counted by method, route pattern and status.
+// /healthz only says the process is up; it also reports the scan data's age, which never makes it unready) and
+// /metrics (Prometheus, authenticated like every API request). Every response is counted by method, route
+// pattern and status.
 
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { AppContext } from '../../jobs/context.js';
+import { vulndbStatus } from '../../scanning/feeds/status.js';
 import { authenticate } from '../auth/authenticate.js';
 import { createMetrics } from './metrics.js';
 
-export async function registerObservability(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const metrics = createMetrics(ctx);
+export interface ObservabilityOptions {
+  /** The advisory folder whose age is reported, and when it counts as stale. */
+  vulndb?: string;
+  vulndbStaleHours?: number;
+}
+
+export async function registerObservability(
+  app: FastifyInstance,
+  ctx: AppContext,
+  opts: ObservabilityOptions = {},
+): Promise<void> {
+  const status = () => vulndbStatus(opts.vulndb, opts.vulndbStaleHours);
+  const metrics = createMetrics(ctx, status);
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequests.inc({
       method: request.method,
@@ -22,7 +35,21 @@ export async function registerObservability(app: FastifyInstance, ctx: AppContex
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {
       await sql`select 1 from pgboss.version`.execute(ctx.db);
-      return { status: 'ready' };
+      const data = await status();
+      return {
+        status: 'ready',
+        vulndb: {
+          updated_at: data.updated_at,
+          age_seconds: data.age_seconds,
+          stale: data.stale,
+          feeds: Object.fromEntries(
+            data.feeds.map((f) => [
+              f.name,
+              { records: f.records, age_seconds: f.age_seconds, error: f.error?.code ?? null },
+            ]),
+          ),
+        },
+      };
     } catch (err) {
       return reply.status(503).send({ status: 'not ready', reason: (err as Error).message });
     }

@@ -9,6 +9,7 @@ import type { AppContext } from '../../jobs/context.js';
 import { onScanFinished } from '../../jobs/scan-jobs.js';
 import { onRateLimitWait } from '../../oci/host-budget.js';
 import { onRegistryRequest } from '../../oci/request-events.js';
+import type { VulndbStatus } from '../../scanning/feeds/status.js';
 
 export interface Metrics {
   registry: Registry;
@@ -16,7 +17,7 @@ export interface Metrics {
   close(): void;
 }
 
-export function createMetrics(ctx: AppContext): Metrics {
+export function createMetrics(ctx: AppContext, vulndb: () => Promise<VulndbStatus>): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'regatta_' });
   const httpRequests = new Counter({
@@ -51,6 +52,7 @@ export function createMetrics(ctx: AppContext): Metrics {
       for (const r of rows) this.set({ queue: r.name, state: r.state }, Number(r.n));
     },
   });
+  registerVulndbGauges(registry, vulndb);
   new Gauge({
     name: 'regatta_queue_depth',
     help: 'Jobs waiting to run (created or waiting to retry), all queues',
@@ -121,4 +123,46 @@ export function createMetrics(ctx: AppContext): Metrics {
       stopScans();
     },
   };
+}
+
+/** The scan data's freshness per feed, read at scrape time from the live generation's state. */
+function registerVulndbGauges(registry: Registry, vulndb: () => Promise<VulndbStatus>): void {
+  let read: Promise<VulndbStatus> | undefined;
+  // One read per scrape for all three gauges.
+  const current = () => {
+    read ??= vulndb().finally(() => setTimeout(() => (read = undefined), 1000).unref());
+    return read;
+  };
+  new Gauge({
+    name: 'regatta_vulndb_records',
+    help: 'Records (advisories, hashes or rules) in each scan data feed',
+    labelNames: ['feed', 'kind'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const f of (await current()).feeds) this.set({ feed: f.name, kind: f.kind }, f.records);
+    },
+  });
+  new Gauge({
+    name: 'regatta_vulndb_age_seconds',
+    help: 'Seconds since each feed\'s data last changed (the age of the oldest feed: feed="all")',
+    labelNames: ['feed'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const s = await current();
+      for (const f of s.feeds) this.set({ feed: f.name }, f.age_seconds);
+      if (s.age_seconds !== null) this.set({ feed: 'all' }, s.age_seconds);
+    },
+  });
+  new Gauge({
+    name: 'regatta_vulndb_update_failing',
+    help: "1 while a feed's last update failed (its previous data is in use)",
+    labelNames: ['feed'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const f of (await current()).feeds) this.set({ feed: f.name }, f.error ? 1 : 0);
+    },
+  });
 }

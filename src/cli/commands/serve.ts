@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildApp } from '../../api/app.js';
 import { policyOf } from '../../api/native/overview.js';
+import { DEFAULT_VULNDB_SCHEDULE } from '../../jobs/vulndb-jobs.js';
 import { startWorkers, type WorkerOptions } from '../../jobs/workers.js';
+import { feedConfigFromEnv } from '../../scanning/feeds/sources.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 
 interface ServeFlags {
@@ -82,13 +84,21 @@ function workerOptionsFromEnv(env: NodeJS.ProcessEnv, dataDir: string): WorkerOp
       throw new Error(`${name} must be a positive integer, not ${JSON.stringify(value)}`);
     return n;
   };
+  const vulndb = env.REGATTA_VULNDB || join(dataDir, 'vulndb');
   return {
     pollIntervalSeconds: positive('REGATTA_POLL_INTERVAL'),
     syncConcurrency: positive('REGATTA_SYNC_CONCURRENCY'),
     registryConcurrency: positive('REGATTA_REGISTRY_CONCURRENCY'),
     scanConcurrency: positive('REGATTA_SCAN_CONCURRENCY'),
-    // REGATTA_VULNDB, else the data dir's vulndb/ (where `regatta vulndb import` puts advisories).
-    vulndb: env.REGATTA_VULNDB || join(dataDir, 'vulndb'),
+    vulndbStaleHours: positive('REGATTA_VULNDB_STALE_HOURS'),
+    // REGATTA_VULNDB, else the data dir's vulndb/ (where `regatta vulndb import` and updates put advisories).
+    vulndb,
+    // REGATTA_VULNDB_UPDATE: the update schedule (cron, UTC), or `off` for updates only when asked.
+    vulndbUpdate: {
+      dir: vulndb,
+      feeds: feedConfigFromEnv(env),
+      schedule: env.REGATTA_VULNDB_UPDATE === 'off' ? false : env.REGATTA_VULNDB_UPDATE || DEFAULT_VULNDB_SCHEDULE,
+    },
     ...(env.REGATTA_SCANNER_ADAPTER_URL
       ? {
           scannerAdapter: {

@@ -42,6 +42,8 @@ export interface FeedState {
   /** When the data last changed, and when the source was last asked. */
   fetchedAt: string;
   checkedAt: string;
+  /** The last update's failure, kept until an update of this feed succeeds. */
+  lastError?: { code: string; message: string; at: string };
 }
 
 export interface FeedsState {

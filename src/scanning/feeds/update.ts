@@ -183,9 +183,10 @@ async function updateOne(
   progress({ phase: 'check' });
   try {
     const result = feed.kind === 'osv' ? await updateOsvFeed(ctx) : await updateFileFeed(ctx);
-    Object.assign(report, { status: result.status, records: result.state.records + (result.state.delta ?? 0) });
+    const { lastError: _cleared, ...state } = result.state;
+    Object.assign(report, { status: result.status, records: state.records + (state.delta ?? 0) });
     progress({ phase: 'done', records: report.records });
-    return { report, state: result.state };
+    return { report, state };
   } catch (err) {
     const code = err instanceof RegattaError ? err.code : 'VULNDB_UPDATE_FAILED';
     report.status = 'failed';
@@ -196,7 +197,7 @@ async function updateOne(
     if (prev && prevDir) {
       await linkTree(prevDir, ctx.dir);
       report.records = prev.records + (prev.delta ?? 0);
-      return { report, state: prev };
+      return { report, state: { ...prev, checkedAt: ctx.now, lastError: { ...report.error, at: ctx.now } } };
     }
     return { report };
   }

@@ -1,0 +1,49 @@
+// Keeping the scan data current on a server: a job brings every feed up to date (scanning/feeds), on a schedule
+// (every 6 hours by default, REGATTA_VULNDB_UPDATE), once at the first start without data, or when asked through
+// the API. When an update put new data live, every digest is asked for again: a result made with the previous
+// data is scanned again, one made with the current data is reused, so only what the new data can change costs.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { currentGenerationName } from '../scanning/feeds/generations.js';
+import { type FeedConfig, feedSources } from '../scanning/feeds/sources.js';
+import { type UpdateReport, updateFeeds } from '../scanning/feeds/update.js';
+import type { AppContext } from './context.js';
+import { Queues } from './queue.js';
+import { scheduledScans } from './scan-jobs.js';
+
+export const DEFAULT_VULNDB_SCHEDULE = '0 */6 * * *';
+
+export interface VulndbUpdateOptions {
+  /** The advisory folder the feeds are kept in (the workers' vulndb). */
+  dir: string;
+  feeds: FeedConfig;
+  /** Cron (UTC) of the periodic update (and an update at the first start without data), or false: only when asked. */
+  schedule: string | false;
+}
+
+/** Told of every update this process ran (metrics, logs). */
+const listeners = new Set<(r: UpdateReport) => void>();
+export function onVulndbUpdate(listener: (r: UpdateReport) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export async function runVulndbUpdate(ctx: AppContext, opts: VulndbUpdateOptions): Promise<UpdateReport> {
+  const report = await updateFeeds(opts.dir, feedSources(opts.feeds));
+  for (const l of listeners) l(report);
+  const failed = report.feeds.filter((f) => f.status === 'failed');
+  for (const f of failed)
+    process.stderr.write(`regatta: vulndb update: ${f.name}: ${f.error?.code}: ${f.error?.message}\n`);
+  if (report.changed) await scheduledScans(ctx);
+  return report;
+}
+
+/** Queues an update (one waits at most beside the one running). */
+export async function requestVulndbUpdate(ctx: AppContext): Promise<void> {
+  await ctx.boss.send(Queues.vulndbUpdate, {});
+}
+
+/** Whether the folder has no advisories yet: neither an update's generation nor records placed by hand. */
+export async function hasNoAdvisories(dir: string): Promise<boolean> {
+  return !(await currentGenerationName(dir)) && !existsSync(join(dir, 'osv'));
+}
