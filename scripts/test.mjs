@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `npm test`: installs the Debian tools the integration tests drive (when missing, as root) and, on a fresh
 // clone, the npm dependencies; type-checks (server and console), lints, builds the console, then runs every
-// *.test.ts under src/ and test/ with Node's own test runner.
+// *.test.ts under src/ and test/ with Node's own test runner. Tests make the advisory data they match against;
+// with REGATTA_TEST_VULNDB naming a folder of real data laid out like ../shared/vulndb, the tests that scan
+// then run a second time on it (the real-data tier).
 // Usage: npm test [-- FILE_OR_DIR_FILTER ...]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 // Debian package → a command it installs. The harness starts real registries and checks copies with skopeo.
@@ -93,16 +95,32 @@ if (files.length === 0) {
 // The console's test drives the built page (dist/web): build it from the sources being tested, once, before
 // any test file runs (a build during the run would replace files a browser is loading).
 if (files.some((f) => f.includes('console'))) run('npm', ['run', 'build:web']);
-// A hard deadline for the whole run: a test process that never exits must fail the run, not stall CI.
+// A hard deadline for each run: a test process that never exits must fail the run, not stall CI.
 const DEADLINE_MS = 45 * 60 * 1000;
 // --test-force-exit: a test file whose tests all ended is ended too, even if something it started still holds
 // the event loop (seen now and then with triggers.test.ts under load: every test passed, then the file's process
 // stayed alive until the 10-minute file timeout). Failures still fail; only a lingering handle is cut short.
-run(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', '--test-timeout=600000', ...files],
-  {
-    timeout: DEADLINE_MS,
-    killSignal: 'SIGKILL',
-  },
-);
+function runTests(testFiles, env) {
+  run(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', '--test-timeout=600000', ...testFiles],
+    { timeout: DEADLINE_MS, killSignal: 'SIGKILL', env },
+  );
+}
+
+// The main run sees only what the repository makes: the real data is for the tier below.
+const realData = process.env.REGATTA_TEST_VULNDB;
+const { REGATTA_TEST_VULNDB: _real, ...plainEnv } = process.env;
+runTests(files, plainEnv);
+
+// The real-data tier: every test file that scans with test/support/vulndb.ts, again, on the real folder.
+const tier = files.filter((f) => readFileSync(f, 'utf8').includes('support/vulndb.js'));
+if (!realData) {
+  console.log('test: real-data tier skipped: REGATTA_TEST_VULNDB is not set (a folder laid out like shared/vulndb)');
+} else if (!existsSync(join(realData, 'osv'))) {
+  console.error(`test: REGATTA_TEST_VULNDB=${realData} has no osv/ folder`);
+  process.exit(1);
+} else if (tier.length > 0) {
+  console.log(`test: real-data tier: ${tier.length} files on ${realData}`);
+  runTests(tier, { ...plainEnv, REGATTA_TEST_VULNDB: realData });
+}

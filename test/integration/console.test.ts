@@ -197,6 +197,12 @@ test('the scans page lists the scan-on-sync tasks and the policy in force; scan 
   await page().getByText('Scan new images after an inventory sync').waitFor();
   // The advisory folder this server's workers scan with.
   await page().getByText(VULNDB).waitFor();
+  // The scan data: placed by hand here (no feed downloaded), its version the one results were recorded with.
+  await page().getByRole('heading', { name: 'Scan data' }).waitFor();
+  await page().getByText('Advisories placed in the folder by hand').waitFor();
+  await page().getByText(/^osv-\d+-[0-9a-f]{16}\+hashes-/).waitFor();
+  await page().getByRole('button', { name: 'Update now' }).click();
+  await page().getByText('Update queued').waitFor();
   await page().getByRole('row').filter({ hasText: 'Finished' }).first().waitFor();
   await b.screenshot('scans');
   // Chosen for this project, then back to the server's default.

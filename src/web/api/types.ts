@@ -140,7 +140,32 @@ export interface Settings {
   scanner_adapter: string | null;
   webhook: boolean;
   poll_interval_seconds: number | null;
-  schedules: { inventory: string; scan: string; health: string };
+  schedules: { inventory: string; scan: string; health: string; vulndb: string | null };
+  vulndb_stale_hours: number;
+}
+
+/** GET /api/v1/vulndb: the scan data's feeds, counts, age and last errors. */
+export interface VulndbStatus {
+  dir: string | null;
+  generation: string | null;
+  /** The data version results are recorded with (once a worker of this process loaded it). */
+  version: string | null;
+  updated_at: string | null;
+  checked_at: string | null;
+  hand_placed_at: string | null;
+  age_seconds: number | null;
+  stale: boolean;
+  stale_after_hours: number;
+  schedule: string | null;
+  feeds: Array<{
+    name: string;
+    kind: 'osv' | 'malware' | 'rules';
+    records: number;
+    updated_at: string;
+    checked_at: string;
+    age_seconds: number;
+    error: { code: string; message: string; at: string } | null;
+  }>;
 }
 
 /** GET /api/v1/batches: a batch with its tasks counted by status. */

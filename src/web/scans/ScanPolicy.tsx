@@ -37,8 +37,8 @@ export function ScanPolicy() {
     <>
       <Typography.Paragraph type="secondary">
         Scan on sync can be chosen for this project here. The rest are set by the server's environment when{' '}
-        <Typography.Text code>regatta serve</Typography.Text> starts (REGATTA_VULNDB, REGATTA_SCANNER_ADAPTER_URL,
-        REGATTA_WEBHOOK_URL); change them there and restart the server.
+        <Typography.Text code>regatta serve</Typography.Text> starts (REGATTA_VULNDB, REGATTA_VULNDB_STALE_HOURS,
+        REGATTA_SCANNER_ADAPTER_URL, REGATTA_WEBHOOK_URL); change them there and restart the server.
       </Typography.Paragraph>
       <Descriptions
         bordered
@@ -75,6 +75,11 @@ export function ScanPolicy() {
                 env="REGATTA_VULNDB"
               />
             ),
+          },
+          {
+            key: 'stale',
+            label: 'Scan data counts as stale after',
+            children: <Setting value={`${s.vulndb_stale_hours} hours`} env="REGATTA_VULNDB_STALE_HOURS" />,
           },
           {
             key: 'adapter',

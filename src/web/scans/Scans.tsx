@@ -1,5 +1,5 @@
 // Scans: the project's scan tasks (manual, after an inventory sync, the daily re-scan) with "Stop" and
-// "Start a scan", and the scan policy the server runs with.
+// "Start a scan", the scan data (version, age, feeds, "Update now") and the scan policy the server runs with.
 import { PlayCircleOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Typography } from 'antd';
@@ -8,6 +8,7 @@ import { hss } from '../api/client';
 import type { Page } from '../api/types';
 import { useClient } from '../auth';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { ScanData } from './ScanData';
 import { ScanPolicy } from './ScanPolicy';
 import { ScanStartModal } from './ScanStartModal';
 import { ScanTaskTable } from './ScanTaskTable';
@@ -65,6 +66,12 @@ export function Scans() {
           stopping={stop.isPending ? stop.variables?.task_id : undefined}
           onStop={(t) => stop.mutate(t)}
         />
+      </section>
+      <section aria-labelledby="scan-data" style={{ marginTop: 24 }}>
+        <Typography.Title level={3} id="scan-data">
+          Scan data
+        </Typography.Title>
+        <ScanData />
       </section>
       <section aria-labelledby="scan-policy" style={{ marginTop: 24 }}>
         <Typography.Title level={3} id="scan-policy">
