@@ -3,7 +3,7 @@
 // what that folder holds and how old it is; `vulndb import PATH` adds OSV advisories by hand (a `.json` record,
 // a `.zip` of records as osv.dev publishes them, or a folder of either). A running server sees any change at its
 // next scan and, the database version having changed, scans again what it had scanned before.
-import { cp, mkdir, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { RegattaError } from '../../errors.js';
@@ -178,18 +178,7 @@ async function kindOf(path: string): Promise<'dir' | 'zip' | 'json'> {
 async function countRecords(path: string, kind: 'dir' | 'zip' | 'json'): Promise<number> {
   const db = new AdvisoryDb();
   if (kind === 'dir') await loadOsvFolder(path, db);
-  else if (kind === 'zip') await readOsvZip(path, (text) => addQuietly(db, text));
-  else {
-    const { readFile } = await import('node:fs/promises');
-    addQuietly(db, await readFile(path, 'utf8'));
-  }
+  else if (kind === 'zip') await readOsvZip(path, (text) => db.addJson(text));
+  else db.addJson(await readFile(path, 'utf8'));
   return db.records;
-}
-
-function addQuietly(db: AdvisoryDb, text: string): void {
-  try {
-    db.add(JSON.parse(text));
-  } catch {
-    // not a record: not counted
-  }
 }

@@ -1,13 +1,19 @@
 // OSV evaluation and matching: ranges with introduced / fixed / last_affected, several ranges, explicit version
 // lists, withdrawn records, aliases merged into one finding, the source package of Debian binaries; CVSS v3
-// base scores against FIRST's published examples.
+// base scores against FIRST's published examples; records of the wrong shape skipped, duplicate ids resolved,
+// hostile zips refused.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Package } from '../catalogers/types.js';
 import { versionOrderOf } from '../versions/index.js';
 import { affects } from './affects.js';
 import { matchPackages } from './match.js';
 import { AdvisoryDb, type OsvRecord } from './osv.js';
+import { readOsvZip } from './osv-zip.js';
 import { cvss3BaseScore, severityOf } from './severity.js';
 
 const dpkg = versionOrderOf('Debian:12')!;
@@ -152,4 +158,104 @@ test('PyPI: names compare as PEP 503 says and versions as PEP 440 orders them; A
       ['CVE-2020-1967', 'libcrypto1.1', '1.1.1d-r3', '1.1.1g-r0'],
     ],
   );
+});
+
+test('records of the wrong shape are skipped and counted; one never fails a lookup or a match', () => {
+  const db = new AdvisoryDb();
+  const good = {
+    id: 'GHSA-good',
+    modified: '2024-01-01T00:00:00Z',
+    affected: [
+      {
+        package: { ecosystem: 'npm', name: 'qs' },
+        ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '6.0.0' }] }],
+      },
+    ],
+  };
+  const poisoned = [
+    {
+      ...good,
+      id: 'BAD-1',
+      affected: [
+        { package: { ecosystem: 'npm', name: 'qs' }, ranges: [{ type: 'SEMVER', events: [{ introduced: { x: 1 } }] }] },
+      ],
+    },
+    { ...good, id: 'BAD-2', affected: 'qs' },
+    { ...good, id: 42 },
+    {
+      ...good,
+      id: 'BAD-3',
+      affected: [
+        {
+          package: { ecosystem: 'npm', name: 'qs' },
+          ranges: [{ type: 'SEMVER', events: [{ introduced: '0', fixed: '1' }] }],
+        },
+      ],
+    },
+    null,
+    'text',
+  ];
+  for (const p of poisoned) assert.equal(db.add(p), false);
+  assert.equal(db.addJson('{"id": "BAD-4", "modified": '), false, 'not JSON');
+  assert.equal(db.add(good), true);
+  assert.deepEqual([db.records, db.invalid], [1, poisoned.length + 1]);
+  const hits = matchPackages(db, [pkg({ name: 'qs', version: '5.0.0' })], undefined);
+  assert.deepEqual(
+    hits.map((h) => h.id),
+    ['GHSA-good'],
+  );
+});
+
+test('two copies of one id: the later `modified` is kept, whichever comes first; the version follows it', () => {
+  const rec = (modified: string, fixed: string) => ({
+    id: 'GHSA-twice',
+    modified,
+    affected: [
+      {
+        package: { ecosystem: 'npm', name: 'qs' },
+        ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed }] }],
+      },
+    ],
+  });
+  const a = new AdvisoryDb();
+  a.add(rec('2024-01-01T00:00:00Z', '6.0.0'));
+  a.add(rec('2025-01-01T00:00:00Z', '7.0.0'));
+  const b = new AdvisoryDb();
+  b.add(rec('2025-01-01T00:00:00Z', '7.0.0'));
+  b.add(rec('2024-01-01T00:00:00Z', '6.0.0'));
+  for (const db of [a, b]) {
+    assert.equal(db.records, 1);
+    assert.deepEqual(
+      matchPackages(db, [pkg({ name: 'qs', version: '6.5.0' })], undefined).map((h) => h.fixedVersion),
+      ['7.0.0'],
+    );
+  }
+  assert.equal(a.version, b.version);
+});
+
+test('a zip naming a path outside itself, or lying about a size, is refused as bad input', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'regatta-osvzip-'));
+  try {
+    await writeFile(join(dir, 'r.json'), JSON.stringify({ id: 'GHSA-x', modified: '', affected: [] }));
+    // zip keeps the name it is given: `../r.json` from a subfolder.
+    await mkdir(join(dir, 'sub'));
+    execFileSync('zip', ['-q', join(dir, 'escape.zip'), '../r.json'], { cwd: join(dir, 'sub') });
+    await assert.rejects(
+      readOsvZip(join(dir, 'escape.zip'), () => {}),
+      { code: 'VULNDB_INVALID' },
+    );
+    execFileSync('zip', ['-q', '-0', join(dir, 'ok.zip'), 'r.json'], { cwd: dir });
+    const bytes = await readFile(join(dir, 'ok.zip'));
+    // The central directory's uncompressed size of the one entry, made to lie (offset 24 of its header).
+    const central = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bytes.writeUInt32LE(bytes.readUInt32LE(central + 24) + 100, central + 24);
+    await writeFile(join(dir, 'lying.zip'), bytes);
+    await assert.rejects(
+      readOsvZip(join(dir, 'lying.zip'), () => {}),
+      { code: 'VULNDB_INVALID' },
+    );
+    assert.equal(await readOsvZip(join(dir, 'ok.zip'), () => {}), 1);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -98,7 +98,11 @@ export function ScanData() {
             label: 'Data version',
             children: <Typography.Text code>{s.version ?? s.generation ?? 'none'}</Typography.Text>,
           },
-          { key: 'updated', label: 'Last changed', children: `${when(s.updated_at)} (${ago(s.updated_at)})` },
+          {
+            key: 'updated',
+            label: 'Last changed',
+            children: `${when(s.updated_at ?? s.hand_placed_at)} (${ago(s.updated_at ?? s.hand_placed_at)})`,
+          },
           { key: 'checked', label: 'Last checked', children: `${when(s.checked_at)} (${ago(s.checked_at)})` },
           {
             key: 'schedule',
