@@ -26,9 +26,9 @@ import { scanImage } from '../src/scanning/scan.js';
 import { PROJECT, startServer } from '../test/integration/server.js';
 import { pushImage } from '../test/support/fixtures.js';
 import { startRegistry } from '../test/support/registry.js';
-import { VULNDB } from '../test/support/vulndb.js';
 import { buildDebianImage } from './lib/debian-image.js';
 import { installKillHook } from './lib/processes.js';
+import { realVulndb } from './lib/real-vulndb.js';
 import { median } from './lib/report.js';
 
 const REPO = 'debian/minbase';
@@ -36,7 +36,7 @@ const TAG = '12';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, vulndb: { type: 'string' } } });
 const runs = Number(values.runs);
-const vulndb = values.vulndb ?? VULNDB;
+const vulndb = values.vulndb ?? realVulndb();
 const started = Date.now();
 const log = (msg: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
 

@@ -200,7 +200,9 @@ test('the scans page lists the scan-on-sync tasks and the policy in force; scan 
   // The scan data: placed by hand here (no feed downloaded), its version the one results were recorded with.
   await page().getByRole('heading', { name: 'Scan data' }).waitFor();
   await page().getByText('Advisories placed in the folder by hand').waitFor();
-  await page().getByText(/^osv-\d+-[0-9a-f]{16}\+hashes-/).waitFor();
+  await page()
+    .getByText(/^osv-\d+-[0-9a-f]{16}\+hashes-/)
+    .waitFor();
   await page().getByRole('button', { name: 'Update now' }).click();
   await page().getByText('Update queued').waitFor();
   await page().getByRole('row').filter({ hasText: 'Finished' }).first().waitFor();
