@@ -38,6 +38,13 @@ export interface AppOptions {
 /** Request bodies larger than this are refused: every facade takes small JSON documents. */
 const BODY_LIMIT = 1024 * 1024;
 
+/** The JSON media types routes accept: Fastify's default, Distribution's notifications, Harbor's scan requests. */
+const JSON_TYPES = [
+  'application/json',
+  'application/vnd.docker.distribution.events.v1+json',
+  'application/vnd.scanner.adapter.scan.request+json',
+];
+
 export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -51,16 +58,19 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
-  // Keep the raw bytes of JSON bodies: an AK/SK signature covers them exactly as sent.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    request.rawBody = body as Buffer;
-    if ((body as Buffer).length === 0) return done(null, undefined);
-    try {
-      done(null, JSON.parse((body as Buffer).toString('utf8')));
-    } catch {
-      done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined);
-    }
-  });
+  // Keep the raw bytes of every JSON body, whatever its media type (plain JSON, Distribution's event envelopes,
+  // Harbor's scan requests): an AK/SK signature covers them exactly as sent, and is checked against these bytes.
+  for (const type of JSON_TYPES) {
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (request, body, done) => {
+      request.rawBody = body as Buffer;
+      if ((body as Buffer).length === 0) return done(null, undefined);
+      try {
+        done(null, JSON.parse((body as Buffer).toString('utf8')));
+      } catch {
+        done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined);
+      }
+    });
+  }
   await app.register(swagger, { openapi: { info: { title: 'Regatta', version: '0.1.0' } } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

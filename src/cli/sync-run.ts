@@ -10,6 +10,7 @@ import type { RetryInfo } from '../oci/transport.js';
 import type { CopyListener } from '../replication/copy-events.js';
 import { CatalogCache, fullMatch, listNamespace } from '../replication/namespace-list.js';
 import { failedOutcome, type SyncItem, type SyncOutcome, syncImages } from '../replication/namespace-sync.js';
+import type { Pattern } from '../replication/pattern.js';
 import { connect } from './connect.js';
 
 export interface Namespace {
@@ -20,8 +21,8 @@ export interface Namespace {
 export interface ResolvedRule {
   src: Namespace;
   dst: Namespace;
-  tags?: RegExp;
-  repos?: RegExp;
+  tags?: Pattern;
+  repos?: Pattern;
   platform?: Platform;
   override: boolean;
   srcCreds?: string;

@@ -1,11 +1,8 @@
 // Repository paths as connectors report them: split into namespace and name, checked against the reference
 // grammar when they come from a vendor API, and filtered by the configured namespace.
 // Name grammar: https://github.com/distribution/reference/blob/main/reference.go
+import { isValidRepository } from '../oci/reference.js';
 import type { RepositoryRef } from './connector.js';
-
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
-const REPOSITORY_RE = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
-const NAME_MAX_LENGTH = 255;
 
 /** Splits `team/app/web` into namespace `team` and name `app/web`; a one-component path has namespace ''. */
 export function repositoryRef(repository: string): RepositoryRef {
@@ -16,7 +13,7 @@ export function repositoryRef(repository: string): RepositoryRef {
 
 /** True for a path the `/v2/` API accepts: vendor answers are checked, since they end up in request URLs. */
 export function isRepositoryName(name: string): boolean {
-  return name.length <= NAME_MAX_LENGTH && REPOSITORY_RE.test(name);
+  return isValidRepository(name);
 }
 
 /** The configured namespace without surrounding slashes; '' when none. */

@@ -1,9 +1,11 @@
 // Blob reads: HEAD for existence, GET streamed and verified, resumed with `Range` when a connection breaks.
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-blobs
+
 import { Readable } from 'node:stream';
 import { StreamVerifier } from './digest.js';
 import { DigestMismatchError, isRetryable, NetworkError, RegattaError } from './errors.js';
 import type { Descriptor } from './manifest.js';
+import { blobPath } from './paths.js';
 import { backoffDelay, DEFAULT_RETRY, sleep } from './retry.js';
 import { pullScope } from './scopes.js';
 import type { Transport } from './transport.js';
@@ -31,7 +33,7 @@ export async function blobHead(
 ): Promise<number | undefined> {
   const res = await t.send({
     method: 'HEAD',
-    url: `/v2/${repository}/blobs/${digest}`,
+    url: blobPath(repository, digest),
     scopes: [pullScope(repository)],
     expect: [200, 404],
     signal,
@@ -66,7 +68,7 @@ async function* blobChunks(
   const verifier =
     from === 0 && opts.verify !== false ? new StreamVerifier(descriptor.digest, descriptor.size) : undefined;
   const policy = t.config.retry ?? DEFAULT_RETRY;
-  const url = `/v2/${repository}/blobs/${descriptor.digest}`;
+  const url = blobPath(repository, descriptor.digest);
   let position = from;
   for (let breaks = 0; ; ) {
     const offset = position;

@@ -6,6 +6,7 @@ import { type BlobSource, sessionLocation, uploadChunks } from './blob-chunks.js
 import { blobHead } from './blob-read.js';
 import { RegattaError, RegistryError } from './errors.js';
 import type { Descriptor } from './manifest.js';
+import { mountPath, uploadPath } from './paths.js';
 import { pullScope, pushScope } from './scopes.js';
 import type { Transport } from './transport.js';
 
@@ -81,7 +82,7 @@ export async function blobMountOrStart(
   digest: string,
   signal?: AbortSignal,
 ): Promise<MountResult> {
-  const url = `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
+  const url = mountPath(repository, digest, from);
   const scopes = from === repository ? [pushScope(repository)] : [pushScope(repository), pullScope(from)];
   const res = await t.send({ method: 'POST', url, scopes, expect: [201, 202], retry: true, signal });
   await res.body.dump();
@@ -106,7 +107,7 @@ export async function uploadCancel(t: Transport, repository: string, location: s
 
 /** POST opens an upload session; its Location is where the bytes go. Retried: an unused session costs nothing. */
 async function uploadStart(t: Transport, repository: string, signal?: AbortSignal): Promise<string> {
-  const url = `/v2/${repository}/blobs/uploads/`;
+  const url = uploadPath(repository);
   const res = await t.send({
     method: 'POST',
     url,

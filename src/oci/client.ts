@@ -1,6 +1,7 @@
 // The registry client: one instance per registry host, methods named noun-verb after the distribution spec's
 // endpoints so they sort together (catalogList, tagList, manifestGet, blobHead …).
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#endpoints
+
 import { type BlobReadOptions, blobGet, blobHead } from './blob-read.js';
 import {
   type BlobSource,
@@ -13,6 +14,7 @@ import {
 import { type ListOptions, listPages } from './listing.js';
 import type { Descriptor } from './manifest.js';
 import { manifestDelete, manifestGet, manifestHead, manifestPut, type PushableManifest } from './manifests.js';
+import { tagsPath } from './paths.js';
 import { apiHost, isLoopbackHost } from './reference.js';
 import { referrersList } from './referrers.js';
 import { CATALOG_SCOPE, pullScope } from './scopes.js';
@@ -41,7 +43,7 @@ export class RegistryClient {
 
   /** Tags of a repository from `/v2/<name>/tags/list`, following `Link` pages. */
   tagList(repository: string, opts?: ListOptions): Promise<string[]> {
-    return listPages(this.transport, `/v2/${repository}/tags/list`, 'tags', [pullScope(repository)], opts);
+    return listPages(this.transport, tagsPath(repository), 'tags', [pullScope(repository)], opts);
   }
 
   manifestHead(repository: string, reference: string, signal?: AbortSignal) {

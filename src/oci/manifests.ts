@@ -1,9 +1,11 @@
 // Manifest endpoints: HEAD, GET, PUT, DELETE on `/v2/<name>/manifests/<reference>`.
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-manifests
+
 import { digestOf } from './digest.js';
 import { RegistryError } from './errors.js';
 import { type Manifest, parseManifest } from './manifest.js';
 import { MANIFEST_ACCEPT, normalizeMediaType } from './media-types.js';
+import { manifestPath } from './paths.js';
 import { isValidDigest } from './reference.js';
 import { MANIFEST_LIMIT } from './response.js';
 import { deleteScope, pullScope, pushScope } from './scopes.js';
@@ -25,7 +27,7 @@ export async function manifestHead(
   reference: string,
   signal?: AbortSignal,
 ): Promise<ManifestStat | undefined> {
-  const url = `/v2/${repository}/manifests/${reference}`;
+  const url = manifestPath(repository, reference);
   const res = await t.send({
     method: 'HEAD',
     url,
@@ -61,7 +63,7 @@ export async function manifestGet(
   reference: string,
   signal?: AbortSignal,
 ): Promise<Manifest> {
-  const url = `/v2/${repository}/manifests/${reference}`;
+  const url = manifestPath(repository, reference);
   const { response: res, body: raw } = await t.read(
     {
       method: 'GET',
@@ -87,7 +89,7 @@ export async function manifestPut(
   manifest: PushableManifest,
   signal?: AbortSignal,
 ): Promise<string> {
-  const url = `/v2/${repository}/manifests/${reference}`;
+  const url = manifestPath(repository, reference);
   const headers = { 'content-type': manifest.mediaType };
   const res = await t.send({
     method: 'PUT',
@@ -119,7 +121,7 @@ export async function manifestDelete(
   digest: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  const url = `/v2/${repository}/manifests/${digest}`;
+  const url = manifestPath(repository, digest);
   const res = await t.send({ method: 'DELETE', url, scopes: [deleteScope(repository)], expect: [202, 200], signal });
   await res.body.dump();
 }

@@ -138,6 +138,16 @@ export function isLoopbackHost(registry: string): boolean {
   return /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** Whether `s` is a repository path as the distribution spec's name grammar allows (no registry, ≤ 255 chars). */
+export function isValidRepository(s: string): boolean {
+  return s.length > 0 && s.length <= NAME_MAX_LENGTH && REPOSITORY_RE.test(s);
+}
+
+/** Whether `s` is a tag: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`. */
+export function isValidTag(s: string): boolean {
+  return s.length <= TAG_MAX_LENGTH && TAG_RE.test(s);
+}
+
 /**
  * Tells whether a string is a digest Regatta can verify: `sha256:` with 64 or `sha512:` with 128 lower-case hex
  * characters. Digests using other (unregistered) algorithms are rejected.

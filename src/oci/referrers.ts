@@ -2,10 +2,12 @@
 // The API: https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-referrers
 // The fallback for registries without it, a tag named after the subject's digest:
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#referrers-tag-schema
+
 import type { RegistryClient } from './client.js';
 import { parseDigest } from './digest.js';
 import { RegistryError } from './errors.js';
 import { type Descriptor, IndexSchema } from './manifest.js';
+import { referrersPath } from './paths.js';
 import { parseJson } from './response.js';
 import { pullScope } from './scopes.js';
 
@@ -19,8 +21,7 @@ export async function referrersList(
   artifactType?: string,
   signal?: AbortSignal,
 ): Promise<Descriptor[]> {
-  const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
-  const url = `/v2/${repository}/referrers/${digest}${query}`;
+  const url = referrersPath(repository, digest, artifactType);
   const request = { method: 'GET' as const, url, scopes: [pullScope(repository)], expect: [200, 404], signal };
   const { response, body } = await client.transport.read(request, REFERRERS_LIMIT);
   if (response.status === 200) {

@@ -4,12 +4,13 @@
 import pLimit from 'p-limit';
 import type { RegistryClient } from '../oci/client.js';
 import { RegattaError } from '../oci/errors.js';
+import { compilePattern, type Pattern } from './pattern.js';
 
 export interface NamespaceFilter {
   /** Full match on the repository path below the namespace (`team/app` for `NAMESPACE/team/app`). */
-  repos?: RegExp;
+  repos?: Pattern;
   /** Full match on the tag. */
-  tags?: RegExp;
+  tags?: Pattern;
 }
 
 export interface NamespaceImage {
@@ -18,13 +19,9 @@ export interface NamespaceImage {
   tag: string;
 }
 
-/** `pattern` as a regex that must match a whole string; USAGE names `what` when it does not compile. */
-export function fullMatch(pattern: string, what: string): RegExp {
-  try {
-    return new RegExp(`^(?:${pattern})$`);
-  } catch (err) {
-    throw new RegattaError('USAGE', `${what}: invalid regex ${JSON.stringify(pattern)}: ${(err as Error).message}`);
-  }
+/** `pattern` as a whole-string RE2 pattern (the one compiler, pattern.ts); USAGE names `what` when it is not one. */
+export function fullMatch(pattern: string, what: string): Pattern {
+  return compilePattern(pattern, what, 'USAGE');
 }
 
 /**

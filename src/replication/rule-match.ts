@@ -1,7 +1,9 @@
 // What a sync rule selects and where it puts it: repositories under the source namespace (one, or those matching
-// a regex), tags matching a regex in full and optionally a semver range, and the target path and tag.
+// a pattern), tags matching a pattern in full (RE2, linear time: pattern.ts) and optionally a semver range, and
+// the target path and tag.
 import semver from 'semver';
 import { RegattaError } from '../errors.js';
+import { compilePattern } from './pattern.js';
 
 /** The matching part of a rule (a sync_rules row has these columns). */
 export interface RuleSelector {
@@ -22,8 +24,6 @@ export interface ImagePath {
   tag: string;
 }
 
-/** Longest regex a rule may carry: a user-given pattern is run against every tag. */
-const MAX_PATTERN = 256;
 const TAG = /^[\w][\w.-]{0,127}$/;
 
 /** Throws INVALID_RULE when a pattern, range or rename template cannot work. */
@@ -65,19 +65,7 @@ export function fullPath(namespace: string, repository: string): string {
   return namespace ? `${namespace}/${repository}` : repository;
 }
 
-const compiled = new Map<string, RegExp>();
-
-/** A full-match regex (`^(?:…)$`), cached: rules are matched against every pushed tag. */
-function compile(pattern: string, what: string): RegExp {
-  let re = compiled.get(pattern);
-  if (re) return re;
-  if (pattern.length > MAX_PATTERN) throw new RegattaError('INVALID_RULE', `${what} is longer than ${MAX_PATTERN}`);
-  try {
-    re = new RegExp(`^(?:${pattern})$`, 'u');
-  } catch (err) {
-    throw new RegattaError('INVALID_RULE', `${what} ${JSON.stringify(pattern)}: ${(err as Error).message}`);
-  }
-  if (compiled.size > 1000) compiled.clear();
-  compiled.set(pattern, re);
-  return re;
+/** A rule's pattern, compiled once by the one pattern compiler (RE2, linear time, whole-string). */
+function compile(pattern: string, what: string) {
+  return compilePattern(pattern, what, 'INVALID_RULE');
 }

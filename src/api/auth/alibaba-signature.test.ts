@@ -121,5 +121,8 @@ test('ACS3: a wrong secret, a swapped body, a changed query or an unsigned nonce
     'SIGNATURE_MISMATCH',
   );
   assert.equal(await refusal(acs3Request({ dropHeader: 'x-acs-signature-nonce' })), 'SIGNATURE_HEADERS_MISSING');
+  // The action and version are signed, or the request is refused (a relabelled action must not pass).
+  assert.equal(await refusal(acs3Request({ dropHeader: 'x-acs-action' })), 'SIGNATURE_HEADERS_MISSING');
+  assert.equal(await refusal(acs3Request({ dropHeader: 'x-acs-version' })), 'SIGNATURE_HEADERS_MISSING');
   assert.equal(await refusal(acs3Request(), NOW + 20 * 60_000), 'SIGNATURE_EXPIRED');
 });

@@ -22,7 +22,16 @@ import { SignatureError } from './signature-error.js';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 export const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000;
-const ACS3_REQUIRED_HEADERS = ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'] as const;
+// The action and version must be signed too, as Alibaba's gateway requires: unsigned, they could be changed on the
+// way and turn a signed ListRepoSyncTask into a DeleteRepoSyncRule.
+const ACS3_REQUIRED_HEADERS = [
+  'host',
+  'x-acs-action',
+  'x-acs-version',
+  'x-acs-date',
+  'x-acs-signature-nonce',
+  'x-acs-content-sha256',
+] as const;
 
 export interface AlibabaSignedRequest {
   method: string;

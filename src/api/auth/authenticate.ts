@@ -23,6 +23,10 @@ export async function authenticate(request: FastifyRequest, identities: Identity
     return identity;
   }
   if (typeof authorization === 'string' && authorization.startsWith('SDK-HMAC-SHA256')) {
+    // Fail closed: a body whose bytes were not kept (a media type parsed elsewhere) cannot be checked.
+    if (request.rawBody === undefined && carriesBody(request)) {
+      throw unauthenticated('APIGW.0301', 'Incorrect IAM authentication information: the body cannot be verified');
+    }
     let found: (Identity & { secretKey: string }) | undefined;
     let result: Awaited<ReturnType<typeof verifyHuaweiSignature>>;
     try {
@@ -49,4 +53,9 @@ export async function authenticate(request: FastifyRequest, identities: Identity
     return found;
   }
   throw unauthenticated('APIGW.0307', 'No X-Auth-Token or AK/SK signature in the request');
+}
+
+function carriesBody(request: FastifyRequest): boolean {
+  const length = Number(request.headers['content-length'] ?? 0);
+  return length > 0 || request.headers['transfer-encoding'] !== undefined;
 }

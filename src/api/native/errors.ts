@@ -18,7 +18,7 @@ export const badRequest = (message: string) => new ApiError(400, 'INVALID_PARAME
 export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found`);
 
 /** Domain errors a caller can fix, and their status. */
-const CALLER_ERRORS: Record<string, number> = { INVALID_RULE: 400, REGISTRY_DELETED: 404 };
+const CALLER_ERRORS: Record<string, number> = { INVALID_RULE: 400, INVALID_REFERENCE: 400, REGISTRY_DELETED: 404 };
 
 export function nativeErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const e = toApiError(error);

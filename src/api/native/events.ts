@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { repositoryRef } from '../../connectors/repository.js';
 import type { AppContext } from '../../jobs/context.js';
 import { onPush } from '../../jobs/replication-jobs.js';
+import { isValidDigest, isValidRepository, isValidTag } from '../../oci/reference.js';
 import { badRequest } from './errors.js';
 
 /** One pushed tag, wherever the event came from. */
@@ -19,21 +20,15 @@ export interface PushedTag {
 }
 
 export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void {
-  // Distribution posts its envelope with this media type; Harbor posts application/json.
-  app.addContentTypeParser(
-    'application/vnd.docker.distribution.events.v1+json',
-    { parseAs: 'buffer' },
-    (_request, body, done) => {
-      try {
-        done(null, JSON.parse((body as Buffer).toString('utf8')));
-      } catch {
-        done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined);
-      }
-    },
-  );
+  // Distribution posts its envelope as application/vnd.docker.distribution.events.v1+json, Harbor as
+  // application/json: both parsed by the app (raw bytes kept for signatures).
   app.post('/events/registry', { schema: { tags: ['events'], body: { type: 'object' } } }, async (request) => {
     const pushes = pushesOf(request.body);
     if (pushes === undefined) throw badRequest('neither a Distribution notification envelope nor a Harbor webhook');
+    if (pushes.length > MAX_PUSHES)
+      throw badRequest(`${pushes.length} tag pushes in one request: at most ${MAX_PUSHES}`);
+    const bad = pushes.find((p) => invalidPart(p) !== undefined);
+    if (bad) throw badRequest(`event for ${JSON.stringify(bad.repository.slice(0, 200))}: ${invalidPart(bad)}`);
     const projectId = request.identity!.projectId;
     let batches = 0;
     let matched = 0;
@@ -48,6 +43,20 @@ export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void
     }
     return { events: pushes.length, matched_registries: matched, batches };
   });
+}
+
+/** Tag pushes one request may carry (Distribution sends a few per envelope; each may start a batch). */
+const MAX_PUSHES = 500;
+
+/**
+ * What is wrong with a push's repository, tag or digest as the distribution spec's grammar sees them, if anything:
+ * they are used in registry URLs, so `../` or `?x=` in an event must never reach one.
+ */
+function invalidPart(p: PushedTag): string | undefined {
+  if (!isValidRepository(p.repository)) return 'the repository is not a valid name';
+  if (!isValidTag(p.tag)) return `tag ${JSON.stringify(p.tag.slice(0, 200))} is not a valid tag`;
+  if (!isValidDigest(p.digest)) return `digest ${JSON.stringify(p.digest.slice(0, 200))} is not a valid digest`;
+  return undefined;
 }
 
 /** The tag pushes an event body carries, or undefined when it is no known event format. */

@@ -203,7 +203,15 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
         tags: ['rules'],
         body: {
           type: 'object',
-          properties: { tags: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string' } } },
+          properties: {
+            tags: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 1000,
+              // A tag as the distribution spec allows it: it becomes part of a registry URL.
+              items: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$' },
+            },
+          },
         },
       },
     },

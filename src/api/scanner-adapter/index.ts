@@ -53,13 +53,6 @@ export async function registerScannerAdapter(
   app.addHook('preHandler', async (request) => {
     request.identity = await authenticate(request, ctx.identities);
   });
-  app.addContentTypeParser(MIME.scanRequest, { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined);
-    }
-  });
 
   app.get('/metadata', { schema: { tags: ['harbor-scanner'] } }, async (_request, reply) => {
     const dbs = await scanDatabases(opts.vulndb);
