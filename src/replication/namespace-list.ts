@@ -3,7 +3,6 @@
 // Both regexes must match in full (`v1` does not select `v10`), as tag filters of Harbor and ACR do.
 import pLimit from 'p-limit';
 import type { RegistryClient } from '../oci/client.js';
-import { RegattaError } from '../oci/errors.js';
 import { compilePattern, type Pattern } from './pattern.js';
 
 export interface NamespaceFilter {
