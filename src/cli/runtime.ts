@@ -5,6 +5,7 @@ import { makeContext } from '../jobs/context.js';
 import { startQueue } from '../jobs/queue.js';
 import { failOrphanedJobs } from '../jobs/recovery.js';
 import { webhookFromEnv } from '../jobs/webhooks.js';
+import { securePrivateDir } from '../store/data-dir.js';
 import { openDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { SecretBox } from '../store/secrets.js';
@@ -23,8 +24,12 @@ export interface Runtime {
 
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const env = opts.env ?? process.env;
+  await securePrivateDir(opts.dataDir);
   const database = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
   try {
+    // PGlite sets its files' modes itself (0666): tightened once it has made them. Files it adds later stay
+    // out of reach behind the 0700 folders.
+    await securePrivateDir(opts.dataDir);
     await migrate(database.pool);
     const secrets = await SecretBox.fromEnvironment(opts.dataDir, env);
     const boss = await startQueue(database.connectionString);

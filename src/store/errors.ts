@@ -6,6 +6,8 @@ import { RegattaError } from '../errors.js';
 export type StoreErrorCode =
   /** Another live process holds `${dataDir}/regatta.lock`. */
   | 'DATA_DIR_LOCKED'
+  /** The data dir (or what Regatta keeps in it) is open to others and cannot be made private. */
+  | 'DATA_DIR_INSECURE'
   /** The embedded PGlite child did not start (or died before reporting its port). */
   | 'EMBEDDED_START_FAILED'
   /** A secret key (env or file) is not base64 of exactly 32 bytes. */

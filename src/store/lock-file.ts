@@ -35,7 +35,7 @@ const MUTEX_STALE_MS = 10_000;
  * included) holds it.
  */
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, LOCK_FILE);
   const deadline = Date.now() + 2 * MUTEX_STALE_MS;
   for (;;) {
@@ -57,7 +57,7 @@ function heldLock(path: string): DataDirLock {
       pids.push(pid);
       // Replace the content atomically: readers see the old or the new list, never a partial one.
       const temp = tempName(path);
-      await writeFile(temp, pids.map((p) => `${p}\n`).join(''), { mode: 0o644 });
+      await writeFile(temp, pids.map((p) => `${p}\n`).join(''), { mode: 0o600 });
       await rename(temp, path);
     },
     release: () => releaseLock(path),
@@ -71,7 +71,7 @@ function tempName(path: string): string {
 /** Creates the lock file with our PID in it, atomically; false when it already exists. */
 async function tryCreate(path: string): Promise<boolean> {
   const temp = tempName(path);
-  await writeFile(temp, `${process.pid}\n`, { mode: 0o644 });
+  await writeFile(temp, `${process.pid}\n`, { mode: 0o600 });
   try {
     await link(temp, path);
     return true;

@@ -16,6 +16,8 @@ import { PGliteSession } from './pglite-session.js';
 export type ServerMessage = { type: 'ready'; port: number; pid: number } | { type: 'failed'; message: string };
 
 async function main(): Promise<void> {
+  // Folders PGlite makes stay the owner's (its files' modes it sets itself; the runtime tightens those).
+  process.umask(0o077);
   const dataDir = process.argv[2];
   if (!dataDir || !process.send)
     throw new Error('usage: started by the Regatta store with an IPC channel and a data dir');

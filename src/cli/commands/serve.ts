@@ -17,6 +17,8 @@ interface ServeFlags {
 }
 
 const DEFAULT_PORT = '8480';
+/** Files a server writes (database, advisory feeds, keys) are its owner's alone. */
+const PRIVATE_UMASK = 0o077;
 
 export function registerServe(program: Command): void {
   program
@@ -27,6 +29,7 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'data directory (REGATTA_DATA_DIR)', process.env.REGATTA_DATA_DIR ?? './regatta-data')
     .option('--no-workers', 'serve the API only')
     .action(async (flags: ServeFlags) => {
+      process.umask(PRIVATE_UMASK);
       const runtime = await openRuntime({ dataDir: flags.dataDir, databaseUrl: process.env.DATABASE_URL || undefined });
       const workerOptions = workerOptionsFromEnv(process.env, flags.dataDir);
       if (flags.workers) await startWorkers(runtime.ctx, workerOptions);
@@ -55,6 +58,7 @@ export function registerServe(program: Command): void {
     )
     .option('--concurrency <n>', 'inventory crawls at once', '2')
     .action(async (flags: { dataDir: string; concurrency: string }) => {
+      process.umask(PRIVATE_UMASK);
       const runtime: Runtime = await openRuntime({
         dataDir: flags.dataDir,
         databaseUrl: process.env.DATABASE_URL || undefined,
