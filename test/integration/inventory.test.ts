@@ -7,6 +7,7 @@ import { request } from 'undici';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { buildImage, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { until } from '../support/until.js';
 import { json, runCli } from './cli.js';
 import { PROJECT, startServer, type TestServer, TOKEN } from './server.js';
 
@@ -60,6 +61,15 @@ test('the CLI connects a registry, syncs it, lists its images; a re-sync of unch
   assert.match(ls.stdout, /inv\/app:a {2}sha256:/);
   assert.match(ls.stdout, /3 images$/m);
   const before = await rows();
+  // The crawl asked for scans of the new digests (scan on sync); they read manifests too, so let them finish
+  // before counting what the re-sync reads.
+  await until('scan-on-sync done', async () => {
+    const res = await request(`${server.url}/v5/${PROJECT}/image/registries/images?limit=200`, {
+      headers: { 'x-auth-token': TOKEN },
+    });
+    const list = ((await res.body.json()) as { data_list: { scan_status: string }[] }).data_list;
+    return list.every((r) => r.scan_status === 'success' || r.scan_status === 'failed') ? true : undefined;
+  });
 
   seen.length = 0;
   assert.equal((await cli('inventory', 'sync', '--wait')).code, 0);
