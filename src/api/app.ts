@@ -31,6 +31,8 @@ export interface AppOptions {
   acr?: AcrAuthOptions;
   /** The policies the workers run with, as the console shows them (default: the workers' defaults). */
   policy?: ServerPolicy;
+  /** The token Prometheus scrapes /metrics with (REGATTA_METRICS_TOKEN). */
+  metricsToken?: string;
   /** The built console (default dist/web). */
   consoleDir?: string;
 }
@@ -79,6 +81,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await registerObservability(app, ctx, {
     vulndb: policy.vulndb ?? opts.vulndb ?? process.env.REGATTA_VULNDB,
     vulndbStaleHours: policy.vulndb_stale_hours,
+    metricsToken: opts.metricsToken ?? process.env.REGATTA_METRICS_TOKEN,
   });
 
   await app.register(

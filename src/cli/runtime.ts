@@ -7,6 +7,7 @@ import { failOrphanedJobs } from '../jobs/recovery.js';
 import { webhookFromEnv } from '../jobs/webhooks.js';
 import { securePrivateDir } from '../store/data-dir.js';
 import { openDatabase } from '../store/database.js';
+import { BOOTSTRAP_ADMIN } from '../store/identities.js';
 import { migrate } from '../store/migrate.js';
 import { SecretBox } from '../store/secrets.js';
 
@@ -56,7 +57,7 @@ async function bootstrapIdentity(ctx: AppContext, env: NodeJS.ProcessEnv): Promi
   if (!projectId) return;
   await ctx.identities.ensure({
     projectId,
-    name: 'bootstrap-admin',
+    name: BOOTSTRAP_ADMIN,
     token: env.REGATTA_BOOTSTRAP_TOKEN || undefined,
     accessKey: env.REGATTA_BOOTSTRAP_AK || undefined,
     secretKey: env.REGATTA_BOOTSTRAP_SK || undefined,

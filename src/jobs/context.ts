@@ -28,6 +28,8 @@ export interface AppContext {
   scanResults: ScanResultStore;
   scanTasks: ScanTaskStore;
   boss: PgBoss;
+  /** The installation's key: encrypts stored credentials, and MACs ids handed out (`secrets.mac`). */
+  secrets: SecretBox;
   /** Where events go (REGATTA_WEBHOOK_URL), if anywhere. */
   webhook?: WebhookConfig;
 }
@@ -46,6 +48,7 @@ export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss
     scanResults: new ScanResultStore(db),
     scanTasks: new ScanTaskStore(db),
     boss,
+    secrets,
     ...(webhook ? { webhook } : {}),
   };
 }

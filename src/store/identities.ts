@@ -11,6 +11,9 @@ export interface Identity {
   name: string;
 }
 
+/** The name of the identity REGATTA_BOOTSTRAP_* makes: the installation's first admin. */
+export const BOOTSTRAP_ADMIN = 'bootstrap-admin';
+
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

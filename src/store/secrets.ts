@@ -3,7 +3,7 @@
 // The key is REGATTA_SECRET_KEY (base64 of 32 bytes) when set, else `${dataDir}/secret.key`, created on first
 // start (mode 0600) and refused if group or others may access it. Several processes sharing one data dir (or a
 // database) must share the key. Errors and inspection never show key material or plaintext.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -47,6 +47,15 @@ export class SecretBox {
   }
 
   /** Encrypts `plaintext` into a `v1:` token (a fresh random IV each time). */
+  /**
+   * A MAC of `data` under a key derived for `purpose` (HKDF-SHA256 of this box's key): ids handed to callers can
+   * carry who they belong to and be checked after a restart, without storing them.
+   */
+  mac(purpose: string, data: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `regatta:${purpose}`, 32));
+    return createHmac('sha256', key).update(data).digest('hex');
+  }
+
   encrypt(plaintext: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);

@@ -21,6 +21,8 @@ const ERROR = 'application/vnd.scanner.adapter.error+json; version=1.0';
 let server: TestServer;
 let registry: TestRegistry;
 let digest: string;
+let scanId: string;
+const OTHER_TOKEN = 'other-project-token-0123456789';
 
 before(async () => {
   server = await startServer({ workers: false, app: { vulndb: VULNDB } });
@@ -113,6 +115,18 @@ test('a scan request is accepted, the report polled until done, in both MIME typ
   assert.equal(v11.status, 200);
   assert.match(String(v11.headers['content-type']), /vnd\.security\.vulnerability\.report/);
   assert.equal(v11.json.vulnerabilities.length, report.json.vulnerabilities.length);
+  scanId = id;
+});
+
+test("a scan's report is its project's: another project's token, or an id forged from the digest, gets 404", async () => {
+  await server.runtime.ctx.identities.ensure({ projectId: 'p-other-project', name: 'other', token: OTHER_TOKEN });
+  const other = await harbor('GET', `/scan/${scanId}/report`, { auth: `Bearer ${OTHER_TOKEN}` });
+  assert.equal(other.status, 404, JSON.stringify(other.json));
+  // The digest's stored result exists; an id made up around it is still no scan of the caller's.
+  const forged = `${'0'.repeat(16)}.${'0'.repeat(16)}.${digest.slice(7)}`;
+  assert.equal((await harbor('GET', `/scan/${forged}/report`)).status, 404);
+  assert.equal((await harbor('GET', `/scan/${forged}/report`, { auth: `Bearer ${OTHER_TOKEN}` })).status, 404);
+  assert.equal((await harbor('GET', `/scan/${scanId}/report`)).status, 200, 'the asking project still reads it');
 });
 
 test('errors come in the spec shape: bad request, unknown scan, no credentials', async () => {

@@ -1,5 +1,5 @@
 // /readyz and /metrics of a running server: ready once the database and the job queue answer; metrics only for
-// an authenticated caller (Prometheus' Bearer token), in Prometheus' text format, counting requests by route and
+// the scrape token or the bootstrap admin (a project's token may not see every project's figures), in Prometheus' text format, counting requests by route and
 // reporting the shared queue, sync tasks and scans, and requests to registries by host, status and error code.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -9,8 +9,11 @@ import { until } from '../support/until.js';
 import { addRegistry, startServer, type TestServer, TOKEN } from './server.js';
 
 let server: TestServer;
+const SCRAPE = 'prometheus-scrape-token-0123456789';
+const OTHER = 'another-project-token-0123456789';
 before(async () => {
-  server = await startServer();
+  server = await startServer({ app: { metricsToken: SCRAPE } });
+  await server.runtime.ctx.identities.ensure({ projectId: 'p-another', name: 'another', token: OTHER });
 });
 after(async () => {
   await server?.stop();
@@ -49,6 +52,18 @@ test('readyz answers ready; metrics need a token and count requests by route', a
   }
   // The queue's own jobs (the push-poll schedule) are there, by queue and state.
   assert.match(text, /regatta_jobs\{queue="push-poll",state="[a-z]+"\} \d+/);
+});
+
+test('metrics cover every project: the scrape token and the bootstrap admin read them, a project token may not', async () => {
+  const scrape = await request(`${server.url}/metrics`, { headers: { authorization: `Bearer ${SCRAPE}` } });
+  assert.equal(scrape.statusCode, 200);
+  await scrape.body.dump();
+  const project = await request(`${server.url}/metrics`, { headers: { 'x-auth-token': OTHER } });
+  assert.equal(project.statusCode, 403);
+  assert.equal(((await project.body.json()) as { code: string }).code, 'FORBIDDEN');
+  const wrong = await request(`${server.url}/metrics`, { headers: { authorization: 'Bearer not-the-scrape-token' } });
+  assert.equal(wrong.statusCode, 401);
+  await wrong.body.dump();
 });
 
 test('requests to registries are counted by host, method, status and error code', async () => {

@@ -3,10 +3,12 @@
 // /metrics (Prometheus, authenticated like every API request). Every response is counted by method, route
 // pattern and status.
 
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { AppContext } from '../../jobs/context.js';
 import { vulndbStatus } from '../../scanning/feeds/status.js';
+import { BOOTSTRAP_ADMIN, type Identity } from '../../store/identities.js';
 import { authenticate } from '../auth/authenticate.js';
 import { createMetrics } from './metrics.js';
 
@@ -14,6 +16,18 @@ export interface ObservabilityOptions {
   /** The advisory folder whose age is reported, and when it counts as stale. */
   vulndb?: string;
   vulndbStaleHours?: number;
+  /** A token for Prometheus alone (REGATTA_METRICS_TOKEN): /metrics and nothing else. */
+  metricsToken?: string;
+}
+
+/** Whether the request carries the scrape token (Bearer or X-Auth-Token), compared in constant time. */
+function scrapeTokenGiven(request: FastifyRequest, expected: string | undefined): boolean {
+  if (!expected) return false;
+  const auth = request.headers.authorization;
+  const given = request.headers['x-auth-token'] ?? (typeof auth === 'string' ? auth.replace(/^Bearer /i, '') : '');
+  if (typeof given !== 'string') return false;
+  const a = createHash('sha256').update(given).digest();
+  return timingSafeEqual(a, createHash('sha256').update(expected).digest());
 }
 
 export async function registerObservability(
@@ -56,10 +70,21 @@ export async function registerObservability(
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    try {
-      await authenticate(request, ctx.identities);
-    } catch (err) {
-      return reply.status(401).send({ code: 'UNAUTHENTICATED', message: (err as Error).message });
+    // Server-wide figures (every project's registry hosts among them): for the server's scrape token or its
+    // bootstrap admin, not for any project's token.
+    if (!scrapeTokenGiven(request, opts.metricsToken)) {
+      let identity: Identity;
+      try {
+        identity = await authenticate(request, ctx.identities);
+      } catch (err) {
+        return reply.status(401).send({ code: 'UNAUTHENTICATED', message: (err as Error).message });
+      }
+      if (identity.name !== BOOTSTRAP_ADMIN) {
+        return reply.status(403).send({
+          code: 'FORBIDDEN',
+          message: 'metrics cover every project: use REGATTA_METRICS_TOKEN or the bootstrap admin',
+        });
+      }
     }
     return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });

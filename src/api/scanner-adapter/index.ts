@@ -4,7 +4,7 @@
 // this process (that authorization is never stored), its result is kept per digest like every other scan. A scan
 // id carries its digest, so a report outlives a restart of the process that made it.
 // https://github.com/goharbor/pluggable-scanner-spec
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
 import { resultRow, scanDatabases } from '../../jobs/scan-jobs.js';
@@ -98,8 +98,7 @@ export async function registerScannerAdapter(
       } catch {
         return fail(reply, 422, `registry.url ${JSON.stringify(registry.url)} is not a URL`);
       }
-      // 16 random hex digits, then the digest's: short enough for a path parameter (Fastify's 100).
-      const id = `${randomBytes(8).toString('hex')}.${artifact.digest.slice(7)}`;
+      const id = scanIdFor(request.identity!.projectId, artifact.digest);
       scans.set(id, { artifact, state: { status: 'running' } });
       void runScan(url, registry.authorization, artifact).then(
         (report) =>
@@ -117,7 +116,9 @@ export async function registerScannerAdapter(
     '/scan/:id/report',
     { schema: { tags: ['harbor-scanner'] } },
     async (request, reply) => {
-      const scan = scans.get(request.params.id) ?? (await fromStore(request.params.id));
+      // An id is good only for the project that asked for the scan: another project's is "no such scan".
+      const digest = digestOfScanId(request.identity!.projectId, request.params.id);
+      const scan = digest ? (scans.get(request.params.id) ?? (await fromStore(digest))) : undefined;
       if (!scan) return fail(reply, 404, `no scan ${request.params.id}`);
       const { state, artifact } = scan;
       if (state.status === 'running') return reply.status(302).header('Refresh-After', String(REFRESH_AFTER)).send();
@@ -129,10 +130,29 @@ export async function registerScannerAdapter(
     },
   );
 
+  /**
+   * A scan id: 16 random hex digits, a MAC binding them and the digest to the asking project (under the
+   * installation's key, so it still checks after a restart), and the digest's hex. 98 characters: within Fastify's
+   * path-parameter limit of 100.
+   */
+  function scanIdFor(projectId: string, digest: string): string {
+    const nonce = randomBytes(8).toString('hex');
+    const hex = digest.slice(7);
+    return `${nonce}.${macOf(projectId, nonce, hex)}.${hex}`;
+  }
+  function macOf(projectId: string, nonce: string, hex: string): string {
+    return ctx.secrets.mac('harbor-scan-id', `${projectId}\n${nonce}\n${hex}`).slice(0, 16);
+  }
+  /** The digest a scan id names, when the id was made for `projectId`. */
+  function digestOfScanId(projectId: string, id: string): string | undefined {
+    const m = /^([a-f0-9]{16})\.([a-f0-9]{16})\.([a-f0-9]{64})$/.exec(id);
+    if (!m || !timingSafeEqual(Buffer.from(m[2]!), Buffer.from(macOf(projectId, m[1]!, m[3]!)))) return undefined;
+    return `sha256:${m[3]}`;
+  }
+
   /** A report of a scan made before a restart: its digest's stored result, when there is one. */
-  async function fromStore(id: string) {
-    const hex = /\.([a-f0-9]{64})$/.exec(id)?.[1];
-    const stored = hex ? await ctx.scanResults.get(`sha256:${hex}`) : undefined;
+  async function fromStore(digest: string) {
+    const stored = await ctx.scanResults.get(digest);
     if (stored?.status !== 'success') return undefined;
     const state: State = {
       status: 'done',
