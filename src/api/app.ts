@@ -1,13 +1,20 @@
 // The HTTP server: one Fastify app, one plugin per facade. Every response carries X-Request-Id; every facade
 // route is authenticated; the OpenAPI document is at /openapi.json and a docs page at /docs.
+
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { AppContext } from '../jobs/context.js';
 import type { AcrAuthOptions } from './acr/authenticate.js';
 import { registerAcrApi } from './acr/index.js';
 import { authenticate } from './auth/authenticate.js';
+import { AuthThrottle, registerAuthThrottle, type ThrottleOptions } from './auth/throttle.js';
 import { registerConsole } from './console/index.js';
 import { registerBatchScanRoute } from './hss/batch-scan.js';
 import { hssErrorHandler } from './hss/errors.js';
@@ -19,6 +26,7 @@ import { registerNativeApi } from './native/index.js';
 import { policyOf, type ServerPolicy } from './native/overview.js';
 import { registerObservability } from './observability/index.js';
 import { registerScannerAdapter } from './scanner-adapter/index.js';
+import { swrErrorBody } from './swr/errors.js';
 import { registerSwrApi } from './swr/index.js';
 
 export interface AppOptions {
@@ -33,6 +41,8 @@ export interface AppOptions {
   policy?: ServerPolicy;
   /** The token Prometheus scrapes /metrics with (REGATTA_METRICS_TOKEN). */
   metricsToken?: string;
+  /** Failed authentications allowed per source address and minute (REGATTA_AUTH_FAILURES_PER_MINUTE, 20). */
+  authFailuresPerMinute?: number;
   /** The built console (default dist/web). */
   consoleDir?: string;
 }
@@ -60,6 +70,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
+  registerAuthThrottle(app, new AuthThrottle(throttleOptions(opts)), tooManyFailures);
   // Keep the raw bytes of every JSON body, whatever its media type (plain JSON, Distribution's event envelopes,
   // Harbor's scan requests): an AK/SK signature covers them exactly as sent, and is checked against these bytes.
   for (const type of JSON_TYPES) {
@@ -114,4 +125,22 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   const consolePage = await registerConsole(app, opts.consoleDir);
   await app.register(async (acr) => registerAcrApi(acr, ctx, { ...opts.acr, fallback: consolePage }));
   return app;
+}
+
+function throttleOptions(opts: AppOptions): ThrottleOptions {
+  const fromEnv = Number(process.env.REGATTA_AUTH_FAILURES_PER_MINUTE);
+  const perAddress = opts.authFailuresPerMinute ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 20);
+  return { perAddress, perKey: Math.max(1, Math.ceil(perAddress / 2)), windowMs: 60_000 };
+}
+
+/** A 429 for a throttled caller, in the format of the API family its path belongs to. */
+function tooManyFailures(request: FastifyRequest, reply: FastifyReply, wait: number): FastifyReply {
+  const message = `too many failed authentications from this address or access key: retry in ${wait} s`;
+  const url = request.url;
+  if (url.startsWith('/v5/')) return reply.status(429).send({ error_code: 'APIGW.0308', error_msg: message });
+  if (url.startsWith('/v2/manage/')) return reply.status(429).send(swrErrorBody('SVCSTG.SWR.4290000', message));
+  if (url.startsWith('/api/') || url.startsWith('/metrics')) {
+    return reply.status(429).send({ code: 'TOO_MANY_AUTH_FAILURES', message, request_id: String(request.id) });
+  }
+  return reply.status(429).send({ Code: 'Throttling.User', Message: message, RequestId: String(request.id) });
 }

@@ -1,5 +1,6 @@
 // Opens what `serve` and `worker` run on: the database (embedded PGlite under the data dir, or PostgreSQL
 // from DATABASE_URL), its migrations, the secret key, the job queue, and the bootstrap identity.
+import { RegattaError } from '../errors.js';
 import type { AppContext } from '../jobs/context.js';
 import { makeContext } from '../jobs/context.js';
 import { startQueue } from '../jobs/queue.js';
@@ -25,6 +26,7 @@ export interface Runtime {
 
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const env = opts.env ?? process.env;
+  checkBootstrapSecrets(env);
   await securePrivateDir(opts.dataDir);
   const database = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
   try {
@@ -51,10 +53,23 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
 }
 
+const MIN_SECRET_LENGTH = 16;
+
+/** A short bootstrap token falls to guessing; the secret key of an AK/SK pair likewise. Checked before anything opens. */
+function checkBootstrapSecrets(env: NodeJS.ProcessEnv): void {
+  for (const name of ['REGATTA_BOOTSTRAP_TOKEN', 'REGATTA_BOOTSTRAP_SK'] as const) {
+    const value = env[name];
+    if (value && value.length < MIN_SECRET_LENGTH) {
+      throw new RegattaError('BOOTSTRAP_SECRET_WEAK', `${name} must be at least ${MIN_SECRET_LENGTH} characters`);
+    }
+  }
+}
+
 /** REGATTA_BOOTSTRAP_*: an admin identity for one project, created or updated on every start (idempotent). */
 async function bootstrapIdentity(ctx: AppContext, env: NodeJS.ProcessEnv): Promise<void> {
   const projectId = env.REGATTA_BOOTSTRAP_PROJECT_ID;
   if (!projectId) return;
+
   await ctx.identities.ensure({
     projectId,
     name: BOOTSTRAP_ADMIN,

@@ -20,7 +20,7 @@ import { apiCall, hssCall } from './server.js';
 
 const ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 const PROJECT = 'crash-project';
-const TOKEN = 'crash-token';
+const TOKEN = 'crash-token-0123456789';
 
 let registry: TestRegistry;
 let proxy: FaultProxy;

@@ -1,10 +1,12 @@
 // Who calls the ACR facade: an Alibaba signature (RPC HMAC-SHA1 or ACS3-HMAC-SHA256) made with one of Regatta's
 // access key pairs (the same pairs the Huawei signature uses), or an X-Auth-Token. A signed request's nonce is
 // claimed after its signature checks out and is refused if seen within the timestamp window (replay).
+
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
 import type { Identity } from '../../store/identities.js';
 import { DEFAULT_MAX_SKEW_MS, hasAlibabaSignature, verifyAlibabaSignature } from '../auth/alibaba-signature.js';
+import { markingFailure } from '../auth/authenticate.js';
 import { SignatureError } from '../auth/signature-error.js';
 import { AcrError } from './errors.js';
 
@@ -19,6 +21,15 @@ export async function authenticateAcr(
   params: ReadonlyMap<string, string>,
   ctx: AppContext,
   opts: AcrAuthOptions = {},
+): Promise<Identity> {
+  return markingFailure(request, () => identifyAcr(request, params, ctx, opts));
+}
+
+async function identifyAcr(
+  request: FastifyRequest,
+  params: ReadonlyMap<string, string>,
+  ctx: AppContext,
+  opts: AcrAuthOptions,
 ): Promise<Identity> {
   const token = request.headers['x-auth-token'];
   if (typeof token === 'string' && token.length > 0) {

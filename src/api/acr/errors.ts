@@ -39,7 +39,6 @@ const SIGNATURE: Record<string, [number, string]> = {
   SIGNATURE_MISSING: [400, 'IncompleteSignature'],
   SIGNATURE_MALFORMED: [400, 'IncompleteSignature'],
   SIGNATURE_HEADERS_MISSING: [400, 'IncompleteSignature'],
-  ACCESS_KEY_UNKNOWN: [404, 'InvalidAccessKeyId.NotFound'],
   SIGNATURE_MISMATCH: [400, 'SignatureDoesNotMatch'],
   SIGNATURE_EXPIRED: [400, 'IllegalTimestamp'],
   SIGNATURE_NONCE_USED: [400, 'SignatureNonceUsed'],

@@ -62,7 +62,7 @@ test('RPC: a wrong secret, an altered parameter, another method or an unknown ke
   (altered.params as Map<string, string>).set('InstanceId', 'cri-other');
   assert.equal(await refusal(altered), 'SIGNATURE_MISMATCH');
   assert.equal(await refusal({ ...rpcRequest('GET'), method: 'POST' }), 'SIGNATURE_MISMATCH');
-  assert.equal(await refusal(rpcRequest('GET', { AccessKeyId: 'LTAIUNKNOWN' })), 'ACCESS_KEY_UNKNOWN');
+  assert.equal(await refusal(rpcRequest('GET', { AccessKeyId: 'LTAIUNKNOWN' })), 'SIGNATURE_MISMATCH');
 });
 
 test('RPC: a timestamp outside ±15 min, a malformed one, or another signature method is refused', async () => {

@@ -1,6 +1,7 @@
 // Authentication of every API request: an `X-Auth-Token` or Bearer token (looked up by its SHA-256), or a Huawei
 // `SDK-HMAC-SHA256` AK/SK signature verified exactly as the SDK signs. Sets `request.identity`.
 import type { FastifyRequest } from 'fastify';
+import { RegattaError } from '../../errors.js';
 import type { Identity, IdentityStore } from '../../store/identities.js';
 import { unauthenticated } from '../hss/errors.js';
 import { SignatureError, verifyHuaweiSignature } from './huawei-signature.js';
@@ -12,7 +13,24 @@ declare module 'fastify' {
   }
 }
 
+/** The caller's identity; refused credentials throw (HSS-style 401) and mark the request for the throttle. */
 export async function authenticate(request: FastifyRequest, identities: IdentityStore): Promise<Identity> {
+  return markingFailure(request, () => identify(request, identities));
+}
+
+/** Runs `check`; a refusal marks the request as a failed authentication (throttle.ts counts it) and is rethrown. */
+export async function markingFailure<T>(request: FastifyRequest, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (err) {
+    // A refusal (a coded 4xx, or a signature error); a failing lookup (500) is ours, not the caller's.
+    const status = (err as { status?: number }).status;
+    if (err instanceof RegattaError && (status === undefined || status < 500)) request.authFailed = true;
+    throw err;
+  }
+}
+
+async function identify(request: FastifyRequest, identities: IdentityStore): Promise<Identity> {
   const authorization = request.headers.authorization;
   // `Authorization: Bearer <token>` too: senders such as Harbor's webhooks can set only that header.
   const bearer = typeof authorization === 'string' && /^Bearer /i.test(authorization) ? authorization.slice(7) : '';
@@ -49,7 +67,11 @@ export async function authenticate(request: FastifyRequest, identities: Identity
     if (result.unsignedPayload && request.rawBody?.length) {
       throw unauthenticated('APIGW.0301', 'Incorrect IAM authentication information: the body is not signed');
     }
-    if (!found) throw unauthenticated('APIGW.0301', 'Incorrect IAM authentication information: unknown access key');
+    if (!found)
+      throw unauthenticated(
+        'APIGW.0301',
+        'Incorrect IAM authentication information: the signature does not match the request',
+      );
     return found;
   }
   throw unauthenticated('APIGW.0307', 'No X-Auth-Token or AK/SK signature in the request');

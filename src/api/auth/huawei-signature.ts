@@ -15,7 +15,7 @@
 // Policy on top of the recipe: host and x-sdk-date must be signed, X-Sdk-Date within ±15 min (API Gateway's rule).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { percentDecode, percentEncode } from './percent-encoding.js';
-import { SignatureError } from './signature-error.js';
+import { SignatureError, UNKNOWN_KEY_SECRET } from './signature-error.js';
 
 export { SignatureError, type SignatureErrorCode } from './signature-error.js';
 
@@ -237,10 +237,7 @@ export async function verifyHuaweiSignature(
   const target = splitRequestTarget(req.rawUrl);
   if (!target) throw new SignatureError('SIGNATURE_MALFORMED', 'the request target is not a path');
 
-  const secret = await lookupSecret(auth.accessKey);
-  if (secret === undefined) {
-    throw new SignatureError('ACCESS_KEY_UNKNOWN', `access key ${auth.accessKey} is unknown`);
-  }
+  const secret = (await lookupSecret(auth.accessKey)) ?? UNKNOWN_KEY_SECRET;
 
   const bodyHash = sha256Hex(req.body ?? '');
   const declared = headerValue(req.headers, 'x-sdk-content-sha256');
