@@ -2,9 +2,11 @@
 // route is authenticated; the OpenAPI document is at /openapi.json and a docs page at /docs.
 
 import { randomUUID } from 'node:crypto';
+import ajvCompiler from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
+  type FastifyError,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -50,6 +52,10 @@ export interface AppOptions {
 /** Request bodies larger than this are refused: every facade takes small JSON documents. */
 const BODY_LIMIT = 1024 * 1024;
 
+const AJV_OPTIONS = { coerceTypes: 'array', removeAdditional: false, useDefaults: true } as const;
+/** A raw NUL byte, or the JSON escape of one. */
+const NUL_IN_JSON = /\0|\\u0000/i;
+
 /** The JSON media types routes accept: Fastify's default, Distribution's notifications, Harbor's scan requests. */
 const JSON_TYPES = [
   'application/json',
@@ -65,7 +71,19 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID().replaceAll('-', '');
     },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    ajv: { customOptions: AJV_OPTIONS },
+    frameworkErrors: frameworkError,
+  });
+  // Query strings and path parameters are text: their numbers and booleans are coerced. A JSON body has types of
+  // its own: `"registry_name": 123` is refused, not stored as "123". ACR's form bodies (at `/`) are text too.
+  const coercing = ajvCompiler()({}, { customOptions: AJV_OPTIONS });
+  const exact = ajvCompiler()({}, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } });
+  app.setValidatorCompiler((route) => (route.httpPart === 'body' && route.url !== '/' ? exact : coercing)(route));
+  // NUL in a path or query would reach the database as text PostgreSQL refuses: a 400, in the route's format.
+  app.addHook('onRequest', async (request) => {
+    if (/%00|\0/i.test(request.raw.url ?? '')) {
+      throw Object.assign(new Error('NUL characters are not allowed in the URL'), { statusCode: 400 });
+    }
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
@@ -77,6 +95,12 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (request, body, done) => {
       request.rawBody = body as Buffer;
       if ((body as Buffer).length === 0) return done(null, undefined);
+      if (NUL_IN_JSON.test((body as Buffer).toString('latin1'))) {
+        return done(
+          Object.assign(new Error('NUL characters are not allowed in the body'), { statusCode: 400 }),
+          undefined,
+        );
+      }
       try {
         done(null, JSON.parse((body as Buffer).toString('utf8')));
       } catch {
@@ -98,7 +122,16 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await app.register(
     async (hss) => {
       hss.setErrorHandler(hssErrorHandler);
-      hss.addHook('preHandler', async (request) => {
+      // As Huawei's API gateway answers a path it has no API for.
+      hss.setNotFoundHandler((request, reply) => {
+        void reply.status(404).send({
+          error_code: 'APIGW.0101',
+          error_msg: 'The API does not exist or has not been published in the environment',
+          request_id: String(request.id),
+        });
+      });
+      // Before validation: an unauthenticated caller learns nothing about what a valid request looks like.
+      hss.addHook('preValidation', async (request) => {
         request.identity = await authenticate(request, ctx.identities);
       });
       registerRegistryRoutes(hss, ctx);
@@ -133,14 +166,47 @@ function throttleOptions(opts: AppOptions): ThrottleOptions {
   return { perAddress, perKey: Math.max(1, Math.ceil(perAddress / 2)), windowMs: 60_000 };
 }
 
-/** A 429 for a throttled caller, in the format of the API family its path belongs to. */
+/** An error's code in each API family, for answers given before any facade runs. */
+interface FamilyCodes {
+  hss: string;
+  swr: string;
+  native: string;
+  acr: string;
+}
+
+/** Answers `status` with `message` in the format of the API family the request's path belongs to. */
+function familyReply(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  codes: FamilyCodes,
+  message: string,
+) {
+  const url = request.url;
+  const id = String(request.id);
+  if (url.startsWith('/v5/'))
+    return reply.status(status).send({ error_code: codes.hss, error_msg: message, request_id: id });
+  if (url.startsWith('/v2/manage/')) return reply.status(status).send(swrErrorBody(codes.swr, message));
+  if (url.startsWith('/api/') || url.startsWith('/metrics')) {
+    return reply.status(status).send({ code: codes.native, message, request_id: id });
+  }
+  return reply.status(status).send({ Code: codes.acr, Message: message, RequestId: id });
+}
+
+/** A 429 for a throttled caller. */
 function tooManyFailures(request: FastifyRequest, reply: FastifyReply, wait: number): FastifyReply {
   const message = `too many failed authentications from this address or access key: retry in ${wait} s`;
-  const url = request.url;
-  if (url.startsWith('/v5/')) return reply.status(429).send({ error_code: 'APIGW.0308', error_msg: message });
-  if (url.startsWith('/v2/manage/')) return reply.status(429).send(swrErrorBody('SVCSTG.SWR.4290000', message));
-  if (url.startsWith('/api/') || url.startsWith('/metrics')) {
-    return reply.status(429).send({ code: 'TOO_MANY_AUTH_FAILURES', message, request_id: String(request.id) });
-  }
-  return reply.status(429).send({ Code: 'Throttling.User', Message: message, RequestId: String(request.id) });
+  const codes = {
+    hss: 'APIGW.0308',
+    swr: 'SVCSTG.SWR.4290000',
+    native: 'TOO_MANY_AUTH_FAILURES',
+    acr: 'Throttling.User',
+  };
+  return familyReply(request, reply, 429, codes, message);
+}
+
+/** Fastify's own refusals before routing (a path parameter over 100 characters, a malformed URL): no such API. */
+function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const codes = { hss: 'APIGW.0101', swr: 'SVCSTG.SWR.4040083', native: 'NOT_FOUND', acr: 'InvalidAction.NotFound' };
+  void familyReply(request, reply, 404, codes, `no such route: ${error.message}`);
 }

@@ -2,7 +2,7 @@
 // once is scanned once; each task sees the outcome (scan jobs are keyed by digest, see jobs/scan-jobs.ts).
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ScanDigestStatus, Schema } from './schema.js';
-import { inScope, type Scope, writableEnterpriseProject } from './scope.js';
+import { inScope, isUuid, type Scope, writableEnterpriseProject } from './scope.js';
 
 export type ScanTaskRow = Selectable<Schema['scan_tasks']>;
 
@@ -41,7 +41,7 @@ export class ScanTaskStore {
   }
 
   async get(scope: Scope, id: string): Promise<ScanTaskRow | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     return this.db
       .selectFrom('scan_tasks')
       .selectAll()
@@ -53,7 +53,7 @@ export class ScanTaskStore {
   async list(scope: Scope, f: { taskId?: string; offset: number; limit: number }) {
     let q = this.db.selectFrom('scan_tasks').where(inScope(scope, 'scan_tasks'));
     if (f.taskId) {
-      if (!/^[0-9a-f-]{36}$/i.test(f.taskId)) return { total: 0, rows: [] };
+      if (!isUuid(f.taskId)) return { total: 0, rows: [] };
       q = q.where('id', '=', f.taskId);
     }
     const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();

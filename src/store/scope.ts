@@ -22,3 +22,10 @@ export function inScope(scope: Scope, table: string): RawBuilder<boolean> {
   if (scope.enterpriseProjectId === ALL_ENTERPRISE_PROJECTS) return sql<boolean>`${project}`;
   return sql<boolean>`${project} and ${sql.ref(`${table}.enterprise_project_id`)} = ${scope.enterpriseProjectId}`;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `s` is a UUID as the store's ids are: anything else names no row (and must not reach a uuid column). */
+export function isUuid(s: string): boolean {
+  return UUID.test(s);
+}

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Schema } from './schema.js';
-import { inScope, type Scope, writableEnterpriseProject } from './scope.js';
+import { inScope, isUuid, type Scope, writableEnterpriseProject } from './scope.js';
 
 export type SyncRuleRow = Selectable<Schema['sync_rules']>;
 
@@ -80,7 +80,7 @@ export class SyncRuleStore {
     let q = this.db.selectFrom('sync_rules').selectAll().where(inScope(scope, 'sync_rules'));
     if (typeof id === 'number') q = q.where('seq', '=', id);
     else if (id.startsWith('crsr-')) q = q.where('rule_id', '=', id);
-    else if (/^[0-9a-f-]{36}$/i.test(id)) q = q.where('id', '=', id);
+    else if (isUuid(id)) q = q.where('id', '=', id);
     else return undefined;
     return q.executeTakeFirst();
   }

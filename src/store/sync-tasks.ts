@@ -3,7 +3,7 @@
 // updates below (status in the WHERE) make a cancel win over a worker finishing, and a finished task final.
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { LayerTask, Schema, SyncTaskStatus } from './schema.js';
-import { inScope, type Scope, writableEnterpriseProject } from './scope.js';
+import { inScope, isUuid, type Scope, writableEnterpriseProject } from './scope.js';
 import { externalId } from './sync-rules.js';
 
 export type SyncTaskRow = Selectable<Schema['sync_tasks']>;
@@ -100,7 +100,7 @@ export class SyncTaskStore {
     if (f.sourceRepository !== undefined) q = q.where('source_repository', '=', f.sourceRepository);
     if (f.sourceTag !== undefined) q = q.where('source_tag', '=', f.sourceTag);
     if (f.batchId) {
-      if (!/^[0-9a-f-]{36}$/i.test(f.batchId)) return { total: 0, rows: [] };
+      if (!isUuid(f.batchId)) return { total: 0, rows: [] };
       q = q.where('batch_id', '=', f.batchId);
     }
     if (f.status) q = q.where('status', '=', f.status);
@@ -118,7 +118,7 @@ export class SyncTaskStore {
 
   /** A task by its uuid or ACR SyncTaskId (`rst-…`). */
   async get(scope: Scope, id: string): Promise<SyncTaskRow | undefined> {
-    const column = id.startsWith('rst-') ? 'task_id' : /^[0-9a-f-]{36}$/i.test(id) ? 'id' : undefined;
+    const column = id.startsWith('rst-') ? 'task_id' : isUuid(id) ? 'id' : undefined;
     if (!column) return undefined;
     return this.db
       .selectFrom('sync_tasks')
@@ -270,6 +270,7 @@ export class SyncTaskStore {
 
   /** Puts the ERROR tasks of a batch back to PENDING; returns them (the caller enqueues them again). */
   async retryFailed(scope: Scope, batchId: string): Promise<SyncTaskRow[]> {
+    if (!isUuid(batchId)) return [];
     return this.db
       .updateTable('sync_tasks')
       .set({

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
 import { requestInventorySync } from '../../jobs/inventory-jobs.js';
+import { isUuid } from '../../store/scope.js';
 import { invalidParameter, notFound } from './errors.js';
 import {
   enterpriseProject,
@@ -13,7 +14,6 @@ import {
   registryTypeList,
   scopeOf,
 } from './params.js';
-import { isUuid } from './registries.js';
 import { listScanTasks } from './scan-tasks.js';
 
 interface CreateBody {

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
 import { requestRegistryCheck } from '../../jobs/inventory-jobs.js';
 import type { RegistryInput, RegistryView } from '../../store/registries.js';
+import { isUuid, type Scope } from '../../store/scope.js';
 import { conflict, notFound } from './errors.js';
 import {
   enterpriseProject,
@@ -39,11 +40,16 @@ const registryInfo = {
   },
 } as const;
 
+/** A DNS name, IPv4 address or [IPv6] address, and an optional port: what a registry address may be. */
+const REGISTRY_ADDRESS =
+  '^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?$';
+
 /** UpdateRegistry takes AddRegistry's fields but the name and the type, which are fixed at creation. */
 const updatableFields = {
   api_version: { type: 'string', enum: ['V1', 'V2'] },
   protocol: { type: 'string', enum: ['http', 'https'] },
-  registry_addr: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\s/]+$' },
+  // host[:port] and nothing else: no scheme, no user:password@, no path, query or fragment (it becomes a URL).
+  registry_addr: { type: 'string', minLength: 1, maxLength: 256, pattern: REGISTRY_ADDRESS },
   registry_username: { type: 'string', maxLength: 128 },
   registry_password: { type: 'string', maxLength: 1024 },
   namespace: { type: 'string', maxLength: 128 },
@@ -121,6 +127,7 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (request) => {
       const scope = scopeOf(request);
+      await refuseSharedLocator(ctx, scope, request.body);
       let row: RegistryView;
       try {
         row = await ctx.registries.add(scope, request.body);
@@ -153,6 +160,7 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (request) => {
       const id = request.params.id;
+      if (isUuid(id)) await refuseSharedLocator(ctx, scopeOf(request), request.body, id);
       const row = isUuid(id) ? await ctx.registries.update(scopeOf(request), id, request.body) : undefined;
       if (!row) throw notFound(`registry ${id}`);
       await requestRegistryCheck(ctx, row.id);
@@ -237,7 +245,22 @@ function toRegistryInfo(r: RegistryView) {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(s: string): boolean {
-  return UUID.test(s);
+/**
+ * A region_id (SWR remoteRegionId) or instance_id (ACR InstanceId) names one registry of a project: a second
+ * registry claiming it would make every SWR or ACR call on it ambiguous, so it is refused.
+ */
+async function refuseSharedLocator(
+  ctx: AppContext,
+  scope: Scope,
+  body: Partial<RegistryInput>,
+  self?: string,
+): Promise<void> {
+  for (const by of ['region_id', 'instance_id'] as const) {
+    const value = body[by];
+    if (!value) continue;
+    const holder = await ctx.registries.byLocator(scope, by, value);
+    if (holder && holder.id !== self) {
+      throw conflict(`${by} ${JSON.stringify(value)} already belongs to registry "${holder.registry_name}"`);
+    }
+  }
 }

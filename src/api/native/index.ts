@@ -14,7 +14,15 @@ import { registerVulndbRoutes } from './vulndb.js';
 
 export async function registerNativeApi(app: FastifyInstance, ctx: AppContext, policy: ServerPolicy): Promise<void> {
   app.setErrorHandler(nativeErrorHandler);
-  app.addHook('preHandler', async (request) => {
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      code: 'NOT_FOUND',
+      message: `no such route: ${request.method} ${request.url.slice(0, 200)}`,
+      request_id: String(request.id),
+    });
+  });
+  // Before validation: an unauthenticated caller learns nothing about what a valid request looks like.
+  app.addHook('preValidation', async (request) => {
     request.identity = await authenticate(request, ctx.identities);
   });
   registerEventRoutes(app, ctx);

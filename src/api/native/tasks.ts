@@ -1,10 +1,12 @@
 // Sync batches and tasks through the native API: list tasks and batches (with counts), read, cancel, retry a
 // batch's failed tasks.
+
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../jobs/context.js';
 import { enqueueTasks, taskFinished } from '../../jobs/replication-jobs.js';
 import { TASK_ISSUES, type TaskIssue } from '../../replication/task-issue.js';
 import type { SyncTaskStatus } from '../../store/schema.js';
+import { isUuid } from '../../store/scope.js';
 import { listBatches } from '../../store/sync-batches.js';
 import type { SyncTaskRow } from '../../store/sync-tasks.js';
 import { ApiError, notFound } from './errors.js';
@@ -66,7 +68,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
           properties: {
             batch_id: { type: 'string' },
             status: { type: 'string', enum: ['PENDING', 'SYNCHRONIZING', 'SUCCESS', 'ERROR', 'CANCELED'] },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            offset: { type: 'integer', minimum: 0, maximum: 2_000_000, default: 0 },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           },
         },
@@ -110,7 +112,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
         querystring: {
           type: 'object',
           properties: {
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            offset: { type: 'integer', minimum: 0, maximum: 2_000_000, default: 0 },
             limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
           },
         },
@@ -139,6 +141,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
   );
 
   app.post<{ Params: { id: string } }>('/batches/:id/retry', { schema: { tags: ['tasks'] } }, async (request) => {
+    if (!isUuid(request.params.id)) throw notFound('batch');
     const retried = await ctx.syncTasks.retryFailed(nativeScope(request), request.params.id);
     await enqueueTasks(ctx, retried);
     return { batch_id: request.params.id, retried: retried.length };

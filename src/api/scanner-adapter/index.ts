@@ -50,7 +50,7 @@ export async function registerScannerAdapter(
     if (status >= 500) request.log.error({ err: error }, 'scanner adapter request failed');
     void fail(reply, status >= 400 && status < 500 ? status : 500, status < 500 ? String(e.message) : 'internal error');
   });
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preValidation', async (request) => {
     request.identity = await authenticate(request, ctx.identities);
   });
 
