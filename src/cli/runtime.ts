@@ -21,7 +21,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   ctx: AppContext;
   mode: 'embedded' | 'postgres';
-  close(): Promise<void>;
+  /** Stops taking jobs, waits up to `graceMs` for those running, then closes the database (and its lock). */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
@@ -42,8 +43,8 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     return {
       ctx,
       mode: database.mode,
-      close: async () => {
-        await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      close: async (graceMs = 10_000) => {
+        await boss.stop({ graceful: true, wait: true, timeout: Math.max(1000, graceMs) });
         await database.close();
       },
     };

@@ -42,9 +42,9 @@ export function registerServe(program: Command): void {
         },
       });
       await app.listen({ port: Number(flags.port), host: flags.host });
-      await untilSignal(async () => {
+      await untilSignal(async (graceMs) => {
         await app.close();
-        await runtime.close();
+        await runtime.close(graceMs);
       });
     });
 
@@ -71,7 +71,7 @@ export function registerServe(program: Command): void {
         onJobDone,
       });
       process.stderr.write(`regatta worker: running (${runtime.mode})\n`);
-      await untilSignal(() => runtime.close());
+      await untilSignal((graceMs) => runtime.close(graceMs));
     });
 }
 
@@ -115,17 +115,47 @@ function workerOptionsFromEnv(env: NodeJS.ProcessEnv, dataDir: string): WorkerOp
   };
 }
 
-function untilSignal(shutdown: () => Promise<void>): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      shutdown().then(resolve, (err) => {
-        process.stderr.write(`regatta: shutdown: ${err instanceof Error ? err.message : String(err)}\n`);
-        resolve();
-      });
+/**
+ * Waits for SIGINT or SIGTERM, then shuts down: `shutdown` stops taking work and lets in-flight work finish or
+ * return to the queue within the grace period (REGATTA_SHUTDOWN_GRACE seconds, default 20), closes the database
+ * (releasing the data-dir lock last) and the process exits 0. Work cut short is resumed by the next start (the
+ * embedded mode fails orphaned jobs at start-up and retries them; PostgreSQL's queue retries expired ones). A
+ * second signal exits at once (130/143).
+ */
+function untilSignal(shutdown: (graceMs: number) => Promise<void>): Promise<void> {
+  const graceMs = shutdownGraceMs(process.env.REGATTA_SHUTDOWN_GRACE);
+  return new Promise(() => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`regatta: ${signal} again: exiting now\n`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      }
+      stopping = true;
+      process.stderr.write(`regatta: ${signal}: stopping (grace ${graceMs / 1000} s; send it again to exit now)\n`);
+      // The grace period bounds the whole shutdown: whatever still holds the process after it is cut off.
+      const deadline = setTimeout(() => {
+        process.stderr.write('regatta: shutdown grace period over: exiting\n');
+        process.exit(0);
+      }, graceMs + 5000);
+      deadline.unref();
+      shutdown(graceMs).then(
+        () => process.exit(0),
+        (err) => {
+          process.stderr.write(`regatta: shutdown: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.exit(1);
+        },
+      );
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+function shutdownGraceMs(value: string | undefined): number {
+  if (value === undefined || value === '') return 20_000;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new Error(`REGATTA_SHUTDOWN_GRACE must be seconds, not ${JSON.stringify(value)}`);
+  return seconds * 1000;
 }
