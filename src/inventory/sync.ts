@@ -1,6 +1,8 @@
 // Inventory sync of one registry: every repository and tag into the images table. Incremental: a tag whose
 // digest is unchanged costs one HEAD; tags and repositories that disappeared are deleted; each repository's
-// newest tag is flagged latest_version. Tags are read a few at a time per registry.
+// newest tag is flagged latest_version. Tags are read a few at a time per registry. One bad tag or repository
+// (an endless or oversized manifest, a wrong digest, a redirect loop, a deadline passed) does not fail the crawl:
+// it is recorded with its code, its rows from earlier crawls are kept, and the crawl goes on with the rest.
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Connector, RepositoryRef } from '../connectors/connector.js';
 import { RegattaError } from '../oci/errors.js';
@@ -26,11 +28,38 @@ export interface SyncOutcome {
   unchanged: number;
   /** Tags skipped because their manifest cannot be read as an image (schema1, unknown formats). */
   skipped: number;
+  /** Tags (or whole repositories, tag `*`) that could not be read, with why; the first 100. */
+  failed: TagFailure[];
+  failedCount: number;
+}
+
+export interface TagFailure {
+  repository: string;
+  tag: string;
+  code: string;
+}
+
+const MAX_FAILURES_KEPT = 100;
+
+/** Records a failure to read `tag` of `repo`, unless the crawl itself was cancelled (that fails the crawl). */
+function recordFailure(ctx: SyncContext, outcome: SyncOutcome, repo: RepositoryRef, tag: string, err: unknown): void {
+  if (ctx.signal?.aborted || !(err instanceof RegattaError)) throw err;
+  outcome.failedCount++;
+  if (outcome.failed.length < MAX_FAILURES_KEPT)
+    outcome.failed.push({ repository: repo.repository, tag, code: err.code });
 }
 
 export async function syncRegistry(ctx: SyncContext): Promise<SyncOutcome> {
   const syncStart = Date.now();
-  const outcome: SyncOutcome = { images: 0, repositories: 0, changed: 0, unchanged: 0, skipped: 0 };
+  const outcome: SyncOutcome = {
+    images: 0,
+    repositories: 0,
+    changed: 0,
+    unchanged: 0,
+    skipped: 0,
+    failed: [],
+    failedCount: 0,
+  };
   const limit = pLimit(ctx.concurrency ?? 8);
   for await (const repo of ctx.connector.listRepositories({ signal: ctx.signal })) {
     outcome.repositories++;
@@ -48,30 +77,69 @@ async function syncRepository(
   outcome: SyncOutcome,
 ) {
   const key: RepositoryKey = { registryId: ctx.registry.id, namespace: repo.namespace, imageName: repo.name };
-  const tags = await ctx.connector.listTags(repo, ctx.signal);
+  let tags: string[];
+  try {
+    tags = await ctx.connector.listTags(repo, ctx.signal);
+  } catch (err) {
+    recordFailure(ctx, outcome, repo, '*', err);
+    // The repository's rows stay as the last crawl left them: touched, and the repository not finished.
+    const known = await ctx.images.digests(key);
+    await ctx.images.touch(
+      [...known.values()].map((r) => r.id),
+      syncStart,
+    );
+    return;
+  }
   const known = await ctx.images.digests(key);
   const unchanged: number[] = [];
   const present: string[] = [];
   await Promise.all(
     tags.map((tag) =>
       limit(async () => {
-        const head = await ctx.connector.client.manifestHead(repo.repository, tag, ctx.signal);
-        if (!head) return; // deleted between the tag list and now
-        present.push(tag);
-        const row = known.get(tag);
-        if (row?.digest === head.digest) {
-          unchanged.push(row.id);
-          outcome.unchanged++;
-          return;
+        try {
+          await syncTag(ctx, key, repo, tag, syncStart, { known, unchanged, present, outcome });
+        } catch (err) {
+          recordFailure(ctx, outcome, repo, tag, err);
+          // Unreadable now: kept as the last crawl saw it (touched, so neither this repository's nor the
+          // registry's end of crawl deletes it), and reported.
+          present.push(tag);
+          const row = known.get(tag);
+          if (row) unchanged.push(row.id);
         }
-        ctx.onChanged?.(repo, tag, head.digest);
-        if (await writeTag(ctx, key, repo, tag, head.digest, syncStart)) outcome.changed++;
-        else outcome.skipped++;
       }),
     ),
   );
   await ctx.images.touch(unchanged, syncStart);
   await ctx.images.finishRepository(key, present);
+}
+
+interface RepositoryState {
+  known: Awaited<ReturnType<ImageStore['digests']>>;
+  unchanged: number[];
+  present: string[];
+  outcome: SyncOutcome;
+}
+
+async function syncTag(
+  ctx: SyncContext,
+  key: RepositoryKey,
+  repo: RepositoryRef,
+  tag: string,
+  syncStart: number,
+  st: RepositoryState,
+): Promise<void> {
+  const head = await ctx.connector.client.manifestHead(repo.repository, tag, ctx.signal);
+  if (!head) return; // deleted between the tag list and now
+  st.present.push(tag);
+  const row = st.known.get(tag);
+  if (row?.digest === head.digest) {
+    st.unchanged.push(row.id);
+    st.outcome.unchanged++;
+    return;
+  }
+  ctx.onChanged?.(repo, tag, head.digest);
+  if (await writeTag(ctx, key, repo, tag, head.digest, syncStart)) st.outcome.changed++;
+  else st.outcome.skipped++;
 }
 
 /** Describes and stores one tag; false when its manifest is of a format we do not inventory. */
@@ -87,8 +155,9 @@ async function writeTag(
   try {
     d = await describeTag(ctx.connector.client, repo.repository, digest, ctx.signal);
   } catch (err) {
-    if (err instanceof RegattaError && (err.code === 'UNSUPPORTED_FORMAT' || err.code === 'INVALID_RESPONSE'))
-      return false;
+    // Not an image (schema1, another artifact's format): skipped. Anything else (an oversized or malformed
+    // manifest among them) is a failure the caller records.
+    if (err instanceof RegattaError && err.code === 'UNSUPPORTED_FORMAT') return false;
     throw err;
   }
   const { platforms, created, ...fields } = d;

@@ -3,7 +3,7 @@
 import type { Connector } from '../connectors/connector.js';
 import { connectorFor } from '../inventory/connect.js';
 import { checkAccess } from '../inventory/health.js';
-import { syncRegistry } from '../inventory/sync.js';
+import { type SyncOutcome, syncRegistry } from '../inventory/sync.js';
 import { RegattaError } from '../oci/errors.js';
 import { readProjectSettings } from '../store/project-settings.js';
 import type { RegistryView } from '../store/registries.js';
@@ -65,7 +65,13 @@ export async function runInventorySync(ctx: AppContext, job: InventorySyncJob, o
       });
     }
     const outcome = await crawl(ctx, target, opts);
-    await ctx.inventoryTasks.finishRegistry(job.taskId, job.registryId, { status: 'finished' }, outcome.images);
+    const reason = outcome.failedCount ? unreadableTags(outcome) : undefined;
+    await ctx.inventoryTasks.finishRegistry(
+      job.taskId,
+      job.registryId,
+      { status: 'finished', ...(reason ? { reason } : {}) },
+      outcome.images,
+    );
   } catch (err) {
     // Not-retryable failures end here; retryable ones go back to the queue, and its dead letter ends them.
     if (err instanceof RegattaError && !(err as { retryable?: boolean }).retryable) {
@@ -136,4 +142,11 @@ export async function schedulePushPoll(ctx: AppContext, intervalSeconds: number)
 /** The dead letter of a crawl retried to exhaustion (or whose worker died each time). */
 export async function runInventorySyncFailed(ctx: AppContext, job: InventorySyncJob): Promise<void> {
   await ctx.inventoryTasks.finishRegistry(job.taskId, job.registryId, { status: 'failed', reason: 'SYNC_ABORTED' });
+}
+
+/** A finished crawl's note of what it could not read: `TAGS_UNREADABLE: 3 (team/app:v1 MANIFEST_UNKNOWN, …)`. */
+function unreadableTags(outcome: SyncOutcome): string {
+  const listed = outcome.failed.slice(0, 10).map((f) => `${f.repository}:${f.tag} ${f.code}`);
+  const more = outcome.failedCount > listed.length ? ', …' : '';
+  return `TAGS_UNREADABLE: ${outcome.failedCount} (${listed.join(', ')}${more})`.slice(0, 1000);
 }

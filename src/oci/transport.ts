@@ -26,6 +26,8 @@ export interface HostConfig {
   retry?: RetryPolicy;
   /** Connect and response-header timeout, ms. */
   timeoutMs?: number;
+  /** Longest a document (manifest, list, token) may take to arrive whole, ms (default 60 s; not layers). */
+  documentDeadlineMs?: number;
   /** Longest silence inside a response body, ms (not the whole transfer: layers can take minutes). */
   bodyIdleTimeoutMs?: number;
   userAgent?: string;
@@ -74,6 +76,7 @@ export interface RegistryResponse {
 }
 
 const MAX_REDIRECTS = 5;
+const DOCUMENT_DEADLINE_MS = 60_000;
 const CLOSE_GRACE_MS = 5_000;
 const TOKEN_RESPONSE_LIMIT = 1024 * 1024;
 
@@ -117,11 +120,24 @@ export class Transport {
   async read(opts: SendOptions, limit: number): Promise<{ response: RegistryResponse; body: Buffer }> {
     await this.ping(opts.signal);
     const what = `${opts.method} ${redactUrl(this.resolve(opts.url))}`;
-    return this.withRetries(
-      opts,
-      () => this.sendAuthorized(opts),
-      async (response) => ({ response, body: await readBounded(response.body, limit, what) }),
-    );
+    // A document must arrive whole within the deadline: a registry dripping a byte a second never trips the idle
+    // timeout, and would otherwise hold the caller (a crawl slot, a scan) for as long as it likes.
+    const deadlineMs = this.config.documentDeadlineMs ?? DOCUMENT_DEADLINE_MS;
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+    const bounded = { ...opts, signal };
+    try {
+      return await this.withRetries(
+        bounded,
+        () => this.sendAuthorized(bounded),
+        async (response) => ({ response, body: await readBounded(response.body, limit, what) }),
+      );
+    } catch (err) {
+      if (deadline.aborted && !opts.signal?.aborted) {
+        throw new RegattaError('REQUEST_TIMEOUT', `${what}: no complete answer within ${deadlineMs / 1000} s`);
+      }
+      throw err;
+    }
   }
 
   /** Tells the `onRetry` listener that a request failed and will be tried again (or resumed). */

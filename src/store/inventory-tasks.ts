@@ -93,7 +93,8 @@ export class InventoryTaskStore {
   async finishRegistry(
     taskId: string,
     registryId: string,
-    outcome: { status: 'finished' } | { status: 'failed'; reason: string },
+    /** A finished crawl may carry a reason too: the tags it could not read. */
+    outcome: { status: 'finished'; reason?: string } | { status: 'failed'; reason: string },
     imagesSeen = 0,
   ) {
     const now = Date.now();
@@ -102,7 +103,7 @@ export class InventoryTaskStore {
         .updateTable('inventory_task_registries')
         .set({
           sync_status: outcome.status,
-          failed_reason: outcome.status === 'failed' ? outcome.reason : null,
+          failed_reason: outcome.reason ?? null,
           finished_at: now,
           images_seen: imagesSeen,
         })
