@@ -1,10 +1,12 @@
 // Starts the workers of one process: each queue's handler, and the schedules (health every 10 minutes, an
 // inventory sync of everything daily). `regatta serve` runs these beside the API; `regatta worker` alone.
+
 import { sql } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { AdapterConfig } from '../scanning/external/harbor-adapter.js';
 import { DEFAULT_ENTERPRISE_PROJECT } from '../store/scope.js';
 import type { AppContext } from './context.js';
+import { FairShare, requeueLater } from './fair-share.js';
 import {
   requestInventorySync,
   requestRegistryCheck,
@@ -76,11 +78,17 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
       polling,
       each((_c, event) => deliverEvent(webhook, event)),
     );
-  for (let i = 0; i < (opts.inventoryConcurrency ?? 2); i++) {
+  const crawlSlots = opts.inventoryConcurrency ?? 2;
+  const fair = new FairShare(crawlSlots);
+  for (let i = 0; i < crawlSlots; i++) {
     await ctx.boss.work<InventorySyncJob>(
       Queues.inventorySync,
       polling,
-      each((c, job) => runInventorySync(c, job, crawlOpts)),
+      each(async (c, job) => {
+        const project = (await c.registries.projectOf(job.registryId)) ?? '';
+        const ran = await fair.run(project, () => runInventorySync(c, job, crawlOpts));
+        if (!ran) await requeueLater(c, Queues.inventorySync, job);
+      }),
     );
   }
   await ctx.boss.work<InventorySyncJob>(Queues.inventorySyncFailed, polling, each(runInventorySyncFailed));

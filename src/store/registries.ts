@@ -2,7 +2,7 @@
 // encrypted (to the table) or decrypted for a connector; no read here returns them to an API.
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Schema } from './schema.js';
-import { inScope, type Scope, writableEnterpriseProject } from './scope.js';
+import { inScope, isUuid, type Scope, writableEnterpriseProject } from './scope.js';
 import type { SecretBox } from './secrets.js';
 
 export type RegistryRow = Selectable<Schema['registries']>;
@@ -206,6 +206,13 @@ export class RegistryStore {
       .set({ images_num: imagesNum, latest_sync_time: syncTime })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** The project a registry belongs to (for sharing work fairly between projects), or undefined when gone. */
+  async projectOf(id: string): Promise<string | undefined> {
+    if (!isUuid(id)) return undefined;
+    const row = await this.db.selectFrom('registries').select('project_id').where('id', '=', id).executeTakeFirst();
+    return row?.project_id;
   }
 
   /** Ids of every registry (for scheduled health checks). */

@@ -3,6 +3,7 @@
 // the tags it can no longer read, and names each failed tag with its code in the registry's failed_reason.
 // A document dripped a byte a second hits the per-request deadline (transport, a short one here).
 import assert from 'node:assert/strict';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { RegistryClient } from '../../src/oci/client.js';
 import { buildImage, pushImage } from '../support/fixtures.js';
@@ -14,6 +15,7 @@ let registry: TestRegistry;
 let hostile: HostileRegistry;
 let server: TestServer;
 const digests = new Map<string, string>();
+const OTHER = { project: 'p-other-project-0001', token: 'other-project-token-0123456789' };
 
 before(async () => {
   registry = await startRegistry();
@@ -85,5 +87,46 @@ test('a document dripped a byte a second ends at the per-request deadline, not a
     await assert.rejects(client.manifestGet('shop/app', head!.digest), { code: 'REQUEST_TIMEOUT' });
   } finally {
     await client.close();
+  }
+});
+
+test("one project's stuck registries do not keep another project's crawl waiting", async () => {
+  // Two registries of this project that accept connections and never answer: each crawl holds its slot.
+  const silent = createServer((socket) => sockets.push(socket));
+  const sockets: Socket[] = [];
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const port = (silent.address() as AddressInfo).port;
+  try {
+    const stuck = [];
+    for (const name of ['stuck-1', 'stuck-2']) {
+      stuck.push(await addRegistry(server.url, { name, host: `127.0.0.1:${port}`, wait: false }));
+    }
+    const slow = await hssCall(server.url, 'POST', '/image/image-sync/tasks', {
+      body: { registry_info: stuck.map((registry_id) => ({ registry_id })) },
+    });
+    // Another project, one healthy registry.
+    await server.runtime.ctx.identities.ensure({ projectId: OTHER.project, name: 'other', token: OTHER.token });
+    const other = (method: 'GET' | 'POST', path: string, body?: unknown) =>
+      hssCall(server.url, method, path, { body, project: OTHER.project, token: OTHER.token });
+    const added = await other('POST', '/image/registries', {
+      registry_name: 'healthy',
+      registry_type: 'Other',
+      protocol: 'http',
+      registry_addr: registry.host,
+    });
+    const task = await other('POST', '/image/image-sync/tasks', { registry_info: [{ registry_id: added.json.id }] });
+    for (;;) {
+      const r = await other('GET', `/image/image-sync/tasks/${task.json.task_id}/registries`);
+      if (r.json.data_list?.[0]?.sync_status === 'finished') break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    const first = await hssCall(server.url, 'GET', `/image/image-sync/tasks/${slow.json.task_id}/registries`);
+    assert.ok(
+      first.json.data_list.every((r: Json) => r.sync_status === 'running'),
+      `the other project finished while these still ran: ${JSON.stringify(first.json.data_list)}`,
+    );
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
   }
 });
