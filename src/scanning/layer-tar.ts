@@ -66,10 +66,16 @@ export async function readLayer(
       entries.push(e);
     }
   })();
-  await Promise.all([
-    decompressInto(layer, extract, { maxBytes: limits.maxTarBytes, what: `layer ${index}` }),
-    consume,
-  ]);
+  try {
+    await Promise.all([
+      decompressInto(layer, extract, { maxBytes: limits.maxTarBytes, what: `layer ${index}` }),
+      consume,
+    ]);
+  } catch (err) {
+    // tar-stream's own complaints (a truncated or malformed archive) are a layer that cannot be read.
+    if (err instanceof ScanError) throw err;
+    throw new ScanError('failed_to_scan_file', `layer ${index} is not a readable tar: ${(err as Error).message}`);
+  }
   return entries;
 }
 
