@@ -185,7 +185,7 @@ test('signature verifiers: any request is verified or refused with a signature c
       fc.string({ maxLength: 200 }),
       fc.constantFrom(
         'SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=00',
-        'ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=host,Signature=' + '0'.repeat(64),
+        `ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=host,Signature=${'0'.repeat(64)}`,
         '20261204T000000Z',
       ),
     ),
