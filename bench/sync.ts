@@ -6,6 +6,9 @@
 //           repository, not a namespace, and 60 skopeo processes would be unfair to it. It runs with --all (every
 //           platform, as Regatta) and --preserve-digests. During each re-sync the source registry's access log
 //           counts the blob GETs each tool made.
+//   server  the same corpus through the service path (bench/lib/server-sync.ts): a server (embedded, workers in the
+//           process) runs an INITIATIVE rule over the namespace, timed until no task of its batch is open, then
+//           again with nothing changed; skopeo sync of the corpus is timed in the same run.
 //   big     one image with one --big-mib MiB layer (default 1024): `regatta copy` vs the raw stream of the layer with
 //           curl, `curl GET | curl PUT` into an upload session (monolithic) and `curl GET | curl PATCH` + `curl PUT`
 //           (the upload shape Regatta uses; bench/lib/raw-stream.ts says why the two differ), and `curl GET >
@@ -14,8 +17,9 @@
 // and checked afterwards (every target tag names the source's digest; the raw upload has the blob). Medians of
 // --runs (default 3). Writes bench/out/sync-<date>.json. Only loopback; every process started is stopped by PID.
 //
-// Options: --runs N  --repos N  --tags N  --big-mib N  --cases sync,big  --regatta-args="--jobs 16"  --no-build
+// Options: --runs N  --repos N  --tags N  --big-mib N  --cases sync,server,big  --regatta-args="--jobs 16"  --no-build
 //          --regatta-bin PATH
+
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -37,11 +41,12 @@ import {
   pipeCommand,
 } from './lib/raw-stream.js';
 import { median } from './lib/report.js';
+import { benchServerSync, type ServerRun } from './lib/server-sync.js';
 import { type CorpusImage, corpusBlobs, NAMESPACE, pushCorpus } from './lib/sync-corpus.js';
 import { type Command, makeTools, type Tools } from './lib/tools.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ALL_CASES = ['sync', 'big'] as const;
+const ALL_CASES = ['sync', 'server', 'big'] as const;
 type CaseId = (typeof ALL_CASES)[number];
 
 function settings() {
@@ -257,14 +262,23 @@ async function main(): Promise<void> {
   const record: Record<string, unknown> = { date: new Date().toISOString(), settings: { ...s, cases: [...s.cases] } };
   try {
     progress(`source registry ${src.host}; ${s.runs} runs per tool and case`);
-    if (s.cases.has('sync')) {
+    if (s.cases.has('sync') || s.cases.has('server')) {
       const corpus = await pushCorpus(src, s.repos, s.tags);
       const blobs = corpusBlobs(corpus);
       progress(
         `pushed ${corpus.length} images in ${s.repos} repositories: ${blobs.count} distinct blobs, ${(blobs.bytes / 2 ** 20).toFixed(1)} MiB`,
       );
       record.corpus = { images: corpus.length, repositories: s.repos, ...blobs };
-      record.sync = await benchSync(s, work, tools, src, corpus);
+      if (s.cases.has('sync')) record.sync = await benchSync(s, work, tools, src, corpus);
+      if (s.cases.has('server')) {
+        const skopeoYaml = join(work, 'skopeo-server.yaml');
+        const repos = [...new Set(corpus.map((c) => c.repository))];
+        await writeFile(
+          skopeoYaml,
+          `${src.host}:\n  tls-verify: false\n  images:\n${repos.map((r) => `    ${r}: []\n`).join('')}`,
+        );
+        record.server = await benchServerSync({ runs: s.runs, work, tools, src, corpus, skopeoYaml, progress });
+      }
     }
     if (s.cases.has('big')) record.big = await benchBig(s, work, tools, src);
   } finally {
@@ -306,6 +320,24 @@ function report(record: Record<string, unknown>): void {
       );
       console.log(`    ${sync.commands[t]}`);
     }
+  }
+  const server = record.server as ServerRun[] | undefined;
+  if (server) {
+    const [first, again, skopeo] = [
+      median(server.map((r) => r.firstS)),
+      median(server.map((r) => r.resyncS)),
+      median(server.map((r) => r.skopeoS)),
+    ];
+    console.log(
+      `\nserver rule run (embedded, in-process workers), ${JSON.stringify(record.corpus)}, medians of ${server.length}`,
+    );
+    console.log(
+      `  first run  ${first.toFixed(2).padStart(7)} s  skopeo sync ${skopeo.toFixed(2).padStart(7)} s  ratio ${(first / skopeo).toFixed(2)}  (target ≤ 0.50)`,
+    );
+    console.log(`  re-run     ${again.toFixed(2).padStart(7)} s  (nothing changed)`);
+    console.log(
+      `  runs: ${server.map((r) => `${r.firstS.toFixed(2)}/${r.resyncS.toFixed(2)}/${r.skopeoS.toFixed(2)}`).join('  ')} s (first/re-run/skopeo)`,
+    );
   }
   const big = record.big as Awaited<ReturnType<typeof benchBig>> | undefined;
   if (big) {
