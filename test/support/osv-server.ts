@@ -81,7 +81,9 @@ export function writeAllZip(root: string, ecosystem: string, records: Array<Reco
   mkdirSync(join(root, ecosystem), { recursive: true });
   const zip = join(root, ecosystem, 'all.zip');
   rmSync(zip, { force: true });
-  const made = spawnSync('zip', ['-q', '-j', zip, ...records.map((r) => join(staging, `${r.id}.json`))]);
+  // Names on standard input (`-@`): an export of tens of thousands of records would overflow an argument list.
+  const names = records.map((r) => join(staging, `${r.id}.json`)).join('\n');
+  const made = spawnSync('zip', ['-q', '-j', zip, '-@'], { input: names, maxBuffer: 64 * 1024 * 1024 });
   if (made.status !== 0) throw new Error(`zip failed: ${made.stderr}`);
   rmSync(staging, { recursive: true, force: true });
 }
