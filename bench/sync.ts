@@ -43,7 +43,7 @@ import {
 import { median } from './lib/report.js';
 import { benchServerSync, type ServerRun } from './lib/server-sync.js';
 import { type CorpusImage, corpusBlobs, NAMESPACE, pushCorpus } from './lib/sync-corpus.js';
-import { type Command, makeTools, type Tools } from './lib/tools.js';
+import { type Command, makeTools, skopeoSyncArgs, type Tools } from './lib/tools.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ALL_CASES = ['sync', 'server', 'big'] as const;
@@ -149,18 +149,10 @@ async function benchSync(s: Settings, work: string, tools: Tools, src: TestRegis
                 `${src.host}/${NAMESPACE}`,
                 `${dst.host}/${prefix}/${NAMESPACE}`,
               ])
-            : tools.skopeo([
-                'sync',
-                '--src',
-                'yaml',
-                '--dest',
-                'docker',
-                '--all',
-                '--preserve-digests',
-                '--dest-tls-verify=false',
-                yaml,
-                `${dst.host}/${prefix}/${NAMESPACE}`, // skopeo 1.9 keeps only the last path component
-              ]);
+            : tools.skopeo(
+                // skopeo 1.9 keeps only the last path component
+                skopeoSyncArgs(yaml, `${dst.host}/${prefix}/${NAMESPACE}`),
+              );
         commands[tool] = [
           command.cmd === 'skopeo' ? 'skopeo' : 'node bin/regatta.js',
           ...command.args.slice(command.cmd === 'skopeo' ? 2 : 1),

@@ -10,7 +10,7 @@ import { startRegistry, type TestRegistry } from '../../test/support/registry.js
 import { type Measured, timed } from './processes.js';
 import { manifestDigestAt } from './raw-stream.js';
 import { type CorpusImage, NAMESPACE } from './sync-corpus.js';
-import type { Tools } from './tools.js';
+import { skopeoSyncArgs, type Tools } from './tools.js';
 
 export interface ServerRun {
   run: number;
@@ -92,18 +92,7 @@ export async function benchServerSync(opts: {
     }
     const target = await startRegistry();
     try {
-      const skopeo = opts.tools.skopeo([
-        'sync',
-        '--src',
-        'yaml',
-        '--dest',
-        'docker',
-        '--all',
-        '--preserve-digests',
-        '--dest-tls-verify=false',
-        opts.skopeoYaml,
-        `${target.host}/mirror/${NAMESPACE}`,
-      ]);
+      const skopeo = opts.tools.skopeo(skopeoSyncArgs(opts.skopeoYaml, `${target.host}/mirror/${NAMESPACE}`));
       const m: Measured = await timed(skopeo.cmd, skopeo.args, {
         env: skopeo.env,
         timeFile: join(opts.work, `server-skopeo-${n}.txt`),

@@ -21,6 +21,23 @@ export interface Tools {
 const REGATTA_BIN = fileURLToPath(new URL('../../bin/regatta.js', import.meta.url));
 export const TLS_OFF = ['--src-tls-verify=false', '--dest-tls-verify=false'];
 
+/**
+ * `skopeo sync` of the repositories a YAML source file lists into `dest`, every platform, digests kept: the peer
+ * of a namespace sync (`--src docker` takes one repository, and one skopeo per repository would be unfair to it).
+ */
+export const skopeoSyncArgs = (yaml: string, dest: string) => [
+  'sync',
+  '--src',
+  'yaml',
+  '--dest',
+  'docker',
+  '--all',
+  '--preserve-digests',
+  '--dest-tls-verify=false',
+  yaml,
+  dest,
+];
+
 /** Writes the configuration files under `dir` and returns command builders (regatta from `regattaBin`). */
 export async function makeTools(dir: string, regattaBin = REGATTA_BIN): Promise<Tools> {
   const dockerConfig = join(dir, 'docker-config');

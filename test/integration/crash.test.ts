@@ -4,21 +4,20 @@
 // The same for a replication batch: killed while its tasks copy from a slow registry, restarted, every task ends
 // SUCCESS, none stays SYNCHRONIZING, and the target received each blob and each manifest exactly once.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { buildImage, pushImage } from '../support/fixtures.js';
 import { freePort } from '../support/ports.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { until } from '../support/until.js';
+import { spawnServe } from './serve-process.js';
 import { apiCall, hssCall } from './server.js';
 
-const ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 const PROJECT = 'crash-project';
 const TOKEN = 'crash-token-0123456789';
 
@@ -60,22 +59,7 @@ after(async () => {
 });
 
 function serve(): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', ENTRY, 'serve', '--port', String(port), '--data-dir', dataDir],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: '',
-        REGATTA_BOOTSTRAP_PROJECT_ID: PROJECT,
-        REGATTA_BOOTSTRAP_TOKEN: TOKEN,
-        REGATTA_LOG_LEVEL: 'warn',
-        // Tests reach loopback only: no advisory download from OSV's bucket.
-        REGATTA_VULNDB_UPDATE: 'off',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawnServe({ port, dataDir, project: PROJECT, token: TOKEN });
   children.push(child);
   return child;
 }

@@ -2,20 +2,19 @@
 // period (REGATTA_SHUTDOWN_GRACE), closes the database, releases the data-dir lock and exits 0; a second signal
 // exits at once. The crawl here is stuck on a registry that accepts connections and never answers.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { freePort } from '../support/ports.js';
 import { until } from '../support/until.js';
+import { spawnServe } from './serve-process.js';
 import { hssCall } from './server.js';
 
-const ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 const PROJECT = 'shutdown-project';
 const TOKEN = 'shutdown-token-0123456789';
 
@@ -47,22 +46,14 @@ async function serveWithStuckCrawl(grace: string): Promise<{ child: ChildProcess
   const dataDir = await mkdtemp(join(tmpdir(), 'regatta-shutdown-'));
   dirs.push(dataDir);
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', ENTRY, 'serve', '--port', String(port), '--data-dir', dataDir],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: '',
-        REGATTA_BOOTSTRAP_PROJECT_ID: PROJECT,
-        REGATTA_BOOTSTRAP_TOKEN: TOKEN,
-        REGATTA_LOG_LEVEL: 'warn',
-        REGATTA_VULNDB_UPDATE: 'off',
-        REGATTA_SHUTDOWN_GRACE: grace,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const child = spawnServe({
+    port,
+    dataDir,
+    project: PROJECT,
+    token: TOKEN,
+    env: { REGATTA_SHUTDOWN_GRACE: grace },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
   await until(
