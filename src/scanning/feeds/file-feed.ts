@@ -26,7 +26,6 @@ export async function updateFileFeed(ctx: FeedContext): Promise<FeedResult> {
   const prevTags = prev?.validators?.etag?.split('|');
   let changed = !prev || !ctx.prevDir || prevTags?.length !== files.length;
   const tags: string[] = [];
-  let records = 0;
   for (const [i, file] of files.entries()) {
     const name = `${String(i).padStart(3, '0')}-${safeName(file, kind)}`;
     const dest = join(ctx.dir, name);
@@ -39,20 +38,23 @@ export async function updateFileFeed(ctx: FeedContext): Promise<FeedResult> {
     }
     changed = true;
     tags.push(tagOf(got.validators));
-    records += countEntries(kind, await readFile(dest, 'utf8'), file);
+    countEntries(kind, await readFile(dest, 'utf8'), file);
   }
   if (!changed) {
     await linkTree(ctx.prevDir!, ctx.dir);
     return { state: { ...prev!, checkedAt: ctx.now }, status: 'unchanged' };
   }
-  // Files that were unchanged in a changed feed come from the previous generation.
+  // Files that were unchanged in a changed feed come from the previous generation; the count is the whole feed's.
   await carryUnchanged(ctx, files.length);
+  let records = 0;
+  for (const name of await readdir(ctx.dir))
+    records += countEntries(kind, await readFile(join(ctx.dir, name), 'utf8'), name);
   const state: FeedState = {
     name: feed.name,
     kind: feed.kind,
     source: feed.source,
     validators: { etag: tags.join('|') },
-    records: records || (prev?.records ?? 0),
+    records,
     fetchedAt: ctx.now,
     checkedAt: ctx.now,
   };
