@@ -8,6 +8,7 @@ import { parsePlatform } from '../oci/manifest.js';
 import type { RetryInfo } from '../oci/transport.js';
 import type { LayerTask } from '../store/schema.js';
 import type { SyncTaskRow, SyncTaskStore } from '../store/sync-tasks.js';
+import { ledgerForBatch } from './batch-ledgers.js';
 import type { CopyEvent } from './copy-events.js';
 import { copyImage } from './image-copy.js';
 import { fullPath } from './rule-match.js';
@@ -89,7 +90,8 @@ function copyTask(
       repository: fullPath(task.target_namespace, task.target_repository),
       reference: task.target_tag,
     },
-    { platform, override: task.override, signal, onEvent: (e) => progress.on(e) },
+    // Tasks of one batch share a ledger: a layer they share crosses to the target once, then is mounted.
+    { platform, override: task.override, signal, onEvent: (e) => progress.on(e), blobs: ledgerForBatch(task.batch_id) },
   );
 }
 
