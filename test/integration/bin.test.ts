@@ -2,6 +2,7 @@
 // `npm ci`), so a broken bundle fails here and not in a user's hands.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -27,4 +28,12 @@ test('bin/regatta.js copies and inspects with the built bundle', async () => {
   assert.equal(JSON.parse(stdout).digest, image.digest);
   const help = await run(process.execPath, [bin, 'copy', '--help']);
   assert.match(help.stdout, /--all-platforms/);
+});
+
+test('bin/regatta.js --version prints the package version', async () => {
+  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8'));
+  for (const flag of ['--version', '-V']) {
+    const { stdout } = await run(process.execPath, [`${ROOT}bin/regatta.js`, flag]);
+    assert.equal(stdout, `${pkg.version}\n`);
+  }
 });
