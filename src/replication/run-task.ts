@@ -55,15 +55,18 @@ export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCE
   try {
     if (!source || !target) throw new RegattaError('REGISTRY_DELETED', 'the source or target registry was removed');
     const result = await Promise.race([copyTask(task, source, target, progress, stop.signal), cancelled]);
-    // The last layers and bytes, which a copy faster than one tick never wrote.
-    await deps.tasks.progress(task.id, progress.snapshot());
-    await deps.tasks.finish(task.id, { status: 'SUCCESS', digest: result.digest });
+    // With the last layers and bytes, which a copy faster than one tick never wrote: one statement.
+    await deps.tasks.finish(task.id, { status: 'SUCCESS', digest: result.digest, progress: progress.snapshot() });
     return 'SUCCESS';
   } catch (err) {
     if (stop.signal.aborted) return undefined; // canceled: the row already says so
     const detail = err instanceof Error ? err.message.slice(0, 500) : String(err);
-    await deps.tasks.progress(task.id, progress.snapshot()).catch(() => undefined);
-    await deps.tasks.finish(task.id, { status: 'ERROR', issue: taskIssueOf(err), detail });
+    await deps.tasks.finish(task.id, {
+      status: 'ERROR',
+      issue: taskIssueOf(err),
+      detail,
+      progress: progress.snapshot(),
+    });
     return 'ERROR';
   } finally {
     clearInterval(ticker);

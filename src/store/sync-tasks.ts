@@ -148,9 +148,8 @@ export class SyncTaskStore {
       .executeTakeFirst();
     if (!row || !OPEN.includes(row.status)) return undefined;
     if (Number.isFinite(perRegistry)) {
-      for (const registryId of new Set([row.source_registry_id, row.target_registry_id])) {
-        if ((await this.liveTasksOf(registryId, id)) >= perRegistry) return 'busy';
-      }
+      const live = await this.liveTasksOf(row.source_registry_id, row.target_registry_id, id);
+      if (live.source >= perRegistry || live.target >= perRegistry) return 'busy';
     }
     return this.db
       .updateTable('sync_tasks')
@@ -166,17 +165,31 @@ export class SyncTaskStore {
       .executeTakeFirst();
   }
 
-  /** SYNCHRONIZING tasks from or to `registryId` whose worker showed life lately (orphans drop out). */
-  private async liveTasksOf(registryId: string, except: string): Promise<number> {
-    const { n } = await this.db
+  /**
+   * SYNCHRONIZING tasks from or to each of two registries whose worker showed life lately (orphans drop out):
+   * one statement for both, since every claim asks it.
+   */
+  private async liveTasksOf(
+    source: string,
+    target: string,
+    except: string,
+  ): Promise<{ source: number; target: number }> {
+    const touches = (registryId: string) =>
+      sql<boolean>`(source_registry_id = ${registryId} or target_registry_id = ${registryId})`;
+    const r = await this.db
       .selectFrom('sync_tasks')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select([
+        sql<number>`count(*) filter (where ${touches(source)})`.as('source'),
+        sql<number>`count(*) filter (where ${touches(target)})`.as('target'),
+      ])
       .where('status', '=', 'SYNCHRONIZING')
       .where('id', '<>', except)
       .where('updated_at', '>', sql<Date>`now() - ${sql.lit(`${HEARTBEAT_WINDOW_S} seconds`)}::interval`)
-      .where((eb) => eb.or([eb('source_registry_id', '=', registryId), eb('target_registry_id', '=', registryId)]))
+      .where((eb) =>
+        eb.or([eb('source_registry_id', 'in', [source, target]), eb('target_registry_id', 'in', [source, target])]),
+      )
       .executeTakeFirstOrThrow();
-    return Number(n);
+    return { source: Number(r.source), target: Number(r.target) };
   }
 
   /** A running task's sign of life, when it has no progress to write. */
@@ -212,8 +225,16 @@ export class SyncTaskStore {
   /** Ends a running task; false when it was canceled (or finished) meanwhile. */
   async finish(
     id: string,
-    end: { status: 'SUCCESS' | 'ERROR'; issue?: string; detail?: string; digest?: string },
+    end: {
+      status: 'SUCCESS' | 'ERROR';
+      issue?: string;
+      detail?: string;
+      digest?: string;
+      /** The last progress, written in the same statement (a copy faster than one tick never wrote any). */
+      progress?: { totalSize: number; syncedSize: number; layers: LayerTask[] };
+    },
   ): Promise<boolean> {
+    const p = end.progress;
     const r = await this.db
       .updateTable('sync_tasks')
       .set({
@@ -222,7 +243,8 @@ export class SyncTaskStore {
         issue_detail: end.detail ?? null,
         retrying: null,
         ...(end.digest ? { source_digest: end.digest } : {}),
-        ...(end.status === 'SUCCESS' ? { synced_size: sql<number>`total_size` } : {}),
+        ...(p ? { total_size: p.totalSize, synced_size: p.syncedSize, layers: JSON.stringify(p.layers) } : {}),
+        ...(end.status === 'SUCCESS' ? { synced_size: p ? p.totalSize : sql<number>`total_size` } : {}),
         finished_at: sql`now()`,
         updated_at: sql`now()`,
       })
