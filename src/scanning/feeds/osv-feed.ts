@@ -21,6 +21,8 @@ import type { FeedContext, FeedResult } from './update.js';
 export const INCREMENTAL_LIMIT = 500;
 /** A new all.zip with fewer than this share of the previous record count is refused as truncated. */
 const MIN_RECORD_RATIO = 0.5;
+/** One record fetched on its own is a small document. */
+const RECORD_LIMITS: Partial<FetchLimits> = { maxBytes: 8 * 1024 * 1024 };
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 export async function updateOsvFeed(ctx: FeedContext): Promise<FeedResult> {
@@ -117,7 +119,7 @@ async function fetchRecords(ctx: FeedContext, ids: string[]): Promise<void> {
     const id = ids[done++];
     if (id === undefined) return;
     const path = join(dir, `${id}.json`);
-    const got = await ctx.fetch(joinSource(ctx.feed.source, `${id}.json`), path, undefined, SMALL);
+    const got = await ctx.fetch(joinSource(ctx.feed.source, `${id}.json`), path, undefined, RECORD_LIMITS);
     // Listed but gone (withdrawn and removed): nothing to add.
     if (got.status === 'fetched') {
       if (!parseOsvRecord(await readFile(path, 'utf8'))) {
@@ -130,4 +132,3 @@ async function fetchRecords(ctx: FeedContext, ids: string[]): Promise<void> {
   await Promise.all(Array.from({ length: Math.min(8, ids.length) }, next));
 }
 
-const SMALL: Partial<FetchLimits> = { maxBytes: 8 * 1024 * 1024 };
