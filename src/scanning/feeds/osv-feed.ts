@@ -131,4 +131,3 @@ async function fetchRecords(ctx: FeedContext, ids: string[]): Promise<void> {
   };
   await Promise.all(Array.from({ length: Math.min(8, ids.length) }, next));
 }
-
