@@ -17,9 +17,13 @@ const ALLOWED: Record<string, string[]> = {
   inventory: ['oci', 'connectors', 'store'],
   replication: ['oci', 'connectors', 'store'],
   scanning: ['oci', 'connectors', 'store'],
-  jobs: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning'],
-  api: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'jobs'],
-  cli: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'jobs', 'api'],
+  // The context, the queue and webhooks: what use-cases and handlers share.
+  app: ['oci', 'connectors', 'store'],
+  // Use-cases: what the facades, the CLI and the queue handlers call.
+  services: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'app'],
+  jobs: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'app', 'services'],
+  api: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'app', 'services', 'jobs'],
+  cli: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'app', 'services', 'jobs', 'api'],
   // The console talks to the server over HTTP only: it imports nothing of it.
   web: [],
 };

@@ -21,12 +21,9 @@ export interface ServerRun {
 
 async function untilBatchDone(url: string, batch: string): Promise<void> {
   for (;;) {
-    const open = await Promise.all(
-      ['PENDING', 'SYNCHRONIZING'].map(
-        async (status) => (await apiCall(url, 'GET', `/tasks?batch_id=${batch}&status=${status}&limit=1`)).json.total,
-      ),
-    );
-    if (open.every((n) => n === 0)) return;
+    const { json } = await apiCall(url, 'GET', `/batches/${batch}`);
+    if (json.selection === 'FAILED') throw new Error(`selection failed: ${json.selection_detail}`);
+    if (json.finished_at) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }

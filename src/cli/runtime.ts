@@ -1,11 +1,12 @@
 // Opens what `serve` and `worker` run on: the database (embedded PGlite under the data dir, or PostgreSQL
 // from DATABASE_URL), its migrations, the secret key, the job queue, and the bootstrap identity.
+
+import type { AppContext } from '../app/context.js';
+import { makeContext } from '../app/context.js';
+import { startQueue } from '../app/queue.js';
+import { webhookFromEnv } from '../app/webhooks.js';
 import { RegattaError } from '../errors.js';
-import type { AppContext } from '../jobs/context.js';
-import { makeContext } from '../jobs/context.js';
-import { startQueue } from '../jobs/queue.js';
 import { failOrphanedJobs } from '../jobs/recovery.js';
-import { webhookFromEnv } from '../jobs/webhooks.js';
 import { securePrivateDir } from '../store/data-dir.js';
 import { openDatabase } from '../store/database.js';
 import { BOOTSTRAP_ADMIN } from '../store/identities.js';

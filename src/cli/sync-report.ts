@@ -1,6 +1,6 @@
 // What `regatta sync` prints: with --json one document (every image's outcome, totals, the failed ones again);
 // for people, a line per image on a dry run, else a summary, and in both cases the failed images with their codes.
-import { type SyncOutcome, type SyncTotals, totals } from '../replication/namespace-sync.js';
+import { type SyncOutcome, type SyncTotals, totals } from '../replication/run.js';
 import { formatBytes } from './output.js';
 
 export interface SyncReport {

@@ -8,9 +8,10 @@ import { type Platform, parsePlatform } from '../oci/manifest.js';
 import { parseRepository } from '../oci/reference.js';
 import type { RetryInfo } from '../oci/transport.js';
 import type { CopyListener } from '../replication/copy-events.js';
-import { CatalogCache, fullMatch, listNamespace } from '../replication/namespace-list.js';
-import { failedOutcome, type SyncItem, type SyncOutcome, syncImages } from '../replication/namespace-sync.js';
-import type { Pattern } from '../replication/pattern.js';
+import { compilePattern, type Pattern } from '../replication/pattern.js';
+import type { RuleSelector } from '../replication/rule-match.js';
+import { failedOutcome, type SyncItem, type SyncOutcome, syncImages } from '../replication/run.js';
+import { CatalogCache, clientSource, selectImages } from '../replication/select.js';
 import { connect } from './connect.js';
 
 export interface Namespace {
@@ -70,8 +71,8 @@ export function resolveRule(input: RuleInput, at: (field: keyof RuleInput) => st
   return {
     src: parseNamespace(input.src, at('src')),
     dst: parseNamespace(input.dst, at('dst')),
-    tags: input.tags === undefined ? undefined : fullMatch(input.tags, at('tags')),
-    repos: input.repos === undefined ? undefined : fullMatch(input.repos, at('repos')),
+    tags: input.tags === undefined ? undefined : compilePattern(input.tags, at('tags'), 'USAGE'),
+    repos: input.repos === undefined ? undefined : compilePattern(input.repos, at('repos'), 'USAGE'),
     platform,
     override: input.override ?? false,
     srcCreds: input.srcCreds,
@@ -135,21 +136,35 @@ async function expand(
   try {
     const from = await clients.get(rule.src.registry, rule.srcCreds, rule.insecure);
     const to = await clients.get(rule.dst.registry, rule.destCreds, rule.insecure);
-    const listing = await listNamespace(from, rule.src.namespace, rule, { catalogs, concurrency: jobs });
-    const items = listing.images.map(({ path, tag }) => ({
-      src: { client: from, repository: `${rule.src.namespace}/${path}`, reference: tag },
-      dst: { client: to, repository: `${rule.dst.namespace}/${path}`, reference: tag },
+    const selection = await selectImages(clientSource(from, catalogs), selectorOf(rule), { concurrency: jobs });
+    const items = selection.planned.map(({ source, target }) => ({
+      src: { client: from, repository: `${rule.src.namespace}/${source.repository}`, reference: source.tag },
+      dst: { client: to, repository: `${rule.dst.namespace}/${target.repository}`, reference: target.tag },
       override: rule.override,
       platform: rule.platform,
       rule: index,
     }));
-    const failed = listing.failed.map((f) =>
-      failedOutcome(label(rule.src, f.path), label(rule.dst, f.path), f.error, index),
+    const failed = selection.failed.map((f) =>
+      failedOutcome(label(rule.src, f.source.repository), label(rule.dst, f.source.repository), f.error, index),
     );
     return { items, failed };
   } catch (err) {
     return { items: [], failed: [failedOutcome(label(rule.src), label(rule.dst), err, index)] };
   }
+}
+
+/** A `regatta sync` rule as the pipeline's rule: every repository under the namespace, the same path below. */
+function selectorOf(rule: ResolvedRule): RuleSelector {
+  return {
+    source_namespace: rule.src.namespace,
+    source_repository: null,
+    repository_filter: rule.repos?.source ?? null,
+    tag_filter: rule.tags?.source ?? '.*',
+    tag_semver: null,
+    target_namespace: rule.dst.namespace,
+    target_repository: null,
+    tag_rename: null,
+  };
 }
 
 /** One client per registry, credentials and security setting: shared by every rule and image of the run. */

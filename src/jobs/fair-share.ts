@@ -2,7 +2,7 @@
 // one) at a time, so one project's slow or stuck registries cannot keep another project's crawl waiting. A job
 // taken while its project is at its share goes back to the queue a few seconds later, freeing the slot for the
 // next job, which may be another project's. Counted per process (each worker process has its own slots).
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
 
 const RETRY_AFTER_SECONDS = 3;
 

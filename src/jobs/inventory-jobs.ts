@@ -1,16 +1,16 @@
 // Inventory and access-check work: what an API call enqueues and what a worker does with it.
 
+import type { AppContext } from '../app/context.js';
+import { type InventorySyncJob, Queues, type RegistryCheckJob } from '../app/queue.js';
 import type { Connector } from '../connectors/connector.js';
 import { connectorFor } from '../inventory/connect.js';
 import { checkAccess } from '../inventory/health.js';
 import { type SyncOutcome, syncRegistry } from '../inventory/sync.js';
 import { RegattaError } from '../oci/errors.js';
+import { onPush } from '../services/replication.js';
 import { readProjectSettings } from '../store/project-settings.js';
 import type { RegistryView } from '../store/registries.js';
 import type { Scope } from '../store/scope.js';
-import type { AppContext } from './context.js';
-import { type InventorySyncJob, Queues, type RegistryCheckJob } from './queue.js';
-import { onPush } from './replication-jobs.js';
 import { scanNewDigests } from './scan-jobs.js';
 
 /** Records an inventory task over `registryIds` and enqueues one crawl per registry. */

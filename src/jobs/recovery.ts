@@ -5,13 +5,19 @@
 // known, and expiry does the same job later.
 import { sql } from 'kysely';
 import type PgBoss from 'pg-boss';
+import { Queues } from '../app/queue.js';
 import type { Database } from '../store/database.js';
-import { Queues } from './queue.js';
 
 export async function failOrphanedJobs(database: Database, boss: PgBoss): Promise<number> {
   if (database.mode !== 'embedded') return 0;
   let failed = 0;
-  for (const name of [Queues.inventorySync, Queues.registryCheck, Queues.syncTask, Queues.imageScan]) {
+  for (const name of [
+    Queues.inventorySync,
+    Queues.registryCheck,
+    Queues.ruleSelect,
+    Queues.syncTask,
+    Queues.imageScan,
+  ]) {
     const { rows } = await sql<{
       id: string;
     }>`select id from pgboss.job where name = ${name} and state = 'active'`.execute(database.db);

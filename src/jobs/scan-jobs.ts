@@ -5,6 +5,9 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AppContext } from '../app/context.js';
+import { Queues, type ScanJob } from '../app/queue.js';
+import { emitEvent } from '../app/webhooks.js';
 import { RegattaError } from '../errors.js';
 import { connectorFor } from '../inventory/connect.js';
 import { loadScanDatabases, type ScanDatabases } from '../scanning/databases.js';
@@ -16,9 +19,6 @@ import { type ScanTarget, scanTargets } from '../store/images-query.js';
 import type { ScanResultInput } from '../store/scan-results.js';
 import type { ScanTaskRow } from '../store/scan-tasks.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../store/scope.js';
-import type { AppContext } from './context.js';
-import { Queues, type ScanJob } from './queue.js';
-import { emitEvent } from './webhooks.js';
 
 /** Records a scan task over `targets` and queues their digests. */
 export async function requestScans(

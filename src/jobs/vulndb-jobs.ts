@@ -4,11 +4,11 @@
 // data is scanned again, one made with the current data is reused, so only what the new data can change costs.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AppContext } from '../app/context.js';
+import { Queues } from '../app/queue.js';
 import { currentGenerationName } from '../scanning/feeds/generations.js';
 import { type FeedConfig, feedSources } from '../scanning/feeds/sources.js';
 import { type UpdateReport, updateFeeds } from '../scanning/feeds/update.js';
-import type { AppContext } from './context.js';
-import { Queues } from './queue.js';
 import { scheduledScans } from './scan-jobs.js';
 
 export const DEFAULT_VULNDB_SCHEDULE = '0 */6 * * *';

@@ -3,9 +3,18 @@
 
 import { sql } from 'kysely';
 import type PgBoss from 'pg-boss';
+import type { AppContext } from '../app/context.js';
+import {
+  type InventorySyncJob,
+  Queues,
+  type RegistryCheckJob,
+  type RuleSelectJob,
+  type ScanJob,
+  type SyncTaskJob,
+} from '../app/queue.js';
+import { type CloudEvent, deliverEvent } from '../app/webhooks.js';
 import type { AdapterConfig } from '../scanning/external/harbor-adapter.js';
 import { DEFAULT_ENTERPRISE_PROJECT } from '../store/scope.js';
-import type { AppContext } from './context.js';
 import { FairShare, requeueLater } from './fair-share.js';
 import {
   requestInventorySync,
@@ -16,11 +25,9 @@ import {
   runRegistryCheck,
   schedulePushPoll,
 } from './inventory-jobs.js';
-import { type InventorySyncJob, Queues, type RegistryCheckJob, type ScanJob, type SyncTaskJob } from './queue.js';
-import { runSyncTaskFailed, runSyncTaskJob } from './replication-jobs.js';
+import { runRuleSelectFailed, runRuleSelectJob, runSyncTaskFailed, runSyncTaskJob } from './replication-jobs.js';
 import { runScanJob, runScanJobFailed, scheduledScans } from './scan-jobs.js';
 import { hasNoAdvisories, requestVulndbUpdate, runVulndbUpdate, type VulndbUpdateOptions } from './vulndb-jobs.js';
-import { type CloudEvent, deliverEvent } from './webhooks.js';
 
 /** Cron schedules (UTC) of the periodic work: access checks, the daily crawl, then the daily scan of every digest. */
 export const SCHEDULES = { health: '*/10 * * * *', inventory: '0 3 * * *', scan: '0 5 * * *' } as const;
@@ -118,6 +125,12 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
     );
   }
   await work<SyncTaskJob>(Queues.syncTaskFailed, polling, each(runSyncTaskFailed));
+  await work<RuleSelectJob>(Queues.ruleSelect, polling, each(runRuleSelectJob));
+  await work<RuleSelectJob>(Queues.ruleSelectFailed, polling, each(runRuleSelectFailed));
+  // A rule run recorded but whose job was lost (a crash between the two): selected again (at most once).
+  for (const batch of await ctx.syncTasks.allSelecting()) {
+    await ctx.boss.send(Queues.ruleSelect, { batchId: batch.id } satisfies RuleSelectJob);
+  }
   const pollInterval = opts.pollIntervalSeconds ?? 60;
   await work(Queues.pushPoll, polling, async () => runPushPoll(ctx, pollInterval, crawlOpts));
   await schedulePushPoll(ctx, pollInterval);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type RuleSelector, repositoryMatches, tagMatches, targetOf, validateSelector } from './rule-match.js';
+import { type RuleSelector, relativePath, tagMatches, targetOf, validateSelector } from './rule-match.js';
 
 const rule = (over: Partial<RuleSelector> = {}): RuleSelector => ({
   source_namespace: 'team',
@@ -30,12 +30,22 @@ test('a semver range keeps versions in range, loose v-prefixes included, and dro
 });
 
 test('repositories: one by name, or those of the namespace matching the filter', () => {
-  assert.equal(repositoryMatches(rule({ source_repository: 'app' }), 'team', 'app'), true);
-  assert.equal(repositoryMatches(rule({ source_repository: 'app' }), 'team', 'app2'), false);
-  assert.equal(repositoryMatches(rule(), 'other', 'app'), false);
+  assert.equal(relativePath(rule({ source_repository: 'app' }), 'team/app'), 'app');
+  assert.equal(relativePath(rule({ source_repository: 'app' }), 'team/app2'), null);
+  assert.equal(relativePath(rule(), 'other/app'), null);
   const filtered = rule({ repository_filter: 'svc-.*' });
-  assert.equal(repositoryMatches(filtered, 'team', 'svc-a'), true);
-  assert.equal(repositoryMatches(filtered, 'team', 'web'), false);
+  assert.equal(relativePath(filtered, 'team/svc-a'), 'svc-a');
+  assert.equal(relativePath(filtered, 'team/web'), null);
+});
+
+test('the namespace is a path prefix of whole components, one meaning for rules and regatta sync', () => {
+  assert.equal(relativePath(rule(), 'team/tools/app'), 'tools/app');
+  assert.equal(relativePath(rule(), 'teams/app'), null, 'a prefix of a component is not the namespace');
+  assert.equal(relativePath(rule(), 'team'), null, 'the namespace itself is no repository under it');
+  const deep = rule({ source_namespace: 'team/tools' });
+  assert.equal(relativePath(deep, 'team/tools/app'), 'app');
+  assert.equal(relativePath(deep, 'team/app'), null);
+  assert.equal(relativePath(rule({ source_namespace: '' }), 'app'), 'app', "'' is the whole registry");
 });
 
 test('the target keeps the path and tag unless the rule renames them', () => {

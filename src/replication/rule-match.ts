@@ -17,7 +17,7 @@ export interface RuleSelector {
   tag_rename: string | null;
 }
 
-/** A repository path split as the inventory splits it: first component, then the rest. */
+/** An image as a rule sees it: the rule's namespace, the repository path below it, the tag. */
 export interface ImagePath {
   namespace: string;
   repository: string;
@@ -38,10 +38,18 @@ export function validateSelector(r: RuleSelector): void {
   }
 }
 
-export function repositoryMatches(r: RuleSelector, namespace: string, repository: string): boolean {
-  if (namespace !== r.source_namespace) return false;
-  if (r.source_repository !== null) return repository === r.source_repository;
-  return r.repository_filter === null || compile(r.repository_filter, 'repository filter').test(repository);
+/**
+ * The path of repository `path` below the rule's source namespace when the rule selects it, else null. The
+ * namespace is a path prefix of one or more components (`team` or `team/apps`; '' for the whole registry): the
+ * same meaning in a stored rule, `regatta sync` and a connector's configured namespace.
+ */
+export function relativePath(r: RuleSelector, path: string): string | null {
+  const ns = r.source_namespace;
+  if (ns !== '' && !path.startsWith(`${ns}/`)) return null;
+  const rest = ns === '' ? path : path.slice(ns.length + 1);
+  if (rest === '') return null;
+  if (r.source_repository !== null) return rest === r.source_repository ? rest : null;
+  return r.repository_filter === null || compile(r.repository_filter, 'repository filter').test(rest) ? rest : null;
 }
 
 export function tagMatches(r: RuleSelector, tag: string): boolean {

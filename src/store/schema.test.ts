@@ -151,6 +151,10 @@ const EXPECTED: Expected = {
     origin: 'required string',
     created_by: 'default string',
     created_at: 'default Date',
+    rule_id: 'nullable string',
+    selection: 'default string',
+    selection_request: 'nullable json',
+    selection_detail: 'nullable string',
   },
   sync_tasks: {
     id: 'default string',

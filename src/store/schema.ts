@@ -144,6 +144,22 @@ export interface SyncBatchesTable {
   origin: string;
   created_by: Generated<string>;
   created_at: Generated<Date>;
+  /** The rule a rule run selects from (null for pushes and image lists). */
+  rule_id: string | null;
+  /** SELECTING until its images are recorded as tasks (migration 008). */
+  selection: Generated<BatchSelection>;
+  /** What a rule run was asked for, kept so a restart can select again. */
+  selection_request: JSONColumnType<SelectionRequest | null, string | null, string | null>;
+  selection_detail: string | null;
+}
+
+export type BatchSelection = 'SELECTING' | 'SELECTED' | 'FAILED';
+
+/** The options of a rule run (native `tags`, SWR image tags, ACR Tag). */
+export interface SelectionRequest {
+  tags?: string[];
+  filter?: boolean;
+  override?: boolean;
 }
 
 export type SyncTaskStatus = 'PENDING' | 'SYNCHRONIZING' | 'SUCCESS' | 'ERROR' | 'CANCELED';

@@ -113,15 +113,20 @@ export class SyncRuleStore {
    * PASSIVE rules that may fire for a push into `repository` of a source registry. Not scoped: a push event
    * belongs to the registry, and each rule carries its own project into the tasks it makes.
    */
-  async passiveFor(sourceRegistryId: string, namespace: string, repository: string): Promise<SyncRuleRow[]> {
+  /** The PASSIVE rules reading `sourceRegistryId`; which of them select a pushed image is rule-match's to say. */
+  async passiveFor(sourceRegistryId: string): Promise<SyncRuleRow[]> {
     return this.db
       .selectFrom('sync_rules')
       .selectAll()
       .where('source_registry_id', '=', sourceRegistryId)
-      .where('source_namespace', '=', namespace)
       .where('sync_trigger', '=', 'PASSIVE')
-      .where((eb) => eb.or([eb('source_repository', '=', repository), eb('source_repository', 'is', null)]))
       .execute();
+  }
+
+  /** A rule by uuid, unscoped: for a queued job, which carries no caller. */
+  async byId(id: string): Promise<SyncRuleRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    return this.db.selectFrom('sync_rules').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   /** Source registries of PASSIVE rules: what the polling fallback re-crawls. */

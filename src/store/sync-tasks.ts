@@ -1,8 +1,8 @@
 // Sync batches and tasks: one task per image copy (ACR SyncTask, SWR SyncJob), grouped by the trigger that made
 // them (ACR SyncBatchTaskId). Status moves PENDING → SYNCHRONIZING → SUCCESS | ERROR | CANCELED; the guarded
 // updates below (status in the WHERE) make a cancel win over a worker finishing, and a finished task final.
-import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
-import type { LayerTask, Schema, SyncTaskStatus } from './schema.js';
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { LayerTask, Schema, SelectionRequest, SyncTaskStatus } from './schema.js';
 import { inScope, isUuid, type Scope, writableEnterpriseProject } from './scope.js';
 import { externalId } from './sync-rules.js';
 
@@ -26,6 +26,10 @@ export interface BatchInput {
   trigger: 'PASSIVE' | 'INITIATIVE';
   origin: string;
   createdBy?: string;
+  /** The rule a rule run selects from. */
+  ruleId?: string;
+  /** A rule run whose images are selected later (by an expand job): the batch starts SELECTING. */
+  selecting?: SelectionRequest;
 }
 
 export interface SyncTaskFilter {
@@ -55,38 +59,69 @@ export class SyncTaskStore {
     batch: BatchInput,
     tasks: SyncTaskInput[],
   ): Promise<{ batch: SyncBatchRow; tasks: SyncTaskRow[] }> {
-    const enterprise_project_id = writableEnterpriseProject(scope);
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto('sync_batches')
         .values({
           project_id: scope.projectId,
-          enterprise_project_id,
+          enterprise_project_id: writableEnterpriseProject(scope),
           sync_trigger: batch.trigger,
           origin: batch.origin,
           created_by: batch.createdBy ?? '',
+          rule_id: batch.ruleId ?? null,
+          ...(batch.selecting ? { selection: 'SELECTING', selection_request: JSON.stringify(batch.selecting) } : {}),
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      if (tasks.length === 0) return { batch: row, tasks: [] };
-      const inserted = await trx
-        .insertInto('sync_tasks')
-        .values(
-          tasks.map((t) => ({
-            ...t,
-            platforms: t.platforms ? JSON.stringify(t.platforms) : null,
-            task_id: externalId('rst'),
-            batch_id: row.id,
-            project_id: scope.projectId,
-            enterprise_project_id,
-            sync_trigger: batch.trigger,
-            created_by: batch.createdBy ?? '',
-          })),
-        )
-        .returningAll()
-        .execute();
-      return { batch: row, tasks: inserted };
+      return { batch: row, tasks: await insertTasks(trx, row, tasks) };
     });
+  }
+
+  /**
+   * Records the images a SELECTING batch's rule selected and marks it SELECTED, in one transaction; returns
+   * the tasks, or undefined when the batch is no longer SELECTING (a job delivered twice selects once).
+   */
+  async recordSelection(
+    batchId: string,
+    tasks: SyncTaskInput[],
+    detail: string | null,
+  ): Promise<SyncTaskRow[] | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('sync_batches')
+        .set({ selection: 'SELECTED', selection_detail: detail?.slice(0, 2000) ?? null })
+        .where('id', '=', batchId)
+        .where('selection', '=', 'SELECTING')
+        .returningAll()
+        .executeTakeFirst();
+      return row ? insertTasks(trx, row, tasks) : undefined;
+    });
+  }
+
+  /** A selection that could not be made (the source registry was removed or could not be listed). */
+  async failSelection(batchId: string, detail: string): Promise<void> {
+    await this.db
+      .updateTable('sync_batches')
+      .set({ selection: 'FAILED', selection_detail: detail.slice(0, 500) })
+      .where('id', '=', batchId)
+      .where('selection', '=', 'SELECTING')
+      .execute();
+  }
+
+  /** A batch still SELECTING, unscoped: for the expand job. */
+  async selecting(batchId: string): Promise<SyncBatchRow | undefined> {
+    if (!isUuid(batchId)) return undefined;
+    return this.db
+      .selectFrom('sync_batches')
+      .selectAll()
+      .where('id', '=', batchId)
+      .where('selection', '=', 'SELECTING')
+      .executeTakeFirst();
+  }
+
+  /** Every batch still SELECTING: what start-up queues again after a crash. */
+  async allSelecting(): Promise<SyncBatchRow[]> {
+    return this.db.selectFrom('sync_batches').selectAll().where('selection', '=', 'SELECTING').execute();
   }
 
   async list(scope: Scope, f: SyncTaskFilter = {}): Promise<{ total: number; rows: SyncTaskRow[] }> {
@@ -114,6 +149,12 @@ export class SyncTaskStore {
       .limit(f.limit ?? 100)
       .execute();
     return { total: Number(total), rows };
+  }
+
+  /** A task by uuid, unscoped: for workers and events, which carry no caller. */
+  async byId(id: string): Promise<SyncTaskRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    return this.db.selectFrom('sync_tasks').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   /** A task by its uuid or ACR SyncTaskId (`rst-…`). */
@@ -310,4 +351,29 @@ export class SyncTaskStore {
       .returningAll()
       .execute();
   }
+}
+
+/** Inserts `tasks` PENDING into `batch`, with its scope, trigger and author. */
+async function insertTasks(
+  trx: Transaction<Schema>,
+  batch: SyncBatchRow,
+  tasks: SyncTaskInput[],
+): Promise<SyncTaskRow[]> {
+  if (tasks.length === 0) return [];
+  return trx
+    .insertInto('sync_tasks')
+    .values(
+      tasks.map((t) => ({
+        ...t,
+        platforms: t.platforms ? JSON.stringify(t.platforms) : null,
+        task_id: externalId('rst'),
+        batch_id: batch.id,
+        project_id: batch.project_id,
+        enterprise_project_id: batch.enterprise_project_id,
+        sync_trigger: batch.sync_trigger,
+        created_by: batch.created_by,
+      })),
+    )
+    .returningAll()
+    .execute();
 }

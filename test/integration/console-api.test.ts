@@ -15,6 +15,7 @@ import {
   inventorySync,
   type Json,
   PROJECT,
+  runRule,
   startServer,
   type TestServer,
 } from './server.js';
@@ -83,7 +84,7 @@ test('a preview plans copy, skip and conflict per tag, writes nothing, and a run
   assert.equal((await apiCall(server.url, 'GET', '/rules')).json.total, 0, 'and saved no rule');
 
   const created = await apiCall(server.url, 'POST', '/rules', { body: rule() });
-  const run = await apiCall(server.url, 'POST', `/rules/${created.json.id}/run`);
+  const run = await runRule(server.url, created.json.id);
   assert.equal(run.status, 202);
   const tasks = await until('the batch ended', async () => {
     const r = await apiCall(server.url, 'GET', `/tasks?batch_id=${run.json.batch_id}`);

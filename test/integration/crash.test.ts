@@ -16,7 +16,7 @@ import { freePort } from '../support/ports.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { until } from '../support/until.js';
 import { spawnServe } from './serve-process.js';
-import { apiCall, hssCall } from './server.js';
+import { apiCall, hssCall, runRule } from './server.js';
 
 const PROJECT = 'crash-project';
 const TOKEN = 'crash-token-0123456789';
@@ -154,8 +154,8 @@ test('a server killed mid-batch completes the batch after restart: nothing left 
     target: { registry_id: sink, namespace: 'copy' },
   });
   assert.equal(rule.status, 201, JSON.stringify(rule.json));
-  const run = await native('POST', `/rules/${rule.json.id}/run`);
-  assert.equal(run.json.tasks, 12, JSON.stringify(run.json));
+  const run = await runRule(`http://127.0.0.1:${port}`, rule.json.id, undefined, { token: TOKEN });
+  assert.equal(run.tasks, 12, JSON.stringify(run.json));
   const batch = `/tasks?batch_id=${run.json.batch_id}`;
   await until('copies under way', async () => {
     const { json } = await native('GET', batch);

@@ -9,7 +9,7 @@ import { buildImage, buildMultiArch, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
-import { addRegistry, apiCall, type Json, startServer, type TestServer, TOKEN } from './server.js';
+import { addRegistry, apiCall, type Json, runRule, startServer, type TestServer, TOKEN } from './server.js';
 
 let server: TestServer;
 let src: TestRegistry;
@@ -88,16 +88,16 @@ test('a manual run copies a tag list; a conflicting target tag ends TAG_CONFLICT
   });
   assert.equal(rule.status, 201, JSON.stringify(rule.json));
   assert.equal(rule.json.trigger, 'INITIATIVE');
-  const run = await api('POST', `/rules/${rule.json.id}/run`, { tags: ['1.0', '1.2'] });
+  const run = await runRule(server.url, rule.json.id, { tags: ['1.0', '1.2'] });
   assert.equal(run.status, 202, JSON.stringify(run.json));
-  assert.equal(run.json.tasks, 0, '1.0 and 1.2 are not semver versions: the range keeps them out');
+  assert.equal(run.tasks, 0, '1.0 and 1.2 are not semver versions: the range keeps them out');
 
   const semverRule = await api('POST', '/rules', {
     source: { registry_id: ids.src, namespace: 'team', repository: 'web', tag_filter: '1\\.[0-9]+' },
     target: { registry_id: ids.dst, namespace: 'backup' },
   });
-  const started = await api('POST', `/rules/${semverRule.json.id}/run`, { tags: ['1.0', '1.2'] });
-  assert.equal(started.json.tasks, 2);
+  const started = await runRule(server.url, semverRule.json.id, { tags: ['1.0', '1.2'] });
+  assert.equal(started.tasks, 2);
   const tasks = await batchTasks(started.json.batch_id);
   const byTag = new Map(tasks.map((t) => [t.source.tag, t]));
   assert.equal(byTag.get('1.0')?.status, 'SUCCESS');
@@ -128,7 +128,7 @@ test('faults: retried to SUCCESS while the source fails now and then; ERROR NETW
     target: { registry_id: ids.dst, namespace: 'faulty' },
   });
   flaky.setRate(0.3);
-  const first = await api('POST', `/rules/${rule.json.id}/run`);
+  const first = await runRule(server.url, rule.json.id);
   assert.equal(first.status, 202, JSON.stringify(first.json));
   const ok = await batchTasks(first.json.batch_id);
   assert.deepEqual(
@@ -141,7 +141,7 @@ test('faults: retried to SUCCESS while the source fails now and then; ERROR NETW
 
   await pushImage(src, 'faulty/db', 'f4', await buildImage({ format: 'oci', seed: 'f4' }));
   flaky.setRate(1);
-  const second = await api('POST', `/rules/${rule.json.id}/run`, { tags: ['f4'] });
+  const second = await runRule(server.url, rule.json.id, { tags: ['f4'] });
   const [failed] = await batchTasks(second.json.batch_id);
   flaky.setRate(0);
   assert.equal(failed?.status, 'ERROR');

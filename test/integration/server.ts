@@ -101,6 +101,26 @@ export async function apiCall(
 }
 
 /**
+ * `POST /rules/{id}/run`, then waits until the batch has selected its images (a rule run answers 202 at once and
+ * lists the source in the background); resolves with the batch id, its task count and the 202's body.
+ */
+export async function runRule(
+  baseUrl: string,
+  ruleId: string,
+  body?: unknown,
+  opts: { token?: string } = {},
+): Promise<{ status: number; json: Json; batch_id: string; tasks: number }> {
+  const run = await apiCall(baseUrl, 'POST', `/rules/${ruleId}/run`, { body, ...opts });
+  if (run.status !== 202) throw new Error(`rule run: ${run.status} ${JSON.stringify(run.json)}`);
+  const batch = await until(`batch ${run.json.batch_id} selected`, async () => {
+    const b = await apiCall(baseUrl, 'GET', `/batches/${run.json.batch_id}`, opts);
+    return b.json.selection === 'SELECTING' ? undefined : b.json;
+  });
+  if (batch.selection !== 'SELECTED') throw new Error(`selection ${batch.selection}: ${batch.selection_detail}`);
+  return { status: run.status, json: run.json, batch_id: run.json.batch_id, tasks: batch.tasks };
+}
+
+/**
  * Connects a loopback registry through HSS AddRegistry (type Other, plain http) and, unless `wait` is false,
  * waits until its access check says success; resolves with its id.
  */

@@ -9,7 +9,7 @@ import { buildLayeredImage } from '../support/layered-image.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
-import { addRegistry, apiCall, type Json, startServer, type TestServer } from './server.js';
+import { addRegistry, apiCall, type Json, runRule, startServer, type TestServer } from './server.js';
 
 const REPOS = 12;
 const BASE = [{ name: 'etc/base-release', content: `base ${'x'.repeat(4096)}\n` }];
@@ -56,7 +56,7 @@ test('a base layer shared by a rule run’s images crosses once per target regis
   const rule = await apiCall(server.url, 'POST', '/rules', {
     body: { source: { registry_id: srcId, namespace: 'shop' }, target: { registry_id: dstId, namespace: 'mirror' } },
   });
-  const run = await apiCall(server.url, 'POST', `/rules/${rule.json.id}/run`);
+  const run = await runRule(server.url, rule.json.id);
   assert.equal(run.status, 202, JSON.stringify(run.json));
   const tasks = await until(
     'the batch ended',

@@ -12,7 +12,17 @@ import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
 import { json, runCli } from './cli.js';
-import { addRegistry, apiCall, hssCall, type Json, PROJECT, startServer, type TestServer, TOKEN } from './server.js';
+import {
+  addRegistry,
+  apiCall,
+  hssCall,
+  type Json,
+  PROJECT,
+  runRule,
+  startServer,
+  type TestServer,
+  TOKEN,
+} from './server.js';
 
 let server: TestServer;
 let quiet: TestRegistry;
@@ -162,8 +172,8 @@ test('a running task is cancelled: it ends CANCELED and stays so; the target has
     source: { registry_id: ids.gated, namespace: 'big', repository: 'app' },
     target: { registry_id: ids.dst, namespace: 'cancelled' },
   });
-  const run = await api('POST', `/rules/${rule.json.id}/run`, { tags: ['held'] });
-  assert.equal(run.json.tasks, 1);
+  const run = await runRule(server.url, rule.json.id, { tags: ['held'] });
+  assert.equal(run.tasks, 1);
   const running = await until('the copy waiting on its blobs', async () => {
     const { json } = await api('GET', `/tasks?batch_id=${run.json.batch_id}`);
     return json.tasks[0]?.status === 'SYNCHRONIZING' && gate.held > 0 ? json.tasks[0] : undefined;

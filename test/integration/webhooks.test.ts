@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { buildImage, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { until } from '../support/until.js';
-import { addRegistry, apiCall, inventorySync, type Json, startServer, type TestServer } from './server.js';
+import { addRegistry, apiCall, inventorySync, type Json, runRule, startServer, type TestServer } from './server.js';
 
 const SECRET = 'webhook-secret-0123';
 let server: TestServer;
@@ -52,8 +52,8 @@ test('a finished sync task and a finished scan are posted as signed CloudEvents,
       target: { registry_id: to, namespace: 'copied' },
     },
   });
-  const run = await apiCall(server.url, 'POST', `/rules/${rule.json.id}/run`);
-  assert.equal(run.json.tasks, 1);
+  const run = await runRule(server.url, rule.json.id);
+  assert.equal(run.tasks, 1);
   const event = await until(
     'the sync task event',
     async () =>

@@ -1,5 +1,5 @@
 // One ACR action: what a handler gets and gives. The dispatcher (index.ts) adds the success envelope.
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import type { Identity } from '../../store/identities.js';
 import type { Scope } from '../../store/scope.js';
 import { invalidParameter } from './errors.js';

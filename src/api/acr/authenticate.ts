@@ -3,7 +3,7 @@
 // claimed after its signature checks out and is refused if seen within the timestamp window (replay).
 
 import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import type { Identity } from '../../store/identities.js';
 import { DEFAULT_MAX_SKEW_MS, hasAlibabaSignature, verifyAlibabaSignature } from '../auth/alibaba-signature.js';
 import { markingFailure } from '../auth/authenticate.js';

@@ -3,7 +3,7 @@
 // ACS3 headers; the caller authenticated by its signature; the action's fields wrapped in ACR's success envelope
 // `{RequestId, Code: "success", IsSuccess: true, ...}` (pop-core throws on any other Code); errors in errors.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { ALL_ENTERPRISE_PROJECTS } from '../../store/scope.js';
 import type { Action } from './action.js';
 import { type AcrAuthOptions, authenticateAcr } from './authenticate.js';

@@ -2,7 +2,7 @@
 // here they are the `instance_id` and `region_id` a connected registry was given at AddRegistry/UpdateRegistry.
 // Repositories are named by RepoId (`crr-…`), derived from registry, namespace and name, so it needs no table.
 import { createHash } from 'node:crypto';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import type { RegistryView } from '../../store/registries.js';
 import type { Scope } from '../../store/scope.js';
 import { invalidParameter, notExist } from './errors.js';

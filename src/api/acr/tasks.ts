@@ -1,8 +1,9 @@
 // ACR sync tasks: CreateRepoSyncTask (one image, manual), CreateRepoSyncTaskByRule, GetRepoSyncTask,
 // CancelRepoSyncTask and ListRepoSyncTask (seed 002). Each create is one batch (SyncBatchTaskId) of one task,
 // recorded PENDING and queued; the copy engine runs it and writes status, progress and TaskIssue as it goes.
-import { startBatch, taskFinished, taskForRule } from '../../jobs/replication-jobs.js';
-import { repositoryMatches, tagMatches } from '../../replication/rule-match.js';
+
+import { fullPath, relativePath, tagMatches } from '../../replication/rule-match.js';
+import { cancelTask, startBatch, taskForRule } from '../../services/replication.js';
 import type { SyncTaskRow } from '../../store/sync-tasks.js';
 import { type Action, type ActionCall, checkName, checkTag, refuseCrossUser } from './action.js';
 import { AcrError, invalidParameter, notExist } from './errors.js';
@@ -48,11 +49,11 @@ const createRepoSyncTaskByRule: Action = async (call) => {
   }
   const repo = await repositoryOf(ctx, scope, source, p.required('RepoId'));
   const tag = checkTag('Tag', p.required('Tag'));
-  if (!repositoryMatches(rule, repo.namespace, repo.name)) {
-    throw invalidParameter('RepoId', `the rule does not cover ${repo.namespace}/${repo.name}`);
-  }
+  const path = fullPath(repo.namespace, repo.name);
+  const repository = relativePath(rule, path);
+  if (repository === null) throw invalidParameter('RepoId', `the rule does not cover ${path}`);
   if (!tagMatches(rule, tag)) throw invalidParameter('Tag', `the rule's TagFilter ${rule.tag_filter} excludes it`);
-  const task = taskForRule(rule, { namespace: repo.namespace, repository: repo.name, tag });
+  const task = taskForRule(rule, { namespace: rule.source_namespace, repository, tag });
   const started = await startBatch(ctx, scope, batchOf(call), [task]);
   return { SyncTaskId: started.tasks[0]!.task_id };
 };
@@ -89,11 +90,10 @@ const getRepoSyncTask: Action = async (call) => {
 };
 
 const cancelRepoSyncTask: Action = async (call) => {
-  const task = await taskOfInstance(call);
-  if (!(await call.ctx.syncTasks.cancel(call.scope, task.id))) {
+  const { task, canceled } = await cancelTask(call.ctx, call.scope, (await taskOfInstance(call)).id);
+  if (!canceled) {
     throw new AcrError(400, 'SYNC_TASK_STATUS_INVALID', `The sync task ${task.task_id} has ended (${task.status}).`);
   }
-  await taskFinished(call.ctx, task.id);
   return {};
 };
 

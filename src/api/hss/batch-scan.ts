@@ -2,7 +2,7 @@
 // tag (and instance id), or every image that matches the filters when `operate_all` is true. Like
 // CreateManualImageScanTask it records a scan task over their digests; `{task_id}` says which.
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { requestScans } from '../../jobs/scan-jobs.js';
 import { type ImageFilter, type ScanTarget, scanTargets } from '../../store/images-query.js';
 import { invalidParameter, notFound } from './errors.js';

@@ -1,7 +1,7 @@
 // ListRegistryImages (seed 003): every query parameter with its documented range, RegistryImagesInfo rows
 // with association_images for multi-arch tags; the scan fields say what the digest's latest scan found.
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { SCAN_FAILURES, type ScanFailure } from '../../scanning/errors.js';
 import { IMAGE_TYPE_OF_REGISTRY, type ImageFilter, type ImageListRow, listImages } from '../../store/images-query.js';
 import { invalidParameter } from './errors.js';

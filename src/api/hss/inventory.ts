@@ -1,7 +1,7 @@
 // Inventory sync tasks: CreateImageSynchronizeTask, the task list (ListImageScanTask with type=image_sync) and
 // a task's registries (seed 000).
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { requestInventorySync } from '../../jobs/inventory-jobs.js';
 import { isUuid } from '../../store/scope.js';
 import { invalidParameter, notFound } from './errors.js';

@@ -1,7 +1,7 @@
 // HSS registry APIs: ListRegistry (seed 004), AddRegistry, UpdateRegistry, DeleteRegistry,
 // BatchDeleteRegistry, ListRegistryStatistics. Adding or updating starts an access check in the background.
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { requestRegistryCheck } from '../../jobs/inventory-jobs.js';
 import type { RegistryInput, RegistryView } from '../../store/registries.js';
 import { isUuid, type Scope } from '../../store/scope.js';

@@ -1,6 +1,6 @@
 // The task list for type=image_scan (ListImageScanTask): ImageScanTaskInfo rows with their counts and failed
 // images (by digest: a scan is per digest, and failed_reason is the seed's scan_failed_desc code).
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import type { Scope } from '../../store/scope.js';
 
 export async function listScanTasks(

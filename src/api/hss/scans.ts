@@ -4,7 +4,7 @@
 // sensitive files, unsafe settings (baseline risk configs) and Regatta's CycloneDX SBOM. Results are per digest:
 // every tag naming the digest answers the same.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { requestScans } from '../../jobs/scan-jobs.js';
 import type { Package } from '../../scanning/catalogers/types.js';
 import type { CheckFinding } from '../../scanning/checks/types.js';

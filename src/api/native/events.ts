@@ -5,10 +5,10 @@
 // Distribution: https://distribution.github.io/distribution/about/notifications/
 // Harbor: https://goharbor.io/docs/2.10.0/working-with-projects/project-configuration/configure-webhooks/
 import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context.js';
 import { repositoryRef } from '../../connectors/repository.js';
-import type { AppContext } from '../../jobs/context.js';
-import { onPush } from '../../jobs/replication-jobs.js';
 import { isValidDigest, isValidRepository, isValidTag } from '../../oci/reference.js';
+import { onPush } from '../../services/replication.js';
 import { badRequest } from './errors.js';
 
 /** One pushed tag, wherever the event came from. */

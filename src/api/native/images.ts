@@ -1,7 +1,7 @@
 // GET /api/v1/images/{id}: one image row by its id, in ListRegistryImages' RegistryImagesInfo shape (HSS has no
 // way to read a row by id; the console's image page needs one that survives a reload). Scoped like every read.
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { listImages } from '../../store/images-query.js';
 import { toRegistryImagesInfo } from '../hss/images.js';
 import { notFound } from './errors.js';

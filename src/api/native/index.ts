@@ -1,7 +1,7 @@
 // Regatta's own API under /api/v1: rules (and their dry run), tasks, push events, what the console reads.
 // Authenticated like every facade (X-Auth-Token or an AK/SK signature); errors in the native envelope (errors.ts).
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { authenticate } from '../auth/authenticate.js';
 import { nativeErrorHandler } from './errors.js';
 import { registerEventRoutes } from './events.js';

@@ -2,7 +2,7 @@
 // and the policies in force (scan on sync, schedules, the advisory folder): the process's settings, with what the
 // project chose over them (PUT /settings).
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { SCHEDULES, type WorkerOptions } from '../../jobs/workers.js';
 import { DEFAULT_STALE_HOURS } from '../../scanning/feeds/status.js';
 import { projectOverview } from '../../store/overview.js';

@@ -1,8 +1,8 @@
 // POST /api/v1/rules/preview: a rule body (as POST /rules takes) run dry: the images it selects on the source now,
 // their targets and what a copy of each would do. Nothing is saved; the console shows it before "Create".
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
-import { previewRule } from '../../jobs/rule-preview.js';
+import type { AppContext } from '../../app/context.js';
+import { previewRule } from '../../services/rule-preview.js';
 import { locate, nativeScope, type RuleBody, ruleBody, selectorOf } from './rules.js';
 
 /** Images planned against the target (two HEADs each); the rest of a large selection is listed unplanned. */

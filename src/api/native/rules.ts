@@ -2,9 +2,9 @@
 // ACR sync rules show in their own shapes. A registry is named by `registry_id`, `region_id` or `instance_id`, as
 // the vendor facades name them.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
-import { syncByRule } from '../../jobs/replication-jobs.js';
+import type { AppContext } from '../../app/context.js';
 import { type RuleSelector, validateSelector } from '../../replication/rule-match.js';
+import { runRule } from '../../services/replication.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../../store/scope.js';
 import type { SyncRuleRow } from '../../store/sync-rules.js';
 import { badRequest, notFound } from './errors.js';
@@ -218,13 +218,14 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (request, reply) => {
       const rule = await ctx.syncRules.get(nativeScope(request), request.params.id);
       if (!rule) throw notFound('rule');
-      const started = await syncByRule(
+      const batch = await runRule(
         ctx,
         rule,
         { trigger: 'INITIATIVE', origin: 'api', createdBy: request.identity!.name },
-        { tags: request.body?.tags },
+        request.body?.tags ? { tags: request.body.tags } : {},
       );
-      return reply.status(202).send({ batch_id: started.batch.id, tasks: started.tasks.length });
+      // The images are selected in the background: GET /batches/{id} says SELECTING until the tasks exist.
+      return reply.status(202).send({ batch_id: batch.id, selection: batch.selection });
     },
   );
 }

@@ -2,12 +2,12 @@
 // batch's failed tasks.
 
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
-import { enqueueTasks, taskFinished } from '../../jobs/replication-jobs.js';
+import type { AppContext } from '../../app/context.js';
 import { TASK_ISSUES, type TaskIssue } from '../../replication/task-issue.js';
+import { cancelTask, retryBatch } from '../../services/replication.js';
 import type { SyncTaskStatus } from '../../store/schema.js';
 import { isUuid } from '../../store/scope.js';
-import { listBatches } from '../../store/sync-batches.js';
+import { getBatch, listBatches, type SyncBatchSummary } from '../../store/sync-batches.js';
 import type { SyncTaskRow } from '../../store/sync-tasks.js';
 import { ApiError, notFound } from './errors.js';
 import { nativeScope } from './rules.js';
@@ -93,13 +93,8 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
   });
 
   app.post<{ Params: { id: string } }>('/tasks/:id/cancel', { schema: { tags: ['tasks'] } }, async (request) => {
-    const scope = nativeScope(request);
-    const task = await ctx.syncTasks.get(scope, request.params.id);
-    if (!task) throw notFound('task');
-    if (!(await ctx.syncTasks.cancel(scope, task.id))) {
-      throw new ApiError(409, 'TASK_ENDED', `the task has already ended (${task.status})`);
-    }
-    await taskFinished(ctx, task.id);
+    const { task, canceled } = await cancelTask(ctx, nativeScope(request), request.params.id);
+    if (!canceled) throw new ApiError(409, 'TASK_ENDED', `the task has already ended (${task.status})`);
     return { id: task.id, status: 'CANCELED' };
   });
 
@@ -122,28 +117,52 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
       const { total, rows } = await listBatches(ctx.db, nativeScope(request), request.query);
       return {
         total,
-        batches: rows.map((b) => ({
-          id: b.id,
-          rule_id: b.rule_id,
-          trigger: b.sync_trigger,
-          origin: b.origin,
-          created_by: b.created_by,
-          created_at: b.created_at.toISOString(),
-          tasks: b.tasks,
-          by_status: b.by_status,
-          total_size: b.total_size,
-          synced_size: b.synced_size,
-          finished_at:
-            b.by_status.PENDING + b.by_status.SYNCHRONIZING > 0 ? null : (b.finished_at?.toISOString() ?? null),
-        })),
+        batches: rows.map(batchView),
       };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/batches/:id',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'One sync batch: its selection (a rule run selects in the background) and counts',
+      },
+    },
+    async (request) => {
+      const batch = await getBatch(ctx.db, nativeScope(request), request.params.id);
+      if (!batch) throw notFound('batch');
+      return batchView(batch);
     },
   );
 
   app.post<{ Params: { id: string } }>('/batches/:id/retry', { schema: { tags: ['tasks'] } }, async (request) => {
     if (!isUuid(request.params.id)) throw notFound('batch');
-    const retried = await ctx.syncTasks.retryFailed(nativeScope(request), request.params.id);
-    await enqueueTasks(ctx, retried);
-    return { batch_id: request.params.id, retried: retried.length };
+    const retried = await retryBatch(ctx, nativeScope(request), request.params.id);
+    return { batch_id: request.params.id, retried };
   });
+}
+
+/**
+ * A batch as the API shows it. `selection` is SELECTING while a rule run lists its images (no tasks yet), FAILED
+ * with `selection_detail` when it could not; `finished_at` is set once it is SELECTED and no task is open.
+ */
+function batchView(b: SyncBatchSummary) {
+  const open = b.selection === 'SELECTING' || b.by_status.PENDING + b.by_status.SYNCHRONIZING > 0;
+  return {
+    id: b.id,
+    rule_id: b.rule_id,
+    trigger: b.sync_trigger,
+    origin: b.origin,
+    created_by: b.created_by,
+    created_at: b.created_at.toISOString(),
+    selection: b.selection,
+    selection_detail: b.selection_detail,
+    tasks: b.tasks,
+    by_status: b.by_status,
+    total_size: b.total_size,
+    synced_size: b.synced_size,
+    finished_at: open ? null : (b.finished_at?.toISOString() ?? b.created_at.toISOString()),
+  };
 }

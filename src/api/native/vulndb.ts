@@ -2,7 +2,7 @@
 // (GET /vulndb), and an update on demand (POST /vulndb/update: queued, 202; the workers run it and re-scan what
 // the new data can change). The data is the server's, shared by every project.
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { loadedDataVersion } from '../../jobs/scan-jobs.js';
 import { requestVulndbUpdate } from '../../jobs/vulndb-jobs.js';
 import { vulndbStatus } from '../../scanning/feeds/status.js';

@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { vulndbStatus } from '../../scanning/feeds/status.js';
 import { BOOTSTRAP_ADMIN, type Identity } from '../../store/identities.js';
 import { authenticate } from '../auth/authenticate.js';

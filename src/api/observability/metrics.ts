@@ -5,7 +5,7 @@
 // host. Process metrics (CPU, memory, event loop) too.
 import { sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { onScanFinished } from '../../jobs/scan-jobs.js';
 import { onRateLimitWait } from '../../oci/host-budget.js';
 import { onRegistryRequest } from '../../oci/request-events.js';

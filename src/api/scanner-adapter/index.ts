@@ -6,7 +6,7 @@
 // https://github.com/goharbor/pluggable-scanner-spec
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { resultRow, scanDatabases } from '../../jobs/scan-jobs.js';
 import { RegistryClient } from '../../oci/client.js';
 import type { RegistryCredentials } from '../../oci/credentials.js';

@@ -1,7 +1,7 @@
 // The SWR facade under /v2/manage: the image sync APIs of SWR v2, field for field, over Regatta's sync rules and
 // tasks. Authenticated as HSS is (X-Auth-Token or an AK/SK signature); every error in SWR's envelope (errors.ts).
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { authenticate } from '../auth/authenticate.js';
 import { SwrError, swrErrorBody, swrErrorHandler } from './errors.js';
 import { registerSyncJobRoutes } from './sync-jobs.js';

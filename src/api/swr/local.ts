@@ -3,8 +3,8 @@
 // rest of each path, as the inventory splits them (images.namespace / images.image_name). A remoteRegionId names the
 // caller's registry with that region_id.
 
+import type { AppContext } from '../../app/context.js';
 import { connectorFor } from '../../inventory/connect.js';
-import type { AppContext } from '../../jobs/context.js';
 import { RegistryError } from '../../oci/errors.js';
 import type { RegistryView } from '../../store/registries.js';
 import type { Scope } from '../../store/scope.js';

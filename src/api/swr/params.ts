@@ -1,6 +1,6 @@
 // Shared parameters of the SWR sync APIs: the repository path, the caller's scope, and the request bodies.
 import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../../store/scope.js';
 import { type LocalRepository, localRegistry } from './local.js';
 import { checkNamespace, repositoryFromUrl } from './names.js';

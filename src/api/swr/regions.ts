@@ -1,5 +1,5 @@
 // remoteRegionId of rows that name target registries by id: each distinct registry read once per request.
-import type { AppContext } from '../../jobs/context.js';
+import type { AppContext } from '../../app/context.js';
 import type { Scope } from '../../store/scope.js';
 
 /** A lookup registry id → region_id ('' for a registry without one, or one since deleted). */

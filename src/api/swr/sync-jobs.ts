@@ -1,8 +1,8 @@
 // SWR manual sync and sync jobs: CreateManualImageSyncRepo (sync_images) starts one batch with a task per tag;
 // ShowSyncJob (sync_job) lists the tasks whose source is the repository, whichever API or rule started them.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
-import { startBatch } from '../../jobs/replication-jobs.js';
+import type { AppContext } from '../../app/context.js';
+import { startBatch } from '../../services/replication.js';
 import type { Scope } from '../../store/scope.js';
 import type { SyncTaskInput } from '../../store/sync-tasks.js';
 import { parseSyncJobFilter } from './filter.js';

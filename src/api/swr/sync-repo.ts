@@ -2,8 +2,8 @@
 // DeleteImageSyncRepo. A SWR sync_repo is a sync rule whose source is one repository of the local registry; the
 // list shows every rule that selects the repository, whichever API made it (an ACR namespace-wide rule too).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../jobs/context.js';
-import { repositoryMatches } from '../../replication/rule-match.js';
+import type { AppContext } from '../../app/context.js';
+import { fullPath, relativePath } from '../../replication/rule-match.js';
 import type { Scope } from '../../store/scope.js';
 import type { SyncRuleRow } from '../../store/sync-rules.js';
 import { alreadyExists, syncRepoNotFound } from './errors.js';
@@ -32,7 +32,7 @@ async function rulesOf(ctx: AppContext, scope: Scope, repo: LocalRepository): Pr
     sourceNamespace: repo.namespace,
     sourceRepository: repo.repository,
   });
-  return rows.filter((r) => repositoryMatches(r, repo.namespace, repo.repository));
+  return rows.filter((r) => relativePath(r, fullPath(repo.namespace, repo.repository)) !== null);
 }
 
 /** The rules of this repository (named by it, not namespace-wide) into `target` / `namespace`. */

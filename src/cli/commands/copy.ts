@@ -8,7 +8,7 @@ import { parseReference, parseRepository, type Reference } from '../../oci/refer
 import type { RetryInfo } from '../../oci/transport.js';
 import type { CopyEvent } from '../../replication/copy-events.js';
 import { copyImage, type ImageCopyOptions, type ImageCopyResult } from '../../replication/image-copy.js';
-import { copyRepository } from '../../replication/repository-copy.js';
+import { syncImages } from '../../replication/run.js';
 import { connect } from '../connect.js';
 import { formatBytes, print } from '../output.js';
 import { ProgressBar } from '../progress.js';
@@ -120,23 +120,31 @@ async function copyTags(
   flags: CopyFlags,
   bar?: ProgressBar,
 ) {
-  const images = positive(flags.images, '--images');
-  const outcomes = await copyRepository(
-    { client: from, repository: src.repository },
-    { client: to, repository: dst.repository },
-    { ...opts, imageConcurrency: images },
+  const tags = await from.tagList(src.repository);
+  // The one pipeline's runner (replication/run.ts): the shared blob ledger and per-tag outcomes, as `regatta sync`.
+  const outcomes = await syncImages(
+    tags.map((tag) => ({
+      src: { client: from, repository: src.repository, reference: tag },
+      dst: { client: to, repository: dst.repository, reference: tag },
+      override: true,
+      platform: opts.platform,
+    })),
+    { ...opts, jobs: positive(flags.images, '--images') },
   );
   bar?.end();
-  const failed = outcomes.filter((o) => o.status === 'failed');
-  print(flags, { source: formatEndpoint(src), destination: formatEndpoint(dst), images: outcomes }, () =>
-    outcomes
-      .map((o) => (o.status === 'copied' ? `copied ${o.tag}@${o.digest}` : `FAILED ${o.tag}: ${o.code}: ${o.message}`))
+  const images = outcomes.map((o, i) => ({ tag: tags[i]!, ...o }));
+  const failed = images.filter((o) => o.status === 'failed');
+  print(flags, { source: formatEndpoint(src), destination: formatEndpoint(dst), images }, () =>
+    images
+      .map((o) =>
+        o.status === 'failed' ? `FAILED ${o.tag}: ${o.code}: ${o.message}` : `${o.status} ${o.tag}@${o.digest}`,
+      )
       .join('\n'),
   );
   if (failed.length > 0) {
     throw new RegattaError(
       'COPY_INCOMPLETE',
-      `${failed.length} of ${outcomes.length} tags failed (first: ${failed[0]!.tag}: ${failed[0]!.code})`,
+      `${failed.length} of ${images.length} tags failed (first: ${failed[0]!.tag}: ${failed[0]!.code})`,
     );
   }
 }

@@ -127,12 +127,12 @@ Examples:
     .action(async (id: string, flags: ServerFlags & { tag: string[]; wait?: boolean; json?: boolean }) => {
       const api = await apiClient(flags);
       const body = flags.tag.length ? { tags: flags.tag } : {};
-      const run = await api.call<{ batch_id: string; tasks: number }>(
+      const run = await api.call<{ batch_id: string; selection: string }>(
         'POST',
         `/api/v1/rules/${encodeURIComponent(id)}/run`,
         { body },
       );
-      if (!flags.wait) return print(flags, run, () => `batch ${run.batch_id}: ${run.tasks} tasks`);
+      if (!flags.wait) return print(flags, run, () => `batch ${run.batch_id} started (${run.selection})`);
       const tasks = await waitForBatch(api, run.batch_id, flags.json ? undefined : process.stderr);
       const failed = tasks.filter((t) => t.status !== 'SUCCESS');
       print(flags, { batch_id: run.batch_id, tasks }, () => summary(tasks));
@@ -146,6 +146,16 @@ export async function waitForBatch(
   progress?: NodeJS.WriteStream,
 ): Promise<TaskRow[]> {
   for (;;) {
+    // A rule run lists its images in the background first: no task exists until the batch is SELECTED.
+    const batch = await api.call<{ selection: string; selection_detail: string | null }>(
+      'GET',
+      `/api/v1/batches/${encodeURIComponent(batchId)}`,
+    );
+    if (batch.selection === 'FAILED') throw new ReportedError('SELECTION_FAILED', batch.selection_detail ?? '');
+    if (batch.selection === 'SELECTING') {
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
     const { tasks } = await api.call<{ tasks: TaskRow[] }>('GET', '/api/v1/tasks', {
       query: { batch_id: batchId, limit: 500 },
     });

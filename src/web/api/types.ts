@@ -176,6 +176,9 @@ export interface SyncBatch {
   origin: string;
   created_by: string;
   created_at: string;
+  /** SELECTING while a rule run lists its images in the background; FAILED when it could not (see the detail). */
+  selection: 'SELECTING' | 'SELECTED' | 'FAILED';
+  selection_detail: string | null;
   tasks: number;
   by_status: Record<TaskStatus, number>;
   total_size: number;

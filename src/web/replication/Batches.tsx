@@ -11,7 +11,7 @@ import { pager } from '../ui/pager';
 import { TaskStatusTag } from '../ui/tags';
 
 const STATUSES: TaskStatus[] = ['SUCCESS', 'ERROR', 'CANCELED', 'SYNCHRONIZING', 'PENDING'];
-const isOpen = (b: SyncBatch) => b.by_status.PENDING + b.by_status.SYNCHRONIZING > 0;
+const isOpen = (b: SyncBatch) => b.selection === 'SELECTING' || b.by_status.PENDING + b.by_status.SYNCHRONIZING > 0;
 
 export function Batches() {
   const client = useClient();
@@ -80,12 +80,16 @@ export function Batches() {
               return (
                 <Space orientation="vertical" size={0} style={{ width: '100%' }}>
                   <Progress
-                    percent={b.tasks ? Math.round((100 * ended) / b.tasks) : 100}
-                    status={isOpen(b) ? 'active' : failed ? 'exception' : 'success'}
+                    percent={b.tasks ? Math.round((100 * ended) / b.tasks) : b.selection === 'SELECTING' ? 0 : 100}
+                    status={isOpen(b) ? 'active' : failed || b.selection === 'FAILED' ? 'exception' : 'success'}
                     size="small"
                   />
-                  <Typography.Text type="secondary">
-                    {ended}/{b.tasks} tasks · {bytes(b.synced_size)}
+                  <Typography.Text type={b.selection === 'FAILED' ? 'danger' : 'secondary'}>
+                    {b.selection === 'SELECTING'
+                      ? 'selecting images…'
+                      : b.selection === 'FAILED'
+                        ? `selection failed: ${b.selection_detail ?? ''}`
+                        : `${ended}/${b.tasks} tasks · ${bytes(b.synced_size)}`}
                   </Typography.Text>
                 </Space>
               );

@@ -15,7 +15,6 @@ import { RuleTable } from './RuleTable';
 interface Run {
   rule: string;
   batch_id: string;
-  tasks: number;
 }
 
 const tasksOf = (batchId: string) => `/tasks?batch_id=${encodeURIComponent(batchId)}`;
@@ -36,8 +35,8 @@ export function Rules() {
 
   const run = useMutation({
     mutationFn: async (rule: SyncRule): Promise<Run> => {
-      const r = await client.send<{ batch_id: string; tasks: number }>('POST', `/api/v1/rules/${rule.id}/run`);
-      return { rule: rule.name, ...r };
+      const r = await client.send<{ batch_id: string }>('POST', `/api/v1/rules/${rule.id}/run`);
+      return { rule: rule.name, batch_id: r.batch_id };
     },
     onSuccess: async (r) => {
       setLastRun(r);
@@ -46,7 +45,7 @@ export function Rules() {
       message.success({
         content: (
           <span>
-            Rule "{r.rule}" started batch {r.batch_id.slice(0, 8)} ({r.tasks} task{r.tasks === 1 ? '' : 's'}).{' '}
+            Rule "{r.rule}" started batch {r.batch_id.slice(0, 8)}: its images are being selected.{' '}
             <a href={`#${tasksOf(r.batch_id)}`}>See its tasks</a>
           </span>
         ),
@@ -85,9 +84,8 @@ export function Rules() {
           style={{ marginBottom: 16 }}
           title={
             <span>
-              Rule "{lastRun.rule}" started batch <Typography.Text code>{lastRun.batch_id}</Typography.Text> with{' '}
-              {lastRun.tasks} task{lastRun.tasks === 1 ? '' : 's'}.{' '}
-              <Link to={tasksOf(lastRun.batch_id)}>View its tasks</Link>
+              Rule "{lastRun.rule}" started batch <Typography.Text code>{lastRun.batch_id}</Typography.Text>; its images
+              are selected in the background. <Link to={tasksOf(lastRun.batch_id)}>View its tasks</Link>
             </span>
           }
         />

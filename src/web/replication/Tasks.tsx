@@ -50,7 +50,8 @@ export function Tasks() {
         limit: pageSize,
       }),
     placeholderData: keepPreviousData,
-    refetchInterval: (q) => (q.state.data?.tasks.some(isActive) ? 2000 : false),
+    // Fast while tasks run; slower otherwise, still catching tasks a rule run is selecting in the background.
+    refetchInterval: (q) => (q.state.data?.tasks.some(isActive) ? 2000 : 5000),
   });
 
   const done = () => queryClient.invalidateQueries({ queryKey: ['tasks'] });

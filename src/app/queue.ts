@@ -14,6 +14,10 @@ export const Queues = {
   healthSchedule: 'registry-health-schedule',
   /** Cron: an inventory sync of every registry of every project. */
   inventorySchedule: 'inventory-schedule',
+  /** Select the images of a rule run's batch and record them as tasks: { batchId }. */
+  ruleSelect: 'rule-select',
+  /** Dead letters of rule-select: the batch's selection ends FAILED. */
+  ruleSelectFailed: 'rule-select-failed',
   /** Run one sync task: { taskId }. */
   syncTask: 'sync-task',
   /** Dead letters of sync-task: the task ends ERROR. */
@@ -40,6 +44,10 @@ export interface RegistryCheckJob {
 export interface InventorySyncJob {
   taskId: string;
   registryId: string;
+}
+
+export interface RuleSelectJob {
+  batchId: string;
 }
 
 export interface SyncTaskJob {
@@ -69,6 +77,12 @@ export async function startQueue(connectionString: string, opts: { schedule?: bo
     retryLimit: 2,
     retryDelay: 10,
     expireInSeconds: 3600,
+  });
+  // Selecting is listing only (nothing written until the tasks are recorded in one transaction): retried freely.
+  await retriedQueue(boss, Queues.ruleSelect, Queues.ruleSelectFailed, {
+    retryLimit: 2,
+    retryDelay: 5,
+    expireInSeconds: 1800,
   });
   // A copy resumes where the target stands (blobs it has are skipped), so a retry after a worker died is cheap.
   // expireIn bounds how long a task can look SYNCHRONIZING after its worker vanished (PostgreSQL mode; the

@@ -1,14 +1,14 @@
 // A rule's dry run: the images it would select on its source right now, each with its target and what a copy
 // would do (copy, skip: the target already names that digest, conflict: it names another image and override is
-// off). Nothing is written. The console shows this before a rule is saved.
-import pLimit from 'p-limit';
+// off). Nothing is written. The console shows this before a rule is saved. The same pipeline as a rule run:
+// select.ts lists, run.ts plans (its dry run), so the preview cannot disagree with what a run would do.
+import type { AppContext } from '../app/context.js';
 import { RegattaError } from '../errors.js';
 import { connectorFor } from '../inventory/connect.js';
 import { parsePlatform } from '../oci/manifest.js';
-import { expandRule } from '../replication/expand.js';
-import { planImage } from '../replication/plan.js';
 import { fullPath, type ImagePath, type RuleSelector } from '../replication/rule-match.js';
-import type { AppContext } from './context.js';
+import { syncImages } from '../replication/run.js';
+import { connectorSource, selectImages } from '../replication/select.js';
 
 export interface PreviewItem {
   source: ImagePath;
@@ -42,35 +42,29 @@ export async function previewRule(ctx: AppContext, req: PreviewRequest): Promise
   const target = await connectorFor(ctx.registries, req.targetRegistryId);
   try {
     if (!source || !target) throw new RegattaError('REGISTRY_DELETED', 'the source or target registry was removed');
-    const planned = await expandRule(source.connector, req.selector, { signal: req.signal });
+    const { planned } = await selectImages(connectorSource(source.connector), req.selector, { signal: req.signal });
     const platform = req.platforms?.length === 1 ? parsePlatform(req.platforms[0]!) : undefined;
-    const limit = pLimit(PLAN_CONCURRENCY);
-    const items = await Promise.all(
-      planned.map((p, i): Promise<PreviewItem> | PreviewItem => {
-        if (i >= req.planLimit) return { ...p, action: 'unplanned' };
-        return limit(async () => {
-          try {
-            const plan = await planImage(
-              {
-                client: source.connector.client,
-                repository: fullPath(p.source.namespace, p.source.repository),
-                reference: p.source.tag,
-              },
-              {
-                client: target.connector.client,
-                repository: fullPath(p.target.namespace, p.target.repository),
-                reference: p.target.tag,
-              },
-              { platform, override: req.override, signal: req.signal },
-            );
-            return { ...p, action: plan.action, digest: plan.sourceDigest };
-          } catch (err) {
-            return { ...p, action: 'error', error: err instanceof RegattaError ? err.code : 'UNKNOWN' };
-          }
-        });
+    const endpoint = (client: typeof source.connector.client, p: ImagePath) => ({
+      client,
+      repository: fullPath(p.namespace, p.repository),
+      reference: p.tag,
+    });
+    const items = planned.slice(0, req.planLimit).map((p) => ({
+      src: endpoint(source.connector.client, p.source),
+      dst: endpoint(target.connector.client, p.target),
+      override: req.override,
+      platform,
+    }));
+    const outcomes = await syncImages(items, { jobs: PLAN_CONCURRENCY, dryRun: true, signal: req.signal });
+    return {
+      total: planned.length,
+      items: planned.map((p, i): PreviewItem => {
+        const o = outcomes[i];
+        if (!o) return { ...p, action: 'unplanned' };
+        if (o.status === 'failed') return { ...p, action: 'error', error: o.code };
+        return { ...p, action: o.status === 'copy' || o.status === 'skip' ? o.status : 'conflict', digest: o.digest };
       }),
-    );
-    return { total: planned.length, items };
+    };
   } finally {
     await source?.connector.close();
     await target?.connector.close();

@@ -1,5 +1,7 @@
-// Runs many image copies as one sync: `jobs` images at once, one blob ledger for the run (a layer shared by many
-// images crosses once per target registry, then is mounted), one outcome per image. One image failing, a tag
+// The second half of the one replication pipeline (the first is select.ts): what `regatta sync`, `copy
+// --all-tags` and the rule preview run, and what the worker's tasks share per batch (run-task.ts). Runs many
+// image copies as one sync: `jobs` images at once, one blob ledger for the run (a layer shared by many images
+// crosses once per target registry, then is mounted), one outcome per image. One image failing, a tag
 // conflict included, does not stop the others. With `dryRun`, each image is only planned (HEADs, nothing
 // written) and its outcome says what a real run would do.
 import pLimit from 'p-limit';
@@ -11,6 +13,7 @@ import { type CopyListener, type CopyStats, emptyStats } from './copy-events.js'
 import { copyImage, type ImageEndpoint } from './image-copy.js';
 import { planImage } from './plan.js';
 import { TargetCensus } from './target-census.js';
+import { taskIssueOf } from './task-issue.js';
 
 export interface SyncItem {
   src: ImageEndpoint;
@@ -118,7 +121,8 @@ function failure(item: SyncItem, err: unknown): SyncOutcome {
 
 /** A failed outcome; also for what fails before there are images (a catalog or tag list that cannot be read). */
 export function failedOutcome(source: string, destination: string, err: unknown, rule?: number): SyncOutcome {
-  const code = err instanceof RegattaError ? err.code : 'INTERNAL';
+  // A RegattaError says its own code; anything else is classified as a task would be (NETWORK_ERROR …).
+  const code = err instanceof RegattaError ? err.code : taskIssueOf(err);
   const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
   const targetDigest = err instanceof TagConflictError ? err.targetDigest : undefined;
   return {
