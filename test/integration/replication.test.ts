@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { request } from 'undici';
+import { selectBatch } from '../../src/services/replication.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { buildImage, buildMultiArch, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
-import { addRegistry, apiCall, type Json, runRule, startServer, type TestServer, TOKEN } from './server.js';
+import { addRegistry, apiCall, type Json, PROJECT, runRule, startServer, type TestServer, TOKEN } from './server.js';
 
 let server: TestServer;
 let src: TestRegistry;
@@ -168,3 +169,50 @@ test('bad input: an invalid regex, an unknown registry and an unknown rule answe
   assert.equal(anonymous.statusCode, 401);
   assert.equal(((await anonymous.body.json()) as Json).code, 'UNAUTHENTICATED');
 });
+
+test('a rule run answers 202 before it lists anything, selects in the background, and selects once', async () => {
+  // A namespace of two components: the rule takes every repository below `deep/team`, not `deep/other`.
+  const image = await buildImage({ format: 'oci', seed: 'deep' });
+  for (const repo of ['deep/team/a', 'deep/team/b/c', 'deep/other/a']) await pushImage(src, repo, 'v1', image);
+  const rule = await api('POST', '/rules', {
+    source: { registry_id: ids.src, namespace: 'deep/team' },
+    target: { registry_id: ids.dst, namespace: 'deepcopy' },
+  });
+  assert.equal(rule.status, 201, JSON.stringify(rule.json));
+  const run = await api('POST', `/rules/${rule.json.id}/run`);
+  assert.equal(run.status, 202);
+  assert.equal(run.json.selection, 'SELECTING', 'the answer comes before the source is listed');
+  const tasks = await batchTasks(await selected(run.json.batch_id));
+  assert.deepEqual(
+    tasks
+      .map(
+        (t) => `${t.source.namespace}/${t.source.repository}→${t.target.namespace}/${t.target.repository}:${t.status}`,
+      )
+      .sort(),
+    ['deep/team/a→deepcopy/a:SUCCESS', 'deep/team/b/c→deepcopy/b/c:SUCCESS'],
+  );
+  assert.equal(await digestAt(dst, 'deepcopy/b/c:v1'), image.digest);
+
+  // The job delivered again (a retry after a lost acknowledgement) records nothing more.
+  const { ctx } = server.runtime;
+  await selectBatch(ctx, run.json.batch_id);
+  assert.equal((await api('GET', `/batches/${run.json.batch_id}`)).json.tasks, 2);
+
+  // A batch whose rule went away before it was selected ends FAILED, saying why; it never stays SELECTING.
+  const scope = { projectId: PROJECT, enterpriseProjectId: '0' };
+  const orphan = await ctx.syncTasks.createBatch(scope, { trigger: 'INITIATIVE', origin: 'api', selecting: {} }, []);
+  await selectBatch(ctx, orphan.batch.id);
+  const failed = await api('GET', `/batches/${orphan.batch.id}`);
+  assert.equal(failed.json.selection, 'FAILED');
+  assert.match(failed.json.selection_detail, /^RULE_DELETED/);
+  assert.ok(failed.json.finished_at, 'a failed selection is a finished batch');
+});
+
+/** Waits until batch `id` has selected its images; resolves with the id. */
+async function selected(id: string): Promise<string> {
+  await until(`batch ${id} selected`, async () => {
+    const { json } = await api('GET', `/batches/${id}`);
+    return json.selection === 'SELECTED' ? true : undefined;
+  });
+  return id;
+}
