@@ -2,19 +2,19 @@
 // status Alibaba uses. The SDKs read `Code` and `Message` (pop-core throws on any Code but "success"; openapi-client
 // on any 4xx/5xx). Common codes: Alibaba's "Common error codes"; ACR's own (NoPrivilege, SystemError) from the
 // seed 002 page; the *_NOT_EXIST codes follow ACR Enterprise's naming. See ../shared/research/api-surface.md §2.
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { RegattaError } from '../../errors.js';
+import type { FastifyRequest } from 'fastify';
+import { type DomainKind, KIND_STATUS, type RegattaError } from '../../errors.js';
 import { SignatureError } from '../auth/signature-error.js';
-import { HssError } from '../hss/errors.js';
+import { FacadeError, facadeErrorHandler } from '../errors.js';
 
-export class AcrError extends RegattaError {
+export class AcrError extends FacadeError {
   constructor(
-    readonly status: number,
+    status: number,
     code: string,
     message: string,
     readonly recommend = '',
   ) {
-    super(code, message);
+    super(status, code, message);
   }
 }
 
@@ -28,10 +28,14 @@ export const invalidParameter = (name: string, why: string) =>
   new AcrError(400, 'InvalidParameter', `The specified parameter "${name}" is not valid: ${why}`);
 export const notExist = (code: string, what: string) => new AcrError(404, code, `${what} does not exist.`);
 
-/** Domain errors a caller can fix: their ACR code and status. */
-const DOMAIN: Record<string, [number, string]> = {
-  INVALID_RULE: [400, 'InvalidParameter'],
-  REGISTRY_DELETED: [404, 'INSTANCE_NOT_EXIST'],
+/** Domain codes with an ACR code of their own; the rest take their kind's (KIND_CODE). */
+const DOMAIN: Record<string, string> = { REGISTRY_DELETED: 'INSTANCE_NOT_EXIST', RULE_DELETED: 'SYNC_RULE_NOT_EXIST' };
+const KIND_CODE: Record<DomainKind, string> = {
+  invalid: 'InvalidParameter',
+  unauthenticated: 'InvalidToken',
+  'not-found': 'ResourceNotFound',
+  conflict: 'IncorrectStatus',
+  'too-many': 'Throttling',
 };
 
 /** Signature failures, as Alibaba's gateway reports them. */
@@ -54,26 +58,17 @@ export function acrErrorBody(request: FastifyRequest, e: AcrError) {
   };
 }
 
-export function acrErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
-  const e = toAcrError(error);
-  if (e.status >= 500) request.log.error({ err: error }, 'request failed');
-  void reply.status(e.status).send(acrErrorBody(request, e));
-}
-
-function toAcrError(error: FastifyError | Error): AcrError {
-  if (error instanceof AcrError) return error;
-  if (error instanceof SignatureError) {
+export const acrErrorHandler = facadeErrorHandler({
+  own: AcrError,
+  translate: (error) => {
+    if (!(error instanceof SignatureError)) return undefined;
     const [status, code] = SIGNATURE[error.code] ?? [400, 'IncompleteSignature'];
     return new AcrError(status, code, `Signature check failed: ${error.message}`);
-  }
-  if (error instanceof HssError && error.status === 401) return new AcrError(401, 'InvalidToken', error.message);
-  if (error instanceof RegattaError && DOMAIN[error.code]) {
-    const [status, code] = DOMAIN[error.code]!;
-    return new AcrError(status, code, error.message);
-  }
-  const fe = error as FastifyError;
-  if (fe.statusCode === 413) return new AcrError(413, 'InvalidParameter', 'The request body is too large.');
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)
-    return new AcrError(fe.statusCode, 'InvalidParameter', fe.message);
-  return new AcrError(500, 'SystemError', 'Unknown error.');
-}
+  },
+  domain: (kind: DomainKind, e: RegattaError) =>
+    new AcrError(KIND_STATUS[kind], DOMAIN[e.code] ?? KIND_CODE[kind], e.message),
+  refused: (status, message) =>
+    new AcrError(status, 'InvalidParameter', status === 413 ? 'The request body is too large.' : message),
+  internal: () => new AcrError(500, 'SystemError', 'Unknown error.'),
+  send: (e, request, reply) => void reply.status(e.status).send(acrErrorBody(request, e)),
+});

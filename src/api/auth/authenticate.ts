@@ -1,9 +1,8 @@
 // Authentication of every API request: an `X-Auth-Token` or Bearer token (looked up by its SHA-256), or a Huawei
 // `SDK-HMAC-SHA256` AK/SK signature verified exactly as the SDK signs. Sets `request.identity`.
 import type { FastifyRequest } from 'fastify';
-import { RegattaError } from '../../errors.js';
+import { AuthError, RegattaError } from '../../errors.js';
 import type { Identity, IdentityStore } from '../../store/identities.js';
-import { unauthenticated } from '../hss/errors.js';
 import { SignatureError, verifyHuaweiSignature } from './huawei-signature.js';
 
 declare module 'fastify' {
@@ -13,7 +12,7 @@ declare module 'fastify' {
   }
 }
 
-/** The caller's identity; refused credentials throw (HSS-style 401) and mark the request for the throttle. */
+/** The caller's identity; refused credentials throw AuthError (each facade renders it) and mark the request for the throttle. */
 export async function authenticate(request: FastifyRequest, identities: IdentityStore): Promise<Identity> {
   return markingFailure(request, () => identify(request, identities));
 }
@@ -37,13 +36,13 @@ async function identify(request: FastifyRequest, identities: IdentityStore): Pro
   const token = request.headers['x-auth-token'] ?? (bearer.trim() || undefined);
   if (typeof token === 'string' && token.length > 0) {
     const identity = await identities.byToken(token);
-    if (!identity) throw unauthenticated('APIGW.0307', 'The token is invalid or has expired');
+    if (!identity) throw new AuthError('token', 'The token is invalid or has expired');
     return identity;
   }
   if (typeof authorization === 'string' && authorization.startsWith('SDK-HMAC-SHA256')) {
     // Fail closed: a body whose bytes were not kept (a media type parsed elsewhere) cannot be checked.
     if (request.rawBody === undefined && carriesBody(request)) {
-      throw unauthenticated('APIGW.0301', 'Incorrect IAM authentication information: the body cannot be verified');
+      throw new AuthError('signature', 'Incorrect IAM authentication information: the body cannot be verified');
     }
     let found: (Identity & { secretKey: string }) | undefined;
     let result: Awaited<ReturnType<typeof verifyHuaweiSignature>>;
@@ -61,20 +60,20 @@ async function identify(request: FastifyRequest, identities: IdentityStore): Pro
     } catch (err) {
       // Only a refused signature is the caller's fault; a failing lookup is ours (500).
       if (!(err instanceof SignatureError)) throw err;
-      throw unauthenticated('APIGW.0301', `Incorrect IAM authentication information: ${err.message}`);
+      throw new AuthError('signature', `Incorrect IAM authentication information: ${err.message}`);
     }
     // A body the signature does not cover could have been swapped on the way.
     if (result.unsignedPayload && request.rawBody?.length) {
-      throw unauthenticated('APIGW.0301', 'Incorrect IAM authentication information: the body is not signed');
+      throw new AuthError('signature', 'Incorrect IAM authentication information: the body is not signed');
     }
     if (!found)
-      throw unauthenticated(
-        'APIGW.0301',
+      throw new AuthError(
+        'signature',
         'Incorrect IAM authentication information: the signature does not match the request',
       );
     return found;
   }
-  throw unauthenticated('APIGW.0307', 'No X-Auth-Token or AK/SK signature in the request');
+  throw new AuthError('token', 'No X-Auth-Token or AK/SK signature in the request');
 }
 
 function carriesBody(request: FastifyRequest): boolean {

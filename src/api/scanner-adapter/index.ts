@@ -7,6 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../app/context.js';
+import { KIND_STATUS } from '../../errors.js';
 import { resultRow, scanDatabases } from '../../jobs/scan-jobs.js';
 import { RegistryClient } from '../../oci/client.js';
 import type { RegistryCredentials } from '../../oci/credentials.js';
@@ -14,6 +15,7 @@ import { ScanError } from '../../scanning/errors.js';
 import { type ScanReport, scanImage } from '../../scanning/scan.js';
 import type { VulnerabilityFinding } from '../../scanning/vulndb/match.js';
 import { authenticate } from '../auth/authenticate.js';
+import { FacadeError, facadeErrorHandler } from '../errors.js';
 import { MIME, metadata, type ScanArtifact, vulnerabilityReport } from './report.js';
 
 interface ScanRequest {
@@ -30,6 +32,9 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** Seconds Harbor is told to wait before asking for a report again. */
 const REFRESH_AFTER = 5;
 
+/** An error in the adapter API's terms (status and message; the spec's body has no code). */
+class AdapterError extends FacadeError {}
+
 export async function registerScannerAdapter(
   app: FastifyInstance,
   ctx: AppContext,
@@ -43,13 +48,16 @@ export async function registerScannerAdapter(
   const fail = (reply: FastifyReply, status: number, message: string) =>
     send(reply, status, MIME.error, { error: { message } });
 
-  app.setErrorHandler((error, request, reply) => {
-    // Validation errors carry statusCode 400; authenticate()'s carry status 401.
-    const e = error as { statusCode?: number; status?: number; message?: string };
-    const status = e.statusCode ?? e.status ?? 500;
-    if (status >= 500) request.log.error({ err: error }, 'scanner adapter request failed');
-    void fail(reply, status >= 400 && status < 500 ? status : 500, status < 500 ? String(e.message) : 'internal error');
-  });
+  // The one error seam (../errors.ts), rendered as the spec's error body.
+  app.setErrorHandler(
+    facadeErrorHandler({
+      own: AdapterError,
+      domain: (kind, e) => new AdapterError(KIND_STATUS[kind], e.code, e.message),
+      refused: (status, message) => new AdapterError(status, 'BAD_REQUEST', message),
+      internal: () => new AdapterError(500, 'INTERNAL', 'internal error'),
+      send: (e, _request, reply) => void fail(reply, e.status, e.message),
+    }),
+  );
   app.addHook('preValidation', async (request) => {
     request.identity = await authenticate(request, ctx.identities);
   });

@@ -3,19 +3,10 @@
 //    "details": [{"error_code", "error_msg"}]}
 // The Huawei SDK reads `error_code`/`error_msg`; older clients read `errors[0]`. `X-Request-Id` is on every answer.
 // Codes: SWR API reference, "Error Codes"; see ../shared/research/api-surface.md §2.
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { RegattaError } from '../../errors.js';
-import { HssError } from '../hss/errors.js';
+import type { DomainKind, RegattaError } from '../../errors.js';
+import { FacadeError, facadeErrorHandler } from '../errors.js';
 
-export class SwrError extends RegattaError {
-  constructor(
-    readonly status: number,
-    code: string,
-    message: string,
-  ) {
-    super(code, message);
-  }
-}
+export class SwrError extends FacadeError {}
 
 export const invalidParameter = (message: string) =>
   new SwrError(400, 'SVCSTG.SWR.4000014', `Invalid parameter: ${message}`);
@@ -37,20 +28,29 @@ export function swrErrorBody(code: string, message: string) {
   };
 }
 
-/** Maps every error of the SWR routes onto the envelope; details of 5xx go to the log, never to the caller. */
-export function swrErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
-  const e = toSwrError(error);
-  if (e.status >= 500) request.log.error({ err: error }, 'request failed');
-  void reply.status(e.status).send(swrErrorBody(e.code, e.message));
+function domainError(kind: DomainKind, e: RegattaError): SwrError {
+  switch (kind) {
+    case 'unauthenticated':
+      return unauthenticated(e.message);
+    case 'not-found':
+      return e.code === 'NAMESPACE_NOT_FOUND' ? namespaceNotFound(e.message) : syncRepoNotFound(e.message);
+    case 'conflict':
+      return new SwrError(409, 'SVCSTG.SWR.4090006', e.message);
+    case 'too-many':
+      return new SwrError(429, 'SVCSTG.SWR.4290000', e.message);
+    default:
+      return invalidParameter(e.message);
+  }
 }
 
-function toSwrError(error: FastifyError | Error): SwrError {
-  if (error instanceof SwrError) return error;
-  // authenticate() speaks the API gateway's language; SWR callers get SWR's 401.
-  if (error instanceof HssError && error.status === 401) return unauthenticated(error.message);
-  const fe = error as FastifyError;
-  if (fe.validation) return invalidParameter(fe.message);
-  if (fe.statusCode === 413) return new SwrError(413, 'SVCSTG.SWR.4131001', 'The request body is too large');
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return invalidParameter(fe.message);
-  return new SwrError(500, 'SVCSTG.SWR.5000007', 'Internal server error: the operation failed');
-}
+/** Maps every error of the SWR routes onto the envelope; details of 5xx go to the log, never to the caller. */
+export const swrErrorHandler = facadeErrorHandler({
+  own: SwrError,
+  domain: domainError,
+  refused: (status, message) =>
+    status === 413
+      ? new SwrError(413, 'SVCSTG.SWR.4131001', 'The request body is too large')
+      : invalidParameter(message),
+  internal: () => new SwrError(500, 'SVCSTG.SWR.5000007', 'Internal server error: the operation failed'),
+  send: (e, _request, reply) => void reply.status(e.status).send(swrErrorBody(e.code, e.message)),
+});
