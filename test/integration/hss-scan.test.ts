@@ -6,7 +6,7 @@
 // ends at once from the stored result, and so does the daily schedule's; the task list shows every task.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { scheduledScans } from '../../src/jobs/scan-jobs.js';
+import { scheduledScans } from '../../src/services/scanning.js';
 import { buildImage, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { buildRiskyImage } from '../support/risky-image.js';

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { type AppOptions, buildApp } from '../../src/api/app.js';
 import { policyOf } from '../../src/api/native/overview.js';
+import type { WorkerOptions } from '../../src/app/worker-options.js';
 import { openRuntime, type Runtime } from '../../src/cli/runtime.js';
-import { startWorkers, type WorkerOptions } from '../../src/jobs/workers.js';
+import { startWorkers } from '../../src/jobs/workers.js';
 import { until } from '../support/until.js';
 
 export interface TestServer {

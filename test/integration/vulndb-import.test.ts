@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { scanDatabases } from '../../src/jobs/scan-jobs.js';
+import { scanDatabases } from '../../src/services/scanning.js';
 import { pushImage } from '../support/fixtures.js';
 import { buildLayeredImage } from '../support/layered-image.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';

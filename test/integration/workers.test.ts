@@ -3,23 +3,18 @@
 // Registries sit behind fault proxies that slow every response a little, so one worker cannot drain the
 // queue before the other polls. Skipped without DATABASE_URL (the embedded mode is one process by design).
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { freshPostgresDatabase } from '../support/database.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { buildImage, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { until } from '../support/until.js';
+import { startWorkerProcess, type WorkerProcess } from './serve-process.js';
 import { hssCall, PROJECT, startServer, type TestServer, TOKEN } from './server.js';
 
 const url = process.env.DATABASE_URL;
-const ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 const REGISTRIES = 4;
 const secretKey = randomBytes(32).toString('base64');
 
@@ -27,7 +22,7 @@ let db: { url: string; drop(): Promise<void> } | undefined;
 let server: TestServer | undefined;
 const registries: TestRegistry[] = [];
 const proxies: FaultProxy[] = [];
-const workers: { child: ChildProcess; lines: string[]; dataDir: string }[] = [];
+const workers: WorkerProcess[] = [];
 
 before(async () => {
   if (!url) return;
@@ -40,41 +35,15 @@ before(async () => {
       await pushImage(reg, `r${i}/app`, `v${t}`, await buildImage({ format: 'oci', seed: `w${i}-${t}` }));
     proxies.push(await startFaultProxy({ target: reg.url, rate: 1, faults: ['slow'] }));
   }
-  for (let w = 0; w < 2; w++) workers.push(await startWorker(db.url));
+  for (let w = 0; w < 2; w++) workers.push(await startWorkerProcess(db.url, secretKey));
 });
 
 after(async () => {
-  for (const w of workers) {
-    w.child.kill('SIGTERM');
-    await new Promise((r) => (w.child.exitCode === null ? w.child.once('exit', r) : r(undefined)));
-    await rm(w.dataDir, { recursive: true, force: true });
-  }
+  for (const w of workers) await w.stop();
   await server?.stop();
   await Promise.all([...proxies.map((p) => p.stop()), ...registries.map((r) => r.stop())]);
   await db?.drop();
 });
-
-async function startWorker(databaseUrl: string) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'regatta-worker-'));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', ENTRY, 'worker', '--data-dir', dataDir, '--concurrency', '1'],
-    {
-      env: { ...process.env, DATABASE_URL: databaseUrl, REGATTA_SECRET_KEY: secretKey, REGATTA_VULNDB_UPDATE: 'off' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  const lines: string[] = [];
-  let buffer = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    buffer += d.toString();
-    const parts = buffer.split('\n');
-    buffer = parts.pop()!;
-    lines.push(...parts);
-  });
-  await until('worker running', async () => (lines.some((l) => l.includes('running')) ? true : undefined));
-  return { child, lines, dataDir };
-}
 
 async function api(method: 'GET' | 'POST', path: string, body?: unknown) {
   return (await hssCall(server!.url, method, path, { body })).json;

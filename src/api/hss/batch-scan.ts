@@ -3,7 +3,7 @@
 // CreateManualImageScanTask it records a scan task over their digests; `{task_id}` says which.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { requestScans } from '../../jobs/scan-jobs.js';
+import { requestScans } from '../../services/scanning.js';
 import { type ImageFilter, type ScanTarget, scanTargets } from '../../store/images-query.js';
 import { invalidParameter, notFound } from './errors.js';
 import { imageFilterProperties } from './images.js';

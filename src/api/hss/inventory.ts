@@ -2,7 +2,7 @@
 // a task's registries (seed 000).
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { requestInventorySync } from '../../jobs/inventory-jobs.js';
+import { requestInventorySync } from '../../services/inventory.js';
 import { isUuid } from '../../store/scope.js';
 import { invalidParameter, notFound } from './errors.js';
 import {

@@ -2,7 +2,7 @@
 // BatchDeleteRegistry, ListRegistryStatistics. Adding or updating starts an access check in the background.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { requestRegistryCheck } from '../../jobs/inventory-jobs.js';
+import { requestRegistryCheck } from '../../services/inventory.js';
 import type { RegistryInput, RegistryView } from '../../store/registries.js';
 import { isUuid, type Scope } from '../../store/scope.js';
 import { conflict, notFound } from './errors.js';

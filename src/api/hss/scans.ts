@@ -5,12 +5,12 @@
 // every tag naming the digest answers the same.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { requestScans } from '../../jobs/scan-jobs.js';
 import type { Package } from '../../scanning/catalogers/types.js';
 import type { CheckFinding } from '../../scanning/checks/types.js';
 import type { MaliciousFileFinding } from '../../scanning/malware.js';
 import { cycloneDx } from '../../scanning/sbom.js';
 import type { VulnerabilityFinding } from '../../scanning/vulndb/match.js';
+import { requestScans } from '../../services/scanning.js';
 import { type ImageFilter, type ScanTarget, scanTargets } from '../../store/images-query.js';
 import type { Scope } from '../../store/scope.js';
 import { conflict, invalidParameter, notFound } from './errors.js';

@@ -3,7 +3,7 @@
 // project chose over them (PUT /settings).
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { SCHEDULES, type WorkerOptions } from '../../jobs/workers.js';
+import { SCHEDULES, type WorkerOptions } from '../../app/worker-options.js';
 import { DEFAULT_STALE_HOURS } from '../../scanning/feeds/status.js';
 import { projectOverview } from '../../store/overview.js';
 import { type ProjectSettings, readProjectSettings, writeProjectSettings } from '../../store/project-settings.js';

@@ -3,9 +3,9 @@
 // the new data can change). The data is the server's, shared by every project.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { loadedDataVersion } from '../../jobs/scan-jobs.js';
-import { requestVulndbUpdate } from '../../jobs/vulndb-jobs.js';
 import { vulndbStatus } from '../../scanning/feeds/status.js';
+import { loadedDataVersion } from '../../services/scanning.js';
+import { requestVulndbUpdate } from '../../services/vulndb.js';
 import type { ServerPolicy } from './overview.js';
 
 export function registerVulndbRoutes(app: FastifyInstance, ctx: AppContext, policy: ServerPolicy): void {

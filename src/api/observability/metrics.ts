@@ -6,10 +6,10 @@
 import { sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../../app/context.js';
-import { onScanFinished } from '../../jobs/scan-jobs.js';
 import { onRateLimitWait } from '../../oci/host-budget.js';
 import { onRegistryRequest } from '../../oci/request-events.js';
 import type { VulndbStatus } from '../../scanning/feeds/status.js';
+import { onScanFinished } from '../../services/scanning.js';
 
 export interface Metrics {
   registry: Registry;

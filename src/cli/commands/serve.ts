@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildApp } from '../../api/app.js';
 import { policyOf } from '../../api/native/overview.js';
-import { DEFAULT_VULNDB_SCHEDULE } from '../../jobs/vulndb-jobs.js';
-import { startWorkers, type WorkerOptions } from '../../jobs/workers.js';
+import type { WorkerOptions } from '../../app/worker-options.js';
+import { startWorkers } from '../../jobs/workers.js';
 import { feedConfigFromEnv } from '../../scanning/feeds/sources.js';
+import { DEFAULT_VULNDB_SCHEDULE } from '../../services/vulndb.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 
 interface ServeFlags {

@@ -6,20 +6,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from '../app/context.js';
 import { Queues } from '../app/queue.js';
+import type { VulndbUpdateOptions } from '../app/worker-options.js';
 import { currentGenerationName } from '../scanning/feeds/generations.js';
-import { type FeedConfig, feedSources } from '../scanning/feeds/sources.js';
+import { feedSources } from '../scanning/feeds/sources.js';
 import { type UpdateReport, updateFeeds } from '../scanning/feeds/update.js';
-import { scheduledScans } from './scan-jobs.js';
+import { scheduledScans } from './scanning.js';
 
 export const DEFAULT_VULNDB_SCHEDULE = '0 */6 * * *';
-
-export interface VulndbUpdateOptions {
-  /** The advisory folder the feeds are kept in (the workers' vulndb). */
-  dir: string;
-  feeds: FeedConfig;
-  /** Cron (UTC) of the periodic update (and an update at the first start without data), or false: only when asked. */
-  schedule: string | false;
-}
 
 /** Told of every update this process ran (metrics, logs). */
 const listeners = new Set<(r: UpdateReport) => void>();

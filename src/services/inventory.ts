@@ -7,11 +7,11 @@ import { connectorFor } from '../inventory/connect.js';
 import { checkAccess } from '../inventory/health.js';
 import { type SyncOutcome, syncRegistry } from '../inventory/sync.js';
 import { RegattaError } from '../oci/errors.js';
-import { onPush } from '../services/replication.js';
 import { readProjectSettings } from '../store/project-settings.js';
 import type { RegistryView } from '../store/registries.js';
 import type { Scope } from '../store/scope.js';
-import { scanNewDigests } from './scan-jobs.js';
+import { onPush } from './replication.js';
+import { scanNewDigests } from './scanning.js';
 
 /** Records an inventory task over `registryIds` and enqueues one crawl per registry. */
 export async function requestInventorySync(
