@@ -2,6 +2,7 @@
 // `regatta serve` / `regatta worker` (cli/runtime.ts), passed down explicitly.
 import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
+import { ConnectorPool } from '../inventory/connector-pool.js';
 import type { Database } from '../store/database.js';
 import { IdentityStore } from '../store/identities.js';
 import { ImageStore } from '../store/images.js';
@@ -28,6 +29,8 @@ export interface AppContext {
   scanResults: ScanResultStore;
   scanTasks: ScanTaskStore;
   boss: PgBoss;
+  /** Connectors of stored registries shared by this process's sync tasks (kept-alive connections, tokens). */
+  connectors: ConnectorPool;
   /** The installation's key: encrypts stored credentials, and MACs ids handed out (`secrets.mac`). */
   secrets: SecretBox;
   /** Where events go (REGATTA_WEBHOOK_URL), if anywhere. */
@@ -36,9 +39,10 @@ export interface AppContext {
 
 export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss, webhook?: WebhookConfig): AppContext {
   const db = database.db;
+  const registries = new RegistryStore(db, secrets);
   return {
     db,
-    registries: new RegistryStore(db, secrets),
+    registries,
     identities: new IdentityStore(db, secrets),
     images: new ImageStore(db),
     inventoryTasks: new InventoryTaskStore(db),
@@ -48,6 +52,7 @@ export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss
     scanResults: new ScanResultStore(db),
     scanTasks: new ScanTaskStore(db),
     boss,
+    connectors: new ConnectorPool(registries),
     secrets,
     ...(webhook ? { webhook } : {}),
   };

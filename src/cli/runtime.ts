@@ -46,6 +46,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       mode: database.mode,
       close: async (graceMs = 10_000) => {
         await boss.stop({ graceful: true, wait: true, timeout: Math.max(1000, graceMs) });
+        await ctx.connectors.close();
         await database.close();
       },
     };

@@ -2,7 +2,7 @@
 // the work (a rule run, an image list, a push) is in services/replication.ts.
 import type { AppContext } from '../app/context.js';
 import { Queues, type RuleSelectJob, type SyncTaskJob } from '../app/queue.js';
-import { connectorFor } from '../inventory/connect.js';
+import { withRetryListener } from '../inventory/connector-pool.js';
 import { runSyncTask } from '../replication/run-task.js';
 import { selectBatch, taskFinished } from '../services/replication.js';
 
@@ -17,11 +17,7 @@ export async function runRuleSelectFailed(ctx: AppContext, job: RuleSelectJob): 
 
 export async function runSyncTaskJob(ctx: AppContext, job: SyncTaskJob, perRegistry?: number): Promise<void> {
   const outcome = await runSyncTask(
-    {
-      tasks: ctx.syncTasks,
-      connect: async (registryId, onRetry) => (await connectorFor(ctx.registries, registryId, { onRetry }))?.connector,
-      perRegistry,
-    },
+    { tasks: ctx.syncTasks, connect: (id) => ctx.connectors.acquire(id), withRetries: withRetryListener, perRegistry },
     job.taskId,
   );
   // A registry at its limit: the task waits its turn as a new job, and this worker takes other work meanwhile.

@@ -14,15 +14,20 @@ import { copyImage } from './image-copy.js';
 import { fullPath } from './rule-match.js';
 import { taskIssueOf } from './task-issue.js';
 
-/** A connector for a stored registry (closed by the caller of `connect`'s result), told of every retry. */
-export type ConnectRegistry = (
-  registryId: string,
-  onRetry: (info: RetryInfo) => void,
-) => Promise<Connector | undefined>;
+/** A stored registry's connector, held for one task and given back with `release`. */
+export interface HeldConnector {
+  connector: Connector;
+  release(): void;
+}
+
+/** The connector of a stored registry, or undefined when it was removed. */
+export type ConnectRegistry = (registryId: string) => Promise<HeldConnector | undefined>;
 
 export interface RunTaskDeps {
   tasks: SyncTaskStore;
   connect: ConnectRegistry;
+  /** Runs the copy so that the retries of its requests reach `onRetry` (shared connectors: connector-pool.ts). */
+  withRetries: <T>(onRetry: (info: RetryInfo) => void, copy: () => Promise<T>) => Promise<T>;
   /** How often progress is written and a cancel looked for (ms). */
   tickMs?: number;
   /** Tasks at once from or to one registry, across every worker (REGATTA_REGISTRY_CONCURRENCY). */
@@ -41,8 +46,8 @@ export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCE
   const stop = new AbortController();
   const onRetry = (info: RetryInfo) => progress.retrying(info.error.code, info.attempt, info.delayMs);
   const [source, target] = await Promise.all([
-    deps.connect(task.source_registry_id, onRetry),
-    deps.connect(task.target_registry_id, onRetry),
+    deps.connect(task.source_registry_id),
+    deps.connect(task.target_registry_id),
   ]);
   const ticker = setInterval(() => void tick(deps, task.id, progress, stop), deps.tickMs ?? 1000);
   // The ticker alone never keeps a process alive (a worker shutting down while a copy hangs must still exit).
@@ -54,7 +59,8 @@ export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCE
   cancelled.catch(() => undefined);
   try {
     if (!source || !target) throw new RegattaError('REGISTRY_DELETED', 'the source or target registry was removed');
-    const result = await Promise.race([copyTask(task, source, target, progress, stop.signal), cancelled]);
+    const copy = () => copyTask(task, source.connector, target.connector, progress, stop.signal);
+    const result = await Promise.race([deps.withRetries(onRetry, copy), cancelled]);
     // With the last layers and bytes, which a copy faster than one tick never wrote: one statement.
     await deps.tasks.finish(task.id, { status: 'SUCCESS', digest: result.digest, progress: progress.snapshot() });
     return 'SUCCESS';
@@ -70,7 +76,8 @@ export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCE
     return 'ERROR';
   } finally {
     clearInterval(ticker);
-    await Promise.all([source?.close(), target?.close()]);
+    source?.release();
+    target?.release();
   }
 }
 

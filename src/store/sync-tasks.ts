@@ -1,7 +1,7 @@
 // Sync batches and tasks: one task per image copy (ACR SyncTask, SWR SyncJob), grouped by the trigger that made
 // them (ACR SyncBatchTaskId). Status moves PENDING → SYNCHRONIZING → SUCCESS | ERROR | CANCELED; the guarded
 // updates below (status in the WHERE) make a cancel win over a worker finishing, and a finished task final.
-import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely';
 import type { LayerTask, Schema, SelectionRequest, SyncTaskStatus } from './schema.js';
 import { inScope, isUuid, type Scope, writableEnterpriseProject } from './scope.js';
 import { externalId } from './sync-rules.js';
@@ -176,61 +176,32 @@ export class SyncTaskStore {
   }
 
   /**
-   * Takes a task for a worker: PENDING, or SYNCHRONIZING left by a worker that died (its job came back to the
-   * queue). Undefined when it is finished or canceled; 'busy' when its source or target registry already has
-   * `perRegistry` live tasks (SYNCHRONIZING with a heartbeat in the last HEARTBEAT_WINDOW), counted across every
-   * worker process sharing the database, so one registry never gets more than that many copies at once.
+   * Marks task `id` SYNCHRONIZING for a worker, unless a registry of it already runs `perRegistry` live tasks
+   * (those whose worker showed life lately; orphans drop out). One statement in the common case: the limit is
+   * checked inside the UPDATE. Returns the row, 'busy' (still PENDING: queue it again), or undefined when the task
+   * is not runnable (finished or canceled before a worker got to it).
    */
   async claim(id: string, perRegistry = Number.POSITIVE_INFINITY): Promise<SyncTaskRow | 'busy' | undefined> {
-    const row = await this.db
-      .selectFrom('sync_tasks')
-      .select(['source_registry_id', 'target_registry_id', 'status'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row || !OPEN.includes(row.status)) return undefined;
-    if (Number.isFinite(perRegistry)) {
-      const live = await this.liveTasksOf(row.source_registry_id, row.target_registry_id, id);
-      if (live.source >= perRegistry || live.target >= perRegistry) return 'busy';
-    }
-    return this.db
-      .updateTable('sync_tasks')
+    if (!isUuid(id)) return undefined;
+    let claim = this.db
+      .updateTable('sync_tasks as t')
       .set({
         status: 'SYNCHRONIZING',
-        attempts: sql`attempts + 1`,
-        started_at: sql`coalesce(started_at, now())`,
+        attempts: sql`t.attempts + 1`,
+        started_at: sql`coalesce(t.started_at, now())`,
         updated_at: sql`now()`,
       })
-      .where('id', '=', id)
-      .where('status', 'in', OPEN)
-      .returningAll()
-      .executeTakeFirst();
-  }
-
-  /**
-   * SYNCHRONIZING tasks from or to each of two registries whose worker showed life lately (orphans drop out):
-   * one statement for both, since every claim asks it.
-   */
-  private async liveTasksOf(
-    source: string,
-    target: string,
-    except: string,
-  ): Promise<{ source: number; target: number }> {
-    const touches = (registryId: string) =>
-      sql<boolean>`(source_registry_id = ${registryId} or target_registry_id = ${registryId})`;
-    const r = await this.db
-      .selectFrom('sync_tasks')
-      .select([
-        sql<number>`count(*) filter (where ${touches(source)})`.as('source'),
-        sql<number>`count(*) filter (where ${touches(target)})`.as('target'),
-      ])
-      .where('status', '=', 'SYNCHRONIZING')
-      .where('id', '<>', except)
-      .where('updated_at', '>', sql<Date>`now() - ${sql.lit(`${HEARTBEAT_WINDOW_S} seconds`)}::interval`)
-      .where((eb) =>
-        eb.or([eb('source_registry_id', 'in', [source, target]), eb('target_registry_id', 'in', [source, target])]),
-      )
-      .executeTakeFirstOrThrow();
-    return { source: Number(r.source), target: Number(r.target) };
+      .where('t.id', '=', id)
+      .where('t.status', 'in', OPEN);
+    if (Number.isFinite(perRegistry)) {
+      claim = claim
+        .where(sql<number>`${liveTasksOf(sql.ref('t.source_registry_id'))}`, '<', perRegistry)
+        .where(sql<number>`${liveTasksOf(sql.ref('t.target_registry_id'))}`, '<', perRegistry);
+    }
+    const claimed = await claim.returningAll().executeTakeFirst();
+    if (claimed) return claimed;
+    const row = await this.db.selectFrom('sync_tasks').select('status').where('id', '=', id).executeTakeFirst();
+    return row && OPEN.includes(row.status) ? 'busy' : undefined;
   }
 
   /** A running task's sign of life, when it has no progress to write. */
@@ -376,4 +347,11 @@ async function insertTasks(
     )
     .returningAll()
     .execute();
+}
+
+/** SYNCHRONIZING tasks (other than the one claimed) from or to `registry` whose worker showed life lately. */
+function liveTasksOf(registry: RawBuilder<unknown>) {
+  return sql<number>`(select count(*) from sync_tasks o where o.status = 'SYNCHRONIZING' and o.id <> t.id
+    and o.updated_at > now() - ${sql.lit(`${HEARTBEAT_WINDOW_S} seconds`)}::interval
+    and (o.source_registry_id = ${registry} or o.target_registry_id = ${registry}))`;
 }
