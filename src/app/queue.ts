@@ -52,6 +52,8 @@ export interface RuleSelectJob {
 
 export interface SyncTaskJob {
   taskId: string;
+  /** Its queue priority (services/replication.ts enqueueTasks), kept when the task is queued again. */
+  priority?: number;
 }
 
 export interface ScanJob {

@@ -22,7 +22,8 @@ export async function runSyncTaskJob(ctx: AppContext, job: SyncTaskJob, perRegis
   );
   // A registry at its limit: the task waits its turn as a new job, and this worker takes other work meanwhile.
   if (outcome === 'BUSY') {
-    await ctx.boss.send(Queues.syncTask, job, { startAfter: 1 + Math.floor(Math.random() * 3) });
+    const startAfter = 1 + Math.floor(Math.random() * 3);
+    await ctx.boss.send(Queues.syncTask, job, { startAfter, priority: job.priority ?? 0 });
   } else if (outcome) await taskFinished(ctx, job.taskId);
 }
 

@@ -90,10 +90,23 @@ export async function startBatch(
   return started;
 }
 
+/**
+ * Queues the tasks of one batch, interleaved with every other batch: the queue runs higher priorities first, and
+ * a batch's tasks step down one priority every FAIR_STEP tasks, so a batch of 5 started during one of 10,000 (of
+ * another project, or the same) runs next rather than after the 10,000; big batches share the workers by turns.
+ */
 export async function enqueueTasks(ctx: AppContext, tasks: SyncTaskRow[]): Promise<void> {
-  if (tasks.length === 0) return;
-  await ctx.boss.insert(tasks.map((t) => ({ name: Queues.syncTask, data: { taskId: t.id } satisfies SyncTaskJob })));
+  for (let i = 0; i < tasks.length; i += 1000) {
+    const jobs = tasks.slice(i, i + 1000).map((t, j) => {
+      const priority = -Math.floor((i + j) / FAIR_STEP);
+      return { name: Queues.syncTask, priority, data: { taskId: t.id, priority } satisfies SyncTaskJob };
+    });
+    await ctx.boss.insert(jobs);
+  }
 }
+
+/** Tasks of one batch per priority step (about what the workers of one process run at once). */
+const FAIR_STEP = 8;
 
 /**
  * A push of `tag` at `digest` into `repository` of a registry (an event, or a change the polling crawl saw):
