@@ -1,23 +1,13 @@
 // The `regatta` command line: thin commands over the client and engines. Exit code 0 on success, 1 on a
 // failure (one line on stderr saying why), 2 on a usage error.
 import { Command, CommanderError } from 'commander';
-import { registerCompletion } from './commands/completion.js';
-import { registerCopy } from './commands/copy.js';
-import { registerInspect } from './commands/inspect.js';
-import { registerInventory } from './commands/inventory.js';
-import { registerList } from './commands/list.js';
-import { registerRegistry } from './commands/registry.js';
-import { registerRule } from './commands/rule.js';
-import { registerScan } from './commands/scan.js';
-import { registerSync } from './commands/sync.js';
-import { registerTask } from './commands/task.js';
-import { registerVulndb } from './commands/vulndb.js';
+import { COMMANDS } from './commands/index.js';
 import { describeError, ReportedError } from './output.js';
 
 /**
- * The program with every command. `serve` brings the server along (Fastify, PostgreSQL, the job queue), whose
- * start-up a copy or sync would pay on every run (~0.15 s): its module is loaded only when `argv` may run it
- * (`serve`, help, or no known command).
+ * The program for `argv`: the command being run defined in full by its module, every other command as a name
+ * and description only (what the top-level help and a usage error list). `completion` needs every option of
+ * every command, so it loads them all. A copy thus never loads the server, nor a `--help` the engines.
  */
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('regatta')
@@ -25,22 +15,16 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  registerList(program);
-  registerInspect(program);
-  registerCopy(program);
-  registerSync(program);
-  registerScan(program);
-  registerRegistry(program);
-  registerInventory(program);
-  registerRule(program);
-  registerTask(program);
-  registerVulndb(program);
-  registerCompletion(program);
   const named = argv.slice(2).find((a) => !a.startsWith('-'));
-  const others = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
-  // completion lists serve and worker too.
-  if (named === undefined || named === 'completion' || !others.has(named)) {
-    (await import('./commands/serve.js')).registerServe(program);
+  const entry = COMMANDS.find((c) => c.name === named || c.aliases?.includes(named ?? ''));
+  const full = entry?.name === 'completion' ? COMMANDS : entry ? [entry] : [];
+  // The modules first (one may define several commands: list.ts defines ls and tags), then a stub for each
+  // command none of them defined. With no command named, only stubs: the help lists them in the table's order.
+  for (const register of new Set(await Promise.all(full.map((c) => c.load())))) register(program);
+  for (const c of COMMANDS) {
+    if (program.commands.some((defined) => defined.name() === c.name)) continue;
+    const stub = program.command(c.name).description(c.description);
+    for (const alias of c.aliases ?? []) stub.alias(alias);
   }
   return program;
 }
