@@ -1,7 +1,6 @@
 // Starts the workers of one process: each queue's handler, and the schedules (health every 10 minutes, an
 // inventory sync of everything daily). `regatta serve` runs these beside the API; `regatta worker` alone.
 
-import { sql } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { AppContext } from '../app/context.js';
 import {
@@ -26,6 +25,7 @@ import {
 import { runScanJob, runScanJobFailed, scheduledScans } from '../services/scanning.js';
 import { hasNoAdvisories, requestVulndbUpdate, runVulndbUpdate } from '../services/vulndb.js';
 import { DEFAULT_ENTERPRISE_PROJECT } from '../store/scope.js';
+import { maintainImages } from '../store/stats.js';
 import { FairShare, requeueLater } from './fair-share.js';
 import { runRuleSelectFailed, runRuleSelectJob, runSyncTaskFailed, runSyncTaskJob } from './replication-jobs.js';
 
@@ -109,14 +109,14 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
     for (const id of await ctx.registries.allIds()) await requestRegistryCheck(ctx, id);
   });
   await work(Queues.inventorySchedule, polling, async () => {
-    for (const [projectId, ids] of await registriesByProject(ctx)) {
+    for (const [projectId, ids] of await ctx.registries.idsByProject()) {
       await requestInventorySync(ctx, { projectId, enterpriseProjectId: DEFAULT_ENTERPRISE_PROJECT }, ids, 'cycle');
     }
   });
   // PGlite has no autovacuum: without this, the planner's statistics for ListRegistryImages (total_num estimates
   // above the count cap, the choice of index) would stay those of the first ANALYZE, and updated rows pile up.
   await work(Queues.maintenanceSchedule, polling, async () => {
-    await sql`VACUUM (ANALYZE) images`.execute(ctx.db);
+    await maintainImages(ctx.db);
   });
   await ctx.boss.schedule(Queues.healthSchedule, SCHEDULES.health);
   await ctx.boss.schedule(Queues.maintenanceSchedule, '17 * * * *');
@@ -145,11 +145,4 @@ async function startVulndbUpdates(
   await ctx.boss.schedule(Queues.vulndbUpdate, update.schedule);
   // A first start: no scan can find a vulnerability until the feeds are there.
   if (await hasNoAdvisories(update.dir)) await requestVulndbUpdate(ctx);
-}
-
-async function registriesByProject(ctx: AppContext): Promise<Map<string, string[]>> {
-  const rows = await ctx.db.selectFrom('registries').select(['id', 'project_id']).execute();
-  const out = new Map<string, string[]>();
-  for (const r of rows) out.set(r.project_id, [...(out.get(r.project_id) ?? []), r.id]);
-  return out;
 }

@@ -246,8 +246,7 @@ export async function scanNewDigests(ctx: AppContext, registryId: string, scope:
 
 /** The schedule: one `cycle` task per project over all its digests (bounded like is_all). */
 export async function scheduledScans(ctx: AppContext): Promise<void> {
-  const projects = await ctx.db.selectFrom('registries').select('project_id').distinct().execute();
-  for (const { project_id } of projects) {
+  for (const project_id of (await ctx.registries.idsByProject()).keys()) {
     const scope = { projectId: project_id, enterpriseProjectId: ALL_ENTERPRISE_PROJECTS };
     const targets = await scanTargets(ctx.db, scope, {}, 100_000);
     if (targets.length) await requestScans(ctx, scope, { taskType: 'cycle', isAll: true, targets });

@@ -33,6 +33,22 @@ export class IdentityStore {
     return row && { id: row.id, projectId: row.project_id, name: row.name };
   }
 
+  /** Ids of the project's identities with these names, the oldest for a name used twice (SWR syncOperatorId). */
+  async idsByName(projectId: string, names: string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(names.filter((n) => n !== ''))];
+    if (wanted.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('identities')
+      .select(['id', 'name'])
+      .where('project_id', '=', projectId)
+      .where('name', 'in', wanted)
+      .orderBy('created_at')
+      .execute();
+    const ids = new Map<string, string>();
+    for (const r of rows) if (!ids.has(r.name)) ids.set(r.name, r.id);
+    return ids;
+  }
+
   /** The identity and its decrypted secret key, for signature verification. */
   async byAccessKey(accessKey: string): Promise<(Identity & { secretKey: string }) | undefined> {
     const row = await this.db

@@ -18,6 +18,18 @@ export interface RepositoryKey {
 export class ImageStore {
   constructor(private readonly db: Kysely<Schema>) {}
 
+  /** True when the inventory of `registryId` holds a tag under `namespace` (and in `repository`, when given). */
+  async holds(scope: Scope, registryId: string, namespace: string, repository?: string): Promise<boolean> {
+    let q = this.db
+      .selectFrom('images')
+      .select('id')
+      .where(inScope(scope, 'images'))
+      .where('registry_id', '=', registryId)
+      .where('namespace', '=', namespace);
+    if (repository !== undefined) q = q.where('image_name', '=', repository);
+    return (await q.limit(1).executeTakeFirst()) !== undefined;
+  }
+
   /** Tag → digest of the rows a repository has now: an unchanged tag then costs the sync one HEAD. */
   async digests(repo: RepositoryKey): Promise<Map<string, { id: number; digest: string }>> {
     const rows = await this.db

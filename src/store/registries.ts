@@ -181,6 +181,14 @@ export class RegistryStore {
   // The calls below run in workers on ids taken from jobs, which were created inside a scope.
 
   /** The row with its password decrypted, for a connector. */
+  /** Every registry's id by project, unscoped: for the schedules that visit every project. */
+  async idsByProject(): Promise<Map<string, string[]>> {
+    const rows = await this.db.selectFrom('registries').select(['id', 'project_id']).execute();
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.project_id, [...(out.get(r.project_id) ?? []), r.id]);
+    return out;
+  }
+
   async connectionOf(id: string): Promise<(RegistryView & { password?: string }) | undefined> {
     const row = await this.db.selectFrom('registries').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;

@@ -5,10 +5,10 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import type { AppContext } from '../../app/context.js';
 import { vulndbStatus } from '../../scanning/feeds/status.js';
 import { BOOTSTRAP_ADMIN, type Identity } from '../../store/identities.js';
+import { queueReady } from '../../store/stats.js';
 import { authenticate } from '../auth/authenticate.js';
 import { createMetrics } from './metrics.js';
 
@@ -48,7 +48,7 @@ export async function registerObservability(
 
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {
-      await sql`select 1 from pgboss.version`.execute(ctx.db);
+      await queueReady(ctx.db);
       const data = await status();
       return {
         status: 'ready',

@@ -3,13 +3,14 @@
 // table at scrape time, so every process reports the shared queue), sync tasks by status, bytes copied, scans by
 // outcome with their durations, requests to registries by host, status and error code, and rate-limit waits by
 // host. Process metrics (CPU, memory, event loop) too.
-import { sql } from 'kysely';
+
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../../app/context.js';
 import { onRateLimitWait } from '../../oci/host-budget.js';
 import { onRegistryRequest } from '../../oci/request-events.js';
 import type { VulndbStatus } from '../../scanning/feeds/status.js';
 import { onScanFinished } from '../../services/scanning.js';
+import { bytesCopied, countsByStatus, jobCounts, queueDepth } from '../../store/stats.js';
 
 export interface Metrics {
   registry: Registry;
@@ -47,9 +48,7 @@ export function createMetrics(ctx: AppContext, vulndb: () => Promise<VulndbStatu
     registers: [registry],
     async collect() {
       this.reset();
-      const { rows } = await sql<{ name: string; state: string; n: string }>`
-        select name, state, count(*) as n from pgboss.job group by name, state`.execute(ctx.db);
-      for (const r of rows) this.set({ queue: r.name, state: r.state }, Number(r.n));
+      for (const r of await jobCounts(ctx.db)) this.set({ queue: r.queue, state: r.state }, r.n);
     },
   });
   registerVulndbGauges(registry, vulndb);
@@ -58,9 +57,7 @@ export function createMetrics(ctx: AppContext, vulndb: () => Promise<VulndbStatu
     help: 'Jobs waiting to run (created or waiting to retry), all queues',
     registers: [registry],
     async collect() {
-      const { rows } = await sql<{ n: string }>`
-        select count(*) as n from pgboss.job where state in ('created', 'retry')`.execute(ctx.db);
-      this.set(Number(rows[0]?.n ?? 0));
+      this.set(await queueDepth(ctx.db));
     },
   });
   new Gauge({
@@ -70,12 +67,7 @@ export function createMetrics(ctx: AppContext, vulndb: () => Promise<VulndbStatu
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await ctx.db
-        .selectFrom('sync_tasks')
-        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
-        .groupBy('status')
-        .execute();
-      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+      for (const r of await countsByStatus(ctx.db, 'sync_tasks')) this.set({ status: r.status }, r.n);
     },
   });
   new Gauge({
@@ -83,12 +75,7 @@ export function createMetrics(ctx: AppContext, vulndb: () => Promise<VulndbStatu
     help: 'Bytes of finished sync tasks (SUCCESS), all time',
     registers: [registry],
     async collect() {
-      const r = await ctx.db
-        .selectFrom('sync_tasks')
-        .select((eb) => eb.fn.sum<string>('synced_size').as('bytes'))
-        .where('status', '=', 'SUCCESS')
-        .executeTakeFirst();
-      this.set(Number(r?.bytes ?? 0));
+      this.set(await bytesCopied(ctx.db));
     },
   });
   new Gauge({
@@ -98,12 +85,7 @@ export function createMetrics(ctx: AppContext, vulndb: () => Promise<VulndbStatu
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await ctx.db
-        .selectFrom('scan_results')
-        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
-        .groupBy('status')
-        .execute();
-      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+      for (const r of await countsByStatus(ctx.db, 'scan_results')) this.set({ status: r.status }, r.n);
     },
   });
   const scanDurations = new Histogram({

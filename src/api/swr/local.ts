@@ -9,7 +9,6 @@ import { RegistryError } from '../../oci/errors.js';
 import type { RegistryView } from '../../store/registries.js';
 import type { Scope } from '../../store/scope.js';
 import { invalidParameter, namespaceNotFound, repositoryNotFound, SwrError } from './errors.js';
-import { inventoryHas } from './queries.js';
 
 export interface LocalRepository {
   registry: RegistryView;
@@ -50,9 +49,9 @@ export async function remoteRegistry(ctx: AppContext, scope: Scope, remoteRegion
  */
 export async function ensureRepository(ctx: AppContext, scope: Scope, repo: LocalRepository): Promise<void> {
   const { registry, namespace, repository } = repo;
-  if (await inventoryHas(ctx.db, scope, registry.id, namespace, repository)) return;
+  if (await ctx.images.holds(scope, registry.id, namespace, repository)) return;
   if ((await liveTags(ctx, repo)) !== undefined) return;
-  if (!(await inventoryHas(ctx.db, scope, registry.id, namespace))) {
+  if (!(await ctx.images.holds(scope, registry.id, namespace))) {
     throw namespaceNotFound(`The organization ${JSON.stringify(namespace)} does not exist in ${where(registry)}`);
   }
   throw repositoryNotFound(

@@ -16,7 +16,6 @@ import {
   scopeOf,
   syncImagesBody,
 } from './params.js';
-import { identityIds } from './queries.js';
 import { regionLookup } from './regions.js';
 import { syncJobList, syncJobView } from './views.js';
 
@@ -104,8 +103,7 @@ export function registerSyncJobRoutes(app: FastifyInstance, ctx: AppContext, reg
         ...filter,
       });
       const regionOf = await regionLookup(ctx, scope, rows);
-      const operators = await identityIds(
-        ctx.db,
+      const operators = await ctx.identities.idsByName(
         scope.projectId,
         rows.map((r) => r.created_by),
       );
