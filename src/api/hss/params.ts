@@ -2,6 +2,7 @@
 // (out of range → 400 HSS.0001).
 
 import type { FastifyRequest } from 'fastify';
+import { REGISTRY_TYPES } from '../../connectors/connector.js';
 import { ALL_ENTERPRISE_PROJECTS, DEFAULT_ENTERPRISE_PROJECT, type Scope } from '../../store/scope.js';
 import { accessDenied } from './errors.js';
 
@@ -16,7 +17,8 @@ export const offset = { type: 'integer', minimum: 0, maximum: 2_000_000, default
 /** Most HSS lists take 10–200; ListRegistryImages takes 1–200. */
 export const limit = (minimum: number) => ({ type: 'integer', minimum, maximum: 200, default: 10 }) as const;
 export const millis = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
-export const registryTypeEnum = ['Harbor', 'Jfrog', 'SwrPrivate', 'SwrShared', 'SwrEnterprise', 'Other'] as const;
+/** The seed's registry types: the connectors' one list. */
+export const registryTypeEnum = REGISTRY_TYPES;
 
 /** Comma-separated registry types, each checked against the enum. */
 export const registryTypeList = {

@@ -1,5 +1,7 @@
 // `regatta registry add|ls|rm`: connected registries, through the server's API.
+
 import type { Command } from 'commander';
+import { REGISTRY_TYPES } from '../../connectors/connector.js';
 import { apiClient, type ServerFlags, withServerFlags } from '../api-client.js';
 import { print } from '../output.js';
 
@@ -20,7 +22,7 @@ export function registerRegistry(program: Command): void {
     .description('connect a registry; its access is checked in the background (see `registry ls`)')
     .argument('<name>', 'a name for it')
     .argument('<address>', 'HOST[:PORT]')
-    .option('--type <type>', 'Harbor, Jfrog, SwrPrivate, SwrShared, SwrEnterprise or Other', 'Other')
+    .option('--type <type>', `${REGISTRY_TYPES.slice(0, -1).join(', ')} or ${REGISTRY_TYPES.at(-1)}`, 'Other')
     .option('--protocol <protocol>', 'http or https', 'https')
     .option('--username <user>')
     .option('--password-stdin', 'read the password from standard input')
