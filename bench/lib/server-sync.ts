@@ -43,7 +43,12 @@ async function runRule(url: string, ruleId: string, acceptMs: number[]): Promise
   if (run.status !== 202) throw new Error(`rule run: ${run.status} ${JSON.stringify(run.json)}`);
   await untilBatchDone(url, run.json.batch_id);
   const failed = await apiCall(url, 'GET', `/tasks?batch_id=${run.json.batch_id}&status=ERROR&limit=1`);
-  if (failed.json.total > 0) throw new Error(`rule run: ${failed.json.total} tasks failed`);
+  if (failed.json.total > 0) {
+    const t = failed.json.tasks[0];
+    throw new Error(
+      `rule run: ${failed.json.total} tasks failed, e.g. ${t.source.repository}:${t.source.tag} ${t.issue}: ${t.issue_detail}`,
+    );
+  }
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
 

@@ -10,7 +10,7 @@ export const SCHEDULES = { health: '*/10 * * * *', inventory: '0 3 * * *', scan:
 export interface WorkerOptions {
   /** Crawls run at once in this process. */
   inventoryConcurrency?: number;
-  /** Sync tasks (image copies) run at once in this process (REGATTA_SYNC_CONCURRENCY, default 8). */
+  /** Sync tasks (image copies) run at once in this process (REGATTA_SYNC_CONCURRENCY, default 4). */
   syncConcurrency?: number;
   /** Sync tasks at once from or to one registry, across every process (REGATTA_REGISTRY_CONCURRENCY, default 8). */
   registryConcurrency?: number;

@@ -87,7 +87,7 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
     );
   }
   await work<InventorySyncJob>(Queues.inventorySyncFailed, polling, each(runInventorySyncFailed));
-  for (let i = 0; i < (opts.syncConcurrency ?? 8); i++) {
+  for (let i = 0; i < (opts.syncConcurrency ?? 4); i++) {
     const perRegistry = opts.registryConcurrency ?? 8;
     await work<SyncTaskJob>(
       Queues.syncTask,

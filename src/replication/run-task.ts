@@ -4,11 +4,13 @@
 // already has are not copied again (HEAD first), so nothing is copied twice.
 import type { Connector } from '../connectors/connector.js';
 import { RegattaError } from '../errors.js';
+import { RegistryError } from '../oci/errors.js';
 import { parsePlatform } from '../oci/manifest.js';
 import type { RetryInfo } from '../oci/transport.js';
 import type { LayerTask } from '../store/schema.js';
 import type { SyncTaskRow, SyncTaskStore } from '../store/sync-tasks.js';
 import { ledgerForBatch } from './batch-ledgers.js';
+import { BlobLedger } from './blob-ledger.js';
 import type { CopyEvent } from './copy-events.js';
 import { copyImage } from './image-copy.js';
 import { fullPath } from './rule-match.js';
@@ -81,7 +83,13 @@ export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCE
   }
 }
 
-function copyTask(
+/**
+ * Copies the task's image. The tasks of one batch share a blob ledger (a layer they share crosses to the target
+ * once, then is mounted). A target that refuses the manifest because a blob the ledger trusted is not linked in the
+ * repository (MANIFEST_BLOB_UNKNOWN: seen from Distribution when other processes upload the same blobs at once)
+ * gets one more copy with a fresh ledger, which checks every blob at the target and sends what is missing.
+ */
+async function copyTask(
   task: SyncTaskRow,
   source: Connector,
   target: Connector,
@@ -89,20 +97,28 @@ function copyTask(
   signal: AbortSignal,
 ) {
   const platform = task.platforms?.length === 1 ? parsePlatform(task.platforms[0]!) : undefined;
-  return copyImage(
-    {
-      client: source.client,
-      repository: fullPath(task.source_namespace, task.source_repository),
-      reference: task.source_tag,
-    },
-    {
-      client: target.client,
-      repository: fullPath(task.target_namespace, task.target_repository),
-      reference: task.target_tag,
-    },
-    // Tasks of one batch share a ledger: a layer they share crosses to the target once, then is mounted.
-    { platform, override: task.override, signal, onEvent: (e) => progress.on(e), blobs: ledgerForBatch(task.batch_id) },
-  );
+  const src = {
+    client: source.client,
+    repository: fullPath(task.source_namespace, task.source_repository),
+    reference: task.source_tag,
+  };
+  const dst = {
+    client: target.client,
+    repository: fullPath(task.target_namespace, task.target_repository),
+    reference: task.target_tag,
+  };
+  const opts = { platform, override: task.override, signal, onEvent: (e: CopyEvent) => progress.on(e) };
+  try {
+    return await copyImage(src, dst, { ...opts, blobs: ledgerForBatch(task.batch_id) });
+  } catch (err) {
+    if (!missingBlob(err)) throw err;
+    return copyImage(src, dst, { ...opts, blobs: new BlobLedger() });
+  }
+}
+
+/** A manifest refused because a blob it names is not in the target repository. */
+function missingBlob(err: unknown): boolean {
+  return err instanceof RegistryError && err.errors.some((e) => e.code === 'MANIFEST_BLOB_UNKNOWN');
 }
 
 /** Writes progress when it changed and aborts the copy when the task was canceled. */
