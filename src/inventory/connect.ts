@@ -10,7 +10,16 @@ export async function connectorFor(
   const row = await registries.connectionOf(registryId);
   if (!row) return undefined;
   const { password, ...registry } = row;
-  const connector = createConnector({
+  return { registry, connector: connectorOf(registry, password, extra) };
+}
+
+/** The connector a stored registry's row describes (type, address, protocol, credentials, namespace). */
+export function connectorOf(
+  registry: RegistryView,
+  password: string | undefined,
+  extra: Pick<ConnectorConfig, 'onRetry' | 'concurrency'> = {},
+): Connector {
+  return createConnector({
     type: registry.registry_type as RegistryType,
     address: registry.registry_addr,
     protocol: registry.protocol === 'http' ? 'http' : 'https',
@@ -19,5 +28,4 @@ export async function connectorFor(
     namespace: registry.namespace ?? undefined,
     ...extra,
   });
-  return { registry, connector };
 }

@@ -7,9 +7,10 @@
 // transport's onRetry finds that task's listener through AsyncLocalStorage.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { type Connector, createConnector, type RegistryType } from '../connectors/connector.js';
+import type { Connector } from '../connectors/connector.js';
 import type { RetryInfo } from '../oci/transport.js';
 import type { RegistryStore, RegistryView } from '../store/registries.js';
+import { connectorOf } from './connect.js';
 
 type RetryListener = (info: RetryInfo) => void;
 const retryListener = new AsyncLocalStorage<RetryListener>();
@@ -106,13 +107,7 @@ export class ConnectorPool {
   }
 
   private create(registry: RegistryView, password: string | undefined): Connector {
-    return createConnector({
-      type: registry.registry_type as RegistryType,
-      address: registry.registry_addr,
-      protocol: registry.protocol === 'http' ? 'http' : 'https',
-      username: registry.registry_username ?? undefined,
-      password,
-      namespace: registry.namespace ?? undefined,
+    return connectorOf(registry, password, {
       concurrency: this.opts.concurrency ?? 16,
       onRetry: (info) => retryListener.getStore()?.(info),
     });
