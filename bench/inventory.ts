@@ -326,7 +326,7 @@ async function benchEngine(id: EngineId, s: Settings, now: number, explain: stri
     progress(
       `${id}: seeded ${stats.rows.toLocaleString('en-US')} rows (${stats.repositories.toLocaleString('en-US')} repositories, ` +
         `${stats.namespaces} namespaces) in ${(seed.totalMs / 1000).toFixed(1)} s: load ${(seed.loadMs / 1000).toFixed(1)} s, ` +
-        `platforms ${(seed.platformsMs / 1000).toFixed(1)} s, indexes ${(seed.indexMs / 1000).toFixed(1)} s, ` +
+        `platforms ${(seed.platformsMs / 1000).toFixed(1)} s, findings ${(seed.findingsMs / 1000).toFixed(1)} s, indexes ${(seed.indexMs / 1000).toFixed(1)} s, ` +
         `vacuum analyze ${(seed.vacuumAnalyzeMs / 1000).toFixed(1)} s; images ${(seed.imagesBytes / 2 ** 20).toFixed(0)} MiB`,
     );
     lastStats = stats;

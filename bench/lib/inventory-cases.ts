@@ -4,6 +4,7 @@
 // namespace), so the cases select comparable shares of the rows at any --rows.
 import type { ImageFilter } from '../../src/store/images-query.js';
 import { DAY_MS, type InventoryStats } from './inventory-data.js';
+import { HOT_CVE } from './inventory-seed.js';
 
 export interface BenchCase {
   id: string;
@@ -70,6 +71,10 @@ export function inventoryCases(stats: InventoryStats, now: number): BenchCase[] 
     ],
     ['latest+risky+30d', 'latest_version + risky + last 30 days', { latest_version: true, risky: true, ...last30d }],
     ['registry+scan-high', 'registry_name + success/High', { registry_name: reg, ...high }],
+    // GET /api/v1/images?vulnerability=: every image whose digest has the finding (inventory-seed.ts seedFindings).
+    ['cve-narrow', 'vulnerability=CVE-2024-00042 (~1 in 20,000 CVEs)', { vulnerability: 'CVE-2024-00042' }],
+    ['cve-hot', `vulnerability=${HOT_CVE} (every High image)`, { vulnerability: HOT_CVE }],
+    ['cve+registry', `vulnerability=${HOT_CVE} + registry_name`, { vulnerability: HOT_CVE, registry_name: reg }],
   ];
   return list.map(([id, title, filter, all]) => ({
     id,

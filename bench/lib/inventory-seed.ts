@@ -18,6 +18,8 @@ export interface SeedTimings {
   loadMs: number;
   /** image_platforms rows derived. */
   platformsMs: number;
+  /** scan_results and vulnerability_findings rows derived. */
+  findingsMs: number;
   /** constraints and indexes rebuilt. */
   indexMs: number;
   vacuumAnalyzeMs: number;
@@ -93,6 +95,11 @@ export async function seedInventory(
     const platformsMs = performance.now() - tPlatforms;
     log(`  image_platforms: ${platforms.rowCount} rows in ${(platformsMs / 1000).toFixed(1)} s`);
 
+    const tFindings = performance.now();
+    const findings = await seedFindings(client);
+    const findingsMs = performance.now() - tFindings;
+    log(`  vulnerability_findings: ${findings.toLocaleString('en-US')} rows in ${(findingsMs / 1000).toFixed(1)} s`);
+
     const tIndex = performance.now();
     await client.query(`SET maintenance_work_mem = '256MB'`);
     for (const statement of ddl.create) await client.query(statement);
@@ -101,7 +108,16 @@ export async function seedInventory(
     log(`  ${ddl.create.length} constraints/indexes rebuilt in ${(indexMs / 1000).toFixed(1)} s`);
 
     const tVacuum = performance.now();
-    for (const table of [...TABLES, 'registries', 'projects']) await client.query(`VACUUM ANALYZE ${table}`);
+    for (const table of [
+      ...TABLES,
+      'registries',
+      'projects',
+      'scan_results',
+      'vulnerability_findings',
+      'vulnerability_digests',
+    ]) {
+      await client.query(`VACUUM ANALYZE ${table}`);
+    }
     const vacuumAnalyzeMs = performance.now() - tVacuum;
     log(`  VACUUM ANALYZE in ${(vacuumAnalyzeMs / 1000).toFixed(1)} s`);
 
@@ -110,6 +126,7 @@ export async function seedInventory(
       method,
       loadMs,
       platformsMs,
+      findingsMs,
       indexMs,
       vacuumAnalyzeMs,
       totalMs: performance.now() - t0,
@@ -151,4 +168,34 @@ async function tableDdl(client: pg.PoolClient): Promise<Ddl> {
     ],
     create: [...keys.map(add), ...indexes.rows.map((i) => i.def), ...foreign.map(add)],
   };
+}
+
+/** The CVE every digest of severity High has (a broad "affected images" case); others draw from a pool. */
+export const HOT_CVE = 'CVE-2023-4911';
+/** Distinct CVEs the other findings draw from: each is on ~(scanned digests × 8 / pool) digests. */
+const CVE_POOL = 20_000;
+
+/**
+ * A scan result for every scanned digest with vulnerabilities, and min(vul_num, 8) finding rows each: the first
+ * HOT_CVE when the image's severity is High, the rest hashed into CVE_POOL (so CVE-2024-00042 is a narrow case).
+ */
+async function seedFindings(client: pg.PoolClient): Promise<number> {
+  await client.query(`
+    INSERT INTO scan_results (digest, status, db_version, vul_num, severity_level)
+    SELECT DISTINCT ON (image_digest) image_digest, 'success', 'bench', vul_num, severity_level
+    FROM images WHERE scan_status = 'success' AND vul_num > 0`);
+  const r = await client.query(`
+    INSERT INTO vulnerability_findings (digest, ordinal, vul_id, ids, ecosystem, severity, package_type, package_name,
+                                       package_version, package_path, package_layer, fixed_version, summary, url)
+    SELECT digest, k, id, ARRAY[id], 'Debian:12', 'Medium', 'deb', 'pkg' || k, '1.0-1', 'var/lib/dpkg/status', 0,
+           '1.0-2', 'bench finding', 'https://osv.dev/' || id
+    FROM scan_results r, generate_series(0, LEAST(r.vul_num, 8) - 1) AS k,
+         LATERAL (SELECT CASE WHEN k = 0 AND r.severity_level = 'High' THEN '${HOT_CVE}'
+                              ELSE 'CVE-2024-' || lpad((abs(hashtext(r.digest || k)) % ${CVE_POOL})::text, 5, '0')
+                         END AS id) AS v
+    WHERE r.db_version = 'bench'`);
+  await client.query(`
+    INSERT INTO vulnerability_digests (vulnerability, digest)
+    SELECT DISTINCT vul_id, digest FROM vulnerability_findings`);
+  return r.rowCount ?? 0;
 }

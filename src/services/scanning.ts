@@ -214,11 +214,11 @@ export function resultRow(
     unsafe_setting_num: report.summary.unsafe_setting_num,
     sensitive_file_num: report.summary.sensitive_file_num,
     severity_level: report.summary.severity_level,
-    vulnerabilities: JSON.stringify(report.vulnerabilities),
-    malicious_files: JSON.stringify(report.maliciousFiles),
-    unsafe_settings: JSON.stringify(report.unsafeSettings),
-    sensitive_files: JSON.stringify(report.sensitiveFiles),
-    packages: JSON.stringify(report.packages),
+    vulnerabilities: report.vulnerabilities,
+    malicious_files: report.maliciousFiles,
+    unsafe_settings: report.unsafeSettings,
+    sensitive_files: report.sensitiveFiles,
+    packages: report.packages,
     duration_ms: durationMs,
   };
 }

@@ -40,6 +40,11 @@ export interface ImageFilter {
   severity_level?: string;
   /** Row ids (not an HSS filter: the native API reads one image by its id through the same query). */
   ids?: number[];
+  /**
+   * Rows whose digest's last scan found this vulnerability, by its id or any alias (not an HSS filter: the
+   * native API's "every image affected by CVE-X"): vulnerability_digests, read index-only (migration 009).
+   */
+  vulnerability?: string;
 }
 
 export type ImageListRow = Selectable<Schema['images']> & {
@@ -173,6 +178,14 @@ function filtered(db: Kysely<Schema>, scope: Scope, f: ImageFilter, registryIds:
   if (registryIds) q = q.where('registry_id', 'in', registryIds);
   if (f.ids) q = q.where('images.id', 'in', f.ids.length ? f.ids : [-1]);
   if (f.namespace) q = q.where('namespace', '=', f.namespace);
+  if (f.vulnerability) {
+    const id = f.vulnerability;
+    q = q.where(
+      'image_digest',
+      'in',
+      db.selectFrom('vulnerability_digests').select('digest').where('vulnerability', '=', id),
+    );
+  }
   if (f.image_name) q = q.where('image_name', 'like', `${escapeLike(f.image_name)}%`);
   if (f.image_version) q = q.where('image_version', '=', f.image_version);
   if (f.latest_version) q = q.where('latest_version', '=', true);

@@ -26,6 +26,8 @@ const TABLES = [
   'sync_batches',
   'sync_rules',
   'sync_tasks',
+  'vulnerability_digests',
+  'vulnerability_findings',
 ];
 
 async function tables(pool: pg.Pool): Promise<string[]> {

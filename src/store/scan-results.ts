@@ -1,27 +1,117 @@
 // Scan results, one per digest, and their summary on every image row naming that digest. Results are not
 // project-scoped: they describe bytes, which are the same whoever holds them; which rows a caller may see is
-// still decided by the images table's scope (scan-tasks.ts, images-query.ts).
+// still decided by the images table's scope (scan-tasks.ts, images-query.ts). Findings are typed (findings.ts):
+// vulnerabilities are rows, paged and filtered here; the other lists are parsed with their schema on read.
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import {
+  findingOf,
+  findingRow,
+  type StoredCheckFinding,
+  type StoredMaliciousFile,
+  type StoredPackage,
+  type StoredVulnerability,
+  storedLists,
+} from './findings.js';
 import type { Schema } from './schema.js';
 
-export type ScanResultRow = Selectable<Schema['scan_results']>;
-export type ScanResultInput = Omit<Insertable<Schema['scan_results']>, 'scanned_at'>;
+type ListColumn = keyof typeof storedLists;
+
+/** A stored result with its lists parsed (vulnerabilities are read apart: `vulnerabilities`). */
+export type ScanResultRow = Omit<Selectable<Schema['scan_results']>, ListColumn> & {
+  malicious_files: StoredMaliciousFile[];
+  unsafe_settings: StoredCheckFinding[];
+  sensitive_files: StoredCheckFinding[];
+  packages: StoredPackage[];
+};
+
+export type ScanResultInput = Omit<Insertable<Schema['scan_results']>, 'scanned_at' | ListColumn> & {
+  malicious_files?: StoredMaliciousFile[];
+  unsafe_settings?: StoredCheckFinding[];
+  sensitive_files?: StoredCheckFinding[];
+  packages?: StoredPackage[];
+  vulnerabilities?: StoredVulnerability[];
+};
+
+/** Which of one digest's vulnerabilities to list (HSS ListImageVulnerabilities' filters). */
+export interface VulnerabilityFilter {
+  severities?: readonly StoredVulnerability['severity'][];
+  /** A part of the finding's id. */
+  idContains?: string;
+  packageName?: string;
+}
+
+/** Rows per INSERT: 16 columns each, well under PostgreSQL's 65 535 parameters. */
+const FINDINGS_PER_INSERT = 1000;
 
 export class ScanResultStore {
   constructor(private readonly db: Kysely<Schema>) {}
 
   async get(digest: string): Promise<ScanResultRow | undefined> {
-    return this.db.selectFrom('scan_results').selectAll().where('digest', '=', digest).executeTakeFirst();
+    const row = await this.db.selectFrom('scan_results').selectAll().where('digest', '=', digest).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      ...row,
+      malicious_files: storedLists.malicious_files.parse(row.malicious_files),
+      unsafe_settings: storedLists.unsafe_settings.parse(row.unsafe_settings),
+      sensitive_files: storedLists.sensitive_files.parse(row.sensitive_files),
+      packages: storedLists.packages.parse(row.packages),
+    };
+  }
+
+  /** One page of a digest's vulnerabilities in the report's order (most severe first), and how many match. */
+  async vulnerabilities(
+    digest: string,
+    filter: VulnerabilityFilter = {},
+    page: { offset: number; limit: number } = { offset: 0, limit: 2 ** 31 - 1 },
+  ): Promise<{ total: number; items: StoredVulnerability[] }> {
+    let q = this.db.selectFrom('vulnerability_findings').where('digest', '=', digest);
+    if (filter.severities) {
+      q = filter.severities.length ? q.where('severity', 'in', filter.severities) : q.where(sql<boolean>`false`);
+    }
+    if (filter.idContains) q = q.where(sql<boolean>`strpos(vul_id, ${filter.idContains}) > 0`);
+    if (filter.packageName) q = q.where('package_name', '=', filter.packageName);
+    const [{ n }, rows] = await Promise.all([
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      q.selectAll().orderBy('ordinal').offset(page.offset).limit(page.limit).execute(),
+    ]);
+    return { total: Number(n), items: rows.map(findingOf) };
   }
 
   /** Stores a result (replacing the digest's previous one) and writes its summary onto every row with the digest. */
-  async save(result: ScanResultInput): Promise<void> {
+  async save(input: ScanResultInput): Promise<void> {
+    const { vulnerabilities = [], ...rest } = input;
+    const result = {
+      ...rest,
+      malicious_files: JSON.stringify(rest.malicious_files ?? []),
+      unsafe_settings: JSON.stringify(rest.unsafe_settings ?? []),
+      sensitive_files: JSON.stringify(rest.sensitive_files ?? []),
+      packages: JSON.stringify(rest.packages ?? []),
+    };
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('scan_results')
         .values(result)
         .onConflict((oc) => oc.column('digest').doUpdateSet({ ...result, scanned_at: sql`now()` }))
         .execute();
+      await trx.deleteFrom('vulnerability_findings').where('digest', '=', input.digest).execute();
+      await trx.deleteFrom('vulnerability_digests').where('digest', '=', input.digest).execute();
+      const rows = vulnerabilities.map((v, i) => findingRow(input.digest, i, v));
+      const ids = [...new Set(rows.flatMap((r) => r.ids))].map((vulnerability) => ({
+        vulnerability,
+        digest: input.digest,
+      }));
+      for (let i = 0; i < rows.length; i += FINDINGS_PER_INSERT) {
+        await trx
+          .insertInto('vulnerability_findings')
+          .values(rows.slice(i, i + FINDINGS_PER_INSERT))
+          .execute();
+      }
+      for (let i = 0; i < ids.length; i += FINDINGS_PER_INSERT) {
+        await trx
+          .insertInto('vulnerability_digests')
+          .values(ids.slice(i, i + FINDINGS_PER_INSERT))
+          .execute();
+      }
       await trx
         .updateTable('images')
         .set({

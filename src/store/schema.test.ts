@@ -208,7 +208,6 @@ const EXPECTED: Expected = {
     unsafe_setting_num: 'default number',
     sensitive_file_num: 'default number',
     severity_level: 'nullable string',
-    vulnerabilities: 'default json',
     malicious_files: 'default json',
     unsafe_settings: 'default json',
     sensitive_files: 'default json',
@@ -239,6 +238,25 @@ const EXPECTED: Expected = {
     updated_by: 'required string',
     updated_at: 'default Date',
   },
+  vulnerability_findings: {
+    digest: 'required string',
+    ordinal: 'required number',
+    vul_id: 'required string',
+    ids: 'required json',
+    ecosystem: 'required string',
+    severity: 'required string',
+    package_type: 'required string',
+    package_name: 'required string',
+    package_version: 'required string',
+    source_name: 'nullable string',
+    source_version: 'nullable string',
+    package_path: 'required string',
+    package_layer: 'required number',
+    fixed_version: 'nullable string',
+    summary: 'required string',
+    url: 'required string',
+  },
+  vulnerability_digests: { vulnerability: 'required string', digest: 'required string' },
   schema_migrations: {
     version: 'required number',
     name: 'required string',
@@ -255,6 +273,8 @@ const JS_TYPE: Record<string, string> = {
   boolean: 'boolean',
   'timestamp with time zone': 'Date',
   jsonb: 'json',
+  // An array (vulnerability_findings.ids) is, like jsonb, a structured JS value.
+  ARRAY: 'json',
 };
 
 interface ColumnInfo {

@@ -229,13 +229,38 @@ export interface ScanResultsTable {
   unsafe_setting_num: Generated<number>;
   sensitive_file_num: Generated<number>;
   severity_level: string | null;
-  vulnerabilities: JSONColumnType<unknown[], string | undefined, string>;
   malicious_files: JSONColumnType<unknown[], string | undefined, string>;
   unsafe_settings: JSONColumnType<unknown[], string | undefined, string>;
   sensitive_files: JSONColumnType<unknown[], string | undefined, string>;
   packages: JSONColumnType<unknown[], string | undefined, string>;
   duration_ms: Generated<number>;
   scanned_at: Generated<Date>;
+}
+
+/** vulnerability_findings: one per vulnerability and package of a scanned digest (findings.ts). */
+export interface VulnerabilityFindingsTable {
+  digest: string;
+  ordinal: number;
+  vul_id: string;
+  ids: string[];
+  ecosystem: string;
+  severity: 'Critical' | 'High' | 'Medium' | 'Low' | 'Unknown';
+  package_type: string;
+  package_name: string;
+  package_version: string;
+  source_name: string | null;
+  source_version: string | null;
+  package_path: string;
+  package_layer: number;
+  fixed_version: string | null;
+  summary: string;
+  url: string;
+}
+
+/** vulnerability_digests: every id and alias of every finding → the digests that have it (an inverted index). */
+export interface VulnerabilityDigestsTable {
+  vulnerability: string;
+  digest: string;
 }
 
 /** scan_tasks: HSS image-scan tasks. */
@@ -291,6 +316,8 @@ export interface Schema {
   sync_tasks: SyncTasksTable;
   request_nonces: RequestNoncesTable;
   scan_results: ScanResultsTable;
+  vulnerability_findings: VulnerabilityFindingsTable;
+  vulnerability_digests: VulnerabilityDigestsTable;
   scan_tasks: ScanTasksTable;
   scan_task_digests: ScanTaskDigestsTable;
   project_settings: ProjectSettingsTable;

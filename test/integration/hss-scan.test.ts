@@ -12,7 +12,8 @@ import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { buildRiskyImage } from '../support/risky-image.js';
 import { until } from '../support/until.js';
 import { VULNDB } from '../support/vulndb.js';
-import { addRegistry, hssCall, type Json, startServer, type TestServer } from './server.js';
+import { runCli } from './cli.js';
+import { addRegistry, apiCall, hssCall, type Json, PROJECT, startServer, type TestServer, TOKEN } from './server.js';
 
 let server: TestServer;
 let registry: TestRegistry;
@@ -105,6 +106,56 @@ test('ListImageVulnerabilities, malwares, sensitive files, unsafe settings and t
   const unknown = await hss('GET', '/image/0000000000000000/vulnerabilities');
   assert.equal(unknown.status, 400);
   assert.equal(unknown.json.error_code, 'HSS.0011');
+});
+
+test('vulnerabilities filter and page in the store; the native API finds every image affected by one', async () => {
+  const base = `/image/${risky.image_id}`;
+  const all = (await hss('GET', `${base}/vulnerabilities`, { query: { limit: 200 } })).json.data_list as Json[];
+  const slice = await hss('GET', `${base}/vulnerabilities`, { query: { offset: 5, limit: 10 } });
+  assert.equal(slice.json.total_num, all.length);
+  assert.deepEqual(slice.json.data_list, all.slice(5, 15), 'a page is the same rows as the full list, in order');
+  let counted = 0;
+  for (const repair of ['immediate_repair', 'delay_repair', 'not_needed_repair']) {
+    const part = await hss('GET', `${base}/vulnerabilities`, { query: { repair_necessity: repair, limit: 200 } });
+    assert.ok(
+      part.json.data_list.every((v: Json) => v.repair_necessity === repair),
+      repair,
+    );
+    assert.equal(part.json.total_num, all.filter((v) => v.repair_necessity === repair).length, repair);
+    counted += part.json.total_num;
+  }
+  assert.equal(counted, all.length, 'the three repair classes cover every finding');
+  const cve = all.find((v) => v.app_name === 'libssl3')!.vul_id;
+  const byPart = await hss('GET', `${base}/vulnerabilities`, { query: { vul_id: cve.slice(4) } });
+  assert.ok(
+    byPart.json.data_list.some((v: Json) => v.vul_id === cve),
+    'vul_id matches a part of the id',
+  );
+
+  const affected = await apiCall(server.url, 'GET', `/images?vulnerability=${cve}`);
+  assert.equal(affected.status, 200, JSON.stringify(affected.json));
+  assert.deepEqual(
+    affected.json.data_list.map((r: Json) => [r.image_name, r.image_digest]),
+    [['api', risky.image_digest]],
+  );
+  const none = await apiCall(server.url, 'GET', '/images?vulnerability=CVE-1999-0001');
+  assert.deepEqual([none.status, none.json.total_num], [200, 0]);
+  const bad = await apiCall(server.url, 'GET', `/images?vulnerability=${encodeURIComponent('x/../y')}`);
+  assert.equal(bad.status, 400);
+  const cli = await runCli([
+    'images',
+    'ls',
+    '--vulnerability',
+    cve,
+    '--server',
+    server.url,
+    '--token',
+    TOKEN,
+    '--project',
+    PROJECT,
+  ]);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /shop\/api:risky {2}sha256:[0-9a-f]{64}\n1 images\n$/);
 });
 
 test('a manual scan of a scanned digest ends from the stored result; the task list shows it', async () => {

@@ -5,11 +5,11 @@
 // every tag naming the digest answers the same.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import type { Package } from '../../scanning/catalogers/types.js';
 import type { CheckFinding } from '../../scanning/checks/types.js';
 import type { MaliciousFileFinding } from '../../scanning/malware.js';
 import { cycloneDx } from '../../scanning/sbom.js';
 import type { VulnerabilityFinding } from '../../scanning/vulndb/match.js';
+import type { Severity } from '../../scanning/vulndb/severity.js';
 import { requestScans } from '../../services/scanning.js';
 import { type ImageFilter, type ScanTarget, scanTargets } from '../../store/images-query.js';
 import type { Scope } from '../../store/scope.js';
@@ -158,17 +158,17 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
         vul_id?: string;
         app_name?: string;
       };
-      const { result } = await resultOf(request);
-      const vulns = ((result?.vulnerabilities ?? []) as VulnerabilityFinding[]).map(vulnerabilityView);
-      return page(
-        request,
-        vulns.filter(
-          (v) =>
-            (!q.repair_necessity || v.repair_necessity === q.repair_necessity) &&
-            (!q.vul_id || v.vul_id.includes(q.vul_id)) &&
-            (!q.app_name || v.app_name === q.app_name),
-        ),
+      const { row } = await resultOf(request);
+      const { total, items } = await ctx.scanResults.vulnerabilities(
+        row.image_digest,
+        {
+          ...(q.repair_necessity ? { severities: SEVERITIES_OF_REPAIR[q.repair_necessity] } : {}),
+          ...(q.vul_id ? { idContains: q.vul_id } : {}),
+          ...(q.app_name ? { packageName: q.app_name } : {}),
+        },
+        q,
       );
+      return { total_num: total, data_list: items.map(vulnerabilityView) };
     },
   );
 
@@ -177,7 +177,7 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
     { schema: { summary: 'ListImageMalwares', params: imageParams, querystring: imageQuery() } },
     async (request: ImageRequest) => {
       const { result } = await resultOf(request);
-      return page(request, ((result?.malicious_files ?? []) as MaliciousFileFinding[]).map(malwareView));
+      return page(request, (result?.malicious_files ?? []).map(malwareView));
     },
   );
 
@@ -186,7 +186,7 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
     { schema: { summary: 'ListImageSensitiveFiles', params: imageParams, querystring: imageQuery() } },
     async (request: ImageRequest) => {
       const { result } = await resultOf(request);
-      return page(request, ((result?.sensitive_files ?? []) as CheckFinding[]).map(checkView));
+      return page(request, (result?.sensitive_files ?? []).map(checkView));
     },
   );
 
@@ -195,7 +195,7 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
     { schema: { summary: 'ListImageRiskConfigs (unsafe settings)', params: imageParams, querystring: imageQuery() } },
     async (request: ImageRequest) => {
       const { result } = await resultOf(request);
-      return page(request, ((result?.unsafe_settings ?? []) as CheckFinding[]).map(checkView));
+      return page(request, (result?.unsafe_settings ?? []).map(checkView));
     },
   );
 
@@ -209,7 +209,7 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
       const [id, version] = (result.os ?? '').split(' ');
       return cycloneDx(
         { reference, digest: row.image_digest },
-        result.packages as Package[],
+        result.packages,
         id ? { id, versionId: version ?? '' } : undefined,
       );
     },
@@ -226,12 +226,18 @@ export async function targetsOf(ctx: AppContext, scope: Scope, infos: ImageInfo[
   return targets;
 }
 
-const REPAIR: Record<string, string> = {
+const REPAIR: Record<Severity, string> = {
   Critical: 'immediate_repair',
   High: 'immediate_repair',
   Medium: 'delay_repair',
   Unknown: 'delay_repair',
   Low: 'not_needed_repair',
+};
+/** repair_necessity → the severities it stands for (REPAIR read backwards), for filtering in the store. */
+const SEVERITIES_OF_REPAIR: Record<string, Severity[]> = {
+  immediate_repair: ['Critical', 'High'],
+  delay_repair: ['Medium', 'Unknown'],
+  not_needed_repair: ['Low'],
 };
 
 function vulnerabilityView(v: VulnerabilityFinding) {

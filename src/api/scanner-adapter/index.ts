@@ -164,7 +164,7 @@ export async function registerScannerAdapter(
     if (stored?.status !== 'success') return undefined;
     const state: State = {
       status: 'done',
-      vulnerabilities: stored.vulnerabilities as VulnerabilityFinding[],
+      vulnerabilities: (await ctx.scanResults.vulnerabilities(digest)).items,
       at: stored.scanned_at,
     };
     return { artifact: { repository: '', digest: stored.digest }, state };

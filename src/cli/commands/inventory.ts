@@ -54,6 +54,7 @@ export function registerInventory(program: Command): void {
     .option('--tag <tag>')
     .option('--latest', 'only the newest tag of each repository')
     .option('--multiarch', 'only multi-arch images')
+    .option('--vulnerability <id>', 'only images whose last scan found this CVE (or an alias of it), in any registry')
     .option('--offset <n>', 'skip n rows', '0')
     .option('--limit <n>', 'rows per page (1-200)', '50')
     .option('--json', 'print JSON')
@@ -77,7 +78,12 @@ export function registerInventory(program: Command): void {
         image_digest: string;
         image_size: number;
       };
-      const out = await api.call<{ total_num: number; data_list: Row[] }>('GET', '/image/registries/images', { query });
+      // Affected images come from Regatta's own API (HSS has no such filter); the other filters are HSS's.
+      const out = flags.vulnerability
+        ? await api.call<{ total_num: number; data_list: Row[] }>('GET', '/api/v1/images', {
+            query: { vulnerability: flags.vulnerability, offset: flags.offset, limit: flags.limit },
+          })
+        : await api.call<{ total_num: number; data_list: Row[] }>('GET', '/image/registries/images', { query });
       print({ json: Boolean(flags.json) }, out, () =>
         [
           ...out.data_list.map(
