@@ -31,6 +31,7 @@ import { registerScannerAdapter } from './scanner-adapter/index.js';
 import { swrErrorBody } from './swr/errors.js';
 import { registerSwrApi } from './swr/index.js';
 
+/** What the app is built with: the configuration's API part (app/config.ts) and what tests fix. */
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** The region this server is, for SWR: its namespaces are those of the registry with this region_id. */
@@ -114,9 +115,9 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   const policy = opts.policy ?? policyOf();
   await registerObservability(app, ctx, {
-    vulndb: policy.vulndb ?? opts.vulndb ?? process.env.REGATTA_VULNDB,
+    vulndb: policy.vulndb ?? opts.vulndb,
     vulndbStaleHours: policy.vulndb_stale_hours,
-    metricsToken: opts.metricsToken ?? process.env.REGATTA_METRICS_TOKEN,
+    metricsToken: opts.metricsToken,
   });
 
   await app.register(
@@ -142,18 +143,14 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     },
     { prefix: '/v5/:project_id' },
   );
-  await app.register(
-    async (swr) => registerSwrApi(swr, ctx, { region: opts.swrRegion ?? process.env.REGATTA_SWR_REGION }),
-    { prefix: '/v2/manage' },
-  );
+  await app.register(async (swr) => registerSwrApi(swr, ctx, { region: opts.swrRegion }), { prefix: '/v2/manage' });
   await app.register(async (native) => registerNativeApi(native, ctx, policy), {
     prefix: '/api/v1',
   });
   // Harbor's pluggable scanner API: its paths (/api/v1/metadata, /scan) do not meet the native API's.
-  await app.register(
-    async (adapter) => registerScannerAdapter(adapter, ctx, { vulndb: opts.vulndb ?? process.env.REGATTA_VULNDB }),
-    { prefix: '/api/v1' },
-  );
+  await app.register(async (adapter) => registerScannerAdapter(adapter, ctx, { vulndb: opts.vulndb }), {
+    prefix: '/api/v1',
+  });
   // ACR's RPC API lives at `/`; a browser's GET / (no Action) gets the console.
   const consolePage = await registerConsole(app, opts.consoleDir);
   await app.register(async (acr) => registerAcrApi(acr, ctx, { ...opts.acr, fallback: consolePage }));
@@ -161,8 +158,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
 }
 
 function throttleOptions(opts: AppOptions): ThrottleOptions {
-  const fromEnv = Number(process.env.REGATTA_AUTH_FAILURES_PER_MINUTE);
-  const perAddress = opts.authFailuresPerMinute ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 20);
+  const perAddress = opts.authFailuresPerMinute ?? 20;
   return { perAddress, perKey: Math.max(1, Math.ceil(perAddress / 2)), windowMs: 60_000 };
 }
 

@@ -26,15 +26,6 @@ export interface CloudEvent {
   data: Record<string, unknown>;
 }
 
-/** The webhook of this deployment, from the environment; undefined when none is set. */
-export function webhookFromEnv(env: NodeJS.ProcessEnv): WebhookConfig | undefined {
-  if (!env.REGATTA_WEBHOOK_URL) return undefined;
-  return {
-    url: env.REGATTA_WEBHOOK_URL,
-    ...(env.REGATTA_WEBHOOK_SECRET ? { secret: env.REGATTA_WEBHOOK_SECRET } : {}),
-  };
-}
-
 /** Queues an event for delivery (nothing when no webhook is configured). */
 export async function emitEvent(
   ctx: AppContext,

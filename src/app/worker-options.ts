@@ -1,11 +1,14 @@
 // What a worker process runs with: its concurrency, intervals, scan data and the schedules of periodic work.
-// Parsed from the environment by `regatta serve` / `regatta worker` (cli/commands/serve.ts); the API reads it
+// Parsed from the environment with the rest of the configuration (config.ts); the API reads it
 // to show the policy in force (native overview).
 import type { AdapterConfig } from '../scanning/external/harbor-adapter.js';
 import type { FeedConfig } from '../scanning/feeds/sources.js';
 
 /** Cron schedules (UTC) of the periodic work: access checks, the daily crawl, then the daily scan of every digest. */
 export const SCHEDULES = { health: '*/10 * * * *', inventory: '0 3 * * *', scan: '0 5 * * *' } as const;
+
+/** When the advisory feeds are refreshed by default (cron, UTC): every 6 hours. */
+export const DEFAULT_VULNDB_SCHEDULE = '0 */6 * * *';
 
 export interface WorkerOptions {
   /** Crawls run at once in this process. */

@@ -1,11 +1,10 @@
 // Opens what `serve` and `worker` run on: the database (embedded PGlite under the data dir, or PostgreSQL
 // from DATABASE_URL), its migrations, the secret key, the job queue, and the bootstrap identity.
 
+import type { Config } from '../app/config.js';
 import type { AppContext } from '../app/context.js';
 import { makeContext } from '../app/context.js';
 import { startQueue } from '../app/queue.js';
-import { webhookFromEnv } from '../app/webhooks.js';
-import { RegattaError } from '../errors.js';
 import { failOrphanedJobs } from '../jobs/recovery.js';
 import { securePrivateDir } from '../store/data-dir.js';
 import { openDatabase } from '../store/database.js';
@@ -13,11 +12,8 @@ import { BOOTSTRAP_ADMIN } from '../store/identities.js';
 import { migrate } from '../store/migrate.js';
 import { SecretBox } from '../store/secrets.js';
 
-export interface RuntimeOptions {
-  dataDir: string;
-  databaseUrl?: string;
-  env?: NodeJS.ProcessEnv;
-}
+/** The part of the configuration (app/config.ts) the runtime opens. */
+export type RuntimeOptions = Pick<Config, 'dataDir' | 'databaseUrl' | 'secretKey' | 'bootstrap' | 'webhook'>;
 
 export interface Runtime {
   ctx: AppContext;
@@ -27,8 +23,6 @@ export interface Runtime {
 }
 
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
-  const env = opts.env ?? process.env;
-  checkBootstrapSecrets(env);
   await securePrivateDir(opts.dataDir);
   const database = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
   try {
@@ -36,11 +30,11 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // out of reach behind the 0700 folders.
     await securePrivateDir(opts.dataDir);
     await migrate(database.pool);
-    const secrets = await SecretBox.fromEnvironment(opts.dataDir, env);
+    const secrets = await SecretBox.open(opts.dataDir, opts.secretKey);
     const boss = await startQueue(database.connectionString);
-    const ctx = makeContext(database, secrets, boss, webhookFromEnv(env));
+    const ctx = makeContext(database, secrets, boss, opts.webhook);
     await failOrphanedJobs(database, boss);
-    await bootstrapIdentity(ctx, env);
+    if (opts.bootstrap) await ctx.identities.ensure({ ...opts.bootstrap, name: BOOTSTRAP_ADMIN });
     return {
       ctx,
       mode: database.mode,
@@ -54,30 +48,4 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await database.close();
     throw err;
   }
-}
-
-const MIN_SECRET_LENGTH = 16;
-
-/** A short bootstrap token falls to guessing; the secret key of an AK/SK pair likewise. Checked before anything opens. */
-function checkBootstrapSecrets(env: NodeJS.ProcessEnv): void {
-  for (const name of ['REGATTA_BOOTSTRAP_TOKEN', 'REGATTA_BOOTSTRAP_SK'] as const) {
-    const value = env[name];
-    if (value && value.length < MIN_SECRET_LENGTH) {
-      throw new RegattaError('BOOTSTRAP_SECRET_WEAK', `${name} must be at least ${MIN_SECRET_LENGTH} characters`);
-    }
-  }
-}
-
-/** REGATTA_BOOTSTRAP_*: an admin identity for one project, created or updated on every start (idempotent). */
-async function bootstrapIdentity(ctx: AppContext, env: NodeJS.ProcessEnv): Promise<void> {
-  const projectId = env.REGATTA_BOOTSTRAP_PROJECT_ID;
-  if (!projectId) return;
-
-  await ctx.identities.ensure({
-    projectId,
-    name: BOOTSTRAP_ADMIN,
-    token: env.REGATTA_BOOTSTRAP_TOKEN || undefined,
-    accessKey: env.REGATTA_BOOTSTRAP_AK || undefined,
-    secretKey: env.REGATTA_BOOTSTRAP_SK || undefined,
-  });
 }

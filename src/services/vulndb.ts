@@ -12,8 +12,6 @@ import { feedSources } from '../scanning/feeds/sources.js';
 import { type UpdateReport, updateFeeds } from '../scanning/feeds/update.js';
 import { scheduledScans } from './scanning.js';
 
-export const DEFAULT_VULNDB_SCHEDULE = '0 */6 * * *';
-
 /** Told of every update this process ran (metrics, logs). */
 const listeners = new Set<(r: UpdateReport) => void>();
 export function onVulndbUpdate(listener: (r: UpdateReport) => void): () => void {

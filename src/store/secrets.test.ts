@@ -60,27 +60,27 @@ test('the key never shows in inspect or JSON', () => {
 
 test('a key file is created on first start with mode 0600, then reused', async () => {
   const dir = await tempDir();
-  const first = await SecretBox.fromEnvironment(dir, {});
+  const first = await SecretBox.open(dir);
   const path = join(dir, SECRET_KEY_FILE);
   assert.equal((await stat(path)).mode & 0o777, 0o600);
   assert.equal(Buffer.from((await readFile(path, 'utf8')).trim(), 'base64').length, 32);
-  const second = await SecretBox.fromEnvironment(dir, {});
+  const second = await SecretBox.open(dir);
   assert.equal(second.decrypt(first.encrypt('kept')), 'kept');
 });
 
 test('concurrent first starts agree on one key file', async () => {
   const dir = await tempDir();
-  const boxes = await Promise.all(Array.from({ length: 6 }, () => SecretBox.fromEnvironment(dir, {})));
+  const boxes = await Promise.all(Array.from({ length: 6 }, () => SecretBox.open(dir)));
   const token = boxes[0]!.encrypt('shared');
   for (const b of boxes) assert.equal(b.decrypt(token), 'shared');
 });
 
 test('a key file readable by group or others is refused', async () => {
   const dir = await tempDir();
-  await SecretBox.fromEnvironment(dir, {});
+  await SecretBox.open(dir);
   for (const mode of [0o640, 0o604, 0o660]) {
     await chmod(join(dir, SECRET_KEY_FILE), mode);
-    await assert.rejects(SecretBox.fromEnvironment(dir, {}), (err: Error & { code?: string }) => {
+    await assert.rejects(SecretBox.open(dir), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'SECRET_KEY_INSECURE');
       assert.match(err.message, /chmod 600/);
       return true;
@@ -98,7 +98,7 @@ test('a key file of the wrong length or not base64 is refused, without echoing i
   ]) {
     await writeFile(path, `${content}\n`, { mode: 0o600 });
     await chmod(path, 0o600);
-    await assert.rejects(SecretBox.fromEnvironment(dir, {}), (err: Error & { code?: string }) => {
+    await assert.rejects(SecretBox.open(dir), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'SECRET_KEY_INVALID');
       assert.ok(!err.message.includes(content));
       return true;
@@ -109,16 +109,13 @@ test('a key file of the wrong length or not base64 is refused, without echoing i
 test(`${SECRET_KEY_ENV} wins over the key file, and a bad one is refused without echoing it`, async () => {
   const dir = await tempDir();
   const key = SecretBox.generateKey();
-  const fromEnv = await SecretBox.fromEnvironment(dir, { [SECRET_KEY_ENV]: key });
+  const fromEnv = await SecretBox.open(dir, key);
   assert.equal(new SecretBox(Buffer.from(key, 'base64')).decrypt(fromEnv.encrypt('env')), 'env');
   await assert.rejects(stat(join(dir, SECRET_KEY_FILE)), hasCode('ENOENT')); // no key file made
   const short = randomBytes(31).toString('base64');
-  await assert.rejects(
-    SecretBox.fromEnvironment(dir, { [SECRET_KEY_ENV]: short }),
-    (err: Error & { code?: string }) => {
-      assert.equal(err.code, 'SECRET_KEY_INVALID');
-      assert.ok(!err.message.includes(short));
-      return true;
-    },
-  );
+  await assert.rejects(SecretBox.open(dir, short), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'SECRET_KEY_INVALID');
+    assert.ok(!err.message.includes(short));
+    return true;
+  });
 });

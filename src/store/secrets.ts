@@ -30,14 +30,13 @@ export class SecretBox {
   }
 
   /**
-   * The box for this installation: the key from `env.REGATTA_SECRET_KEY`, else from `${dataDir}/secret.key`
-   * (created, mode 0600, when missing).
+   * The box for this installation: `key` (base64, the configuration's REGATTA_SECRET_KEY) when given, else the
+   * key in `${dataDir}/secret.key` (created, mode 0600, when missing).
    * @throws StoreError `SECRET_KEY_INVALID` (not base64 of 32 bytes) or `SECRET_KEY_INSECURE` (key file
    * accessible to group or others).
    */
-  static async fromEnvironment(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<SecretBox> {
-    const fromEnv = env[SECRET_KEY_ENV];
-    if (fromEnv !== undefined && fromEnv.trim() !== '') return new SecretBox(decodeKey(fromEnv, SECRET_KEY_ENV));
+  static async open(dataDir: string, key?: string): Promise<SecretBox> {
+    if (key !== undefined && key.trim() !== '') return new SecretBox(decodeKey(key, SECRET_KEY_ENV));
     return new SecretBox(await keyFromFile(join(dataDir, SECRET_KEY_FILE)));
   }
 

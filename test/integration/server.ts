@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { type AppOptions, buildApp } from '../../src/api/app.js';
 import { policyOf } from '../../src/api/native/overview.js';
+import { loadConfig } from '../../src/app/config.js';
 import type { WorkerOptions } from '../../src/app/worker-options.js';
 import { openRuntime, type Runtime } from '../../src/cli/runtime.js';
 import { startWorkers } from '../../src/jobs/workers.js';
@@ -48,7 +49,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     REGATTA_BOOTSTRAP_SK: SK,
     ...opts.env,
   };
-  const runtime = await openRuntime({ dataDir, databaseUrl: opts.databaseUrl, env });
+  const runtime = await openRuntime({ ...loadConfig(env, { dataDir }), databaseUrl: opts.databaseUrl });
   if (opts.workers ?? true) await startWorkers(runtime.ctx, { pollingIntervalSeconds: 0.5, ...opts.workerOptions });
   const app = await buildApp(runtime.ctx, { policy: policyOf(opts.workerOptions), ...opts.app });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -6,9 +6,10 @@
 import { cp, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { loadConfig } from '../../app/config.js';
 import { RegattaError } from '../../errors.js';
 import { loadScanDatabases } from '../../scanning/databases.js';
-import { feedConfigFromEnv, feedSources } from '../../scanning/feeds/sources.js';
+import { feedSources } from '../../scanning/feeds/sources.js';
 import { type FeedProgress, updateFeeds } from '../../scanning/feeds/update.js';
 import { AdvisoryDb, loadOsvFolder } from '../../scanning/vulndb/osv.js';
 import { readOsvZip } from '../../scanning/vulndb/osv-zip.js';
@@ -20,9 +21,9 @@ interface ImportFlags {
   json?: boolean;
 }
 
-/** The advisory folder of this machine: REGATTA_VULNDB, else `<data dir>/vulndb`. */
-export function defaultVulndb(dataDir = process.env.REGATTA_DATA_DIR ?? './regatta-data'): string {
-  return process.env.REGATTA_VULNDB || join(dataDir, 'vulndb');
+/** The advisory folder of this machine: REGATTA_VULNDB, else `<data dir>/vulndb` (as the server reads it). */
+export function defaultVulndb(dataDir?: string): string {
+  return loadConfig(process.env, { dataDir }).workers.vulndb;
 }
 
 export function registerVulndb(program: Command): void {
@@ -86,7 +87,7 @@ function registerUpdate(vulndb: Command): void {
     )
     .action(async (flags: UpdateFlags) => {
       const into = resolve(flags.into ?? defaultVulndb(flags.dataDir));
-      const config = feedConfigFromEnv(process.env);
+      const config = { ...loadConfig(process.env, { dataDir: flags.dataDir }).workers.feeds };
       if (flags.url) config.osvBase = flags.url;
       if (flags.ecosystems)
         config.ecosystems = flags.ecosystems

@@ -1,10 +1,10 @@
 // Which feeds an update fetches, from where: OSV's per-ecosystem exports (`<base>/<Ecosystem>/all.zip` and
 // `modified_id.csv`) from OSV's public bucket, an internal mirror laid out the same way, or a local folder (air-gapped
 // sites copy the same layout onto the machine); plus extra malware hash lists (`HASH;COMMENT` lines) and secret
-// rule files (gitleaks TOML) from URLs, files or folders. Settings come from the environment of `serve`/`worker`
-// and from `regatta vulndb update`'s flags.
+// rule files (gitleaks TOML) from URLs, files or folders. Settings come from the configuration (app/config.ts:
+// REGATTA_VULNDB_URL, REGATTA_VULNDB_ECOSYSTEMS, REGATTA_MALWARE_FEEDS, REGATTA_SECRET_RULE_FEEDS) and from
+// `regatta vulndb update`'s flags.
 // https://google.github.io/osv.dev/data/#data-dumps
-import { MATCHED_ECOSYSTEMS } from '../vulndb/match.js';
 import { joinSource } from './fetch.js';
 import type { FeedKind } from './generations.js';
 
@@ -23,23 +23,6 @@ export interface FeedConfig {
   ecosystems: string[];
   malware: string[];
   rules: string[];
-}
-
-const list = (v: string | undefined) =>
-  (v ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-/** REGATTA_VULNDB_URL, REGATTA_VULNDB_ECOSYSTEMS, REGATTA_MALWARE_FEEDS, REGATTA_SECRET_RULE_FEEDS. */
-export function feedConfigFromEnv(env: NodeJS.ProcessEnv): FeedConfig {
-  const ecosystems = list(env.REGATTA_VULNDB_ECOSYSTEMS);
-  return {
-    osvBase: env.REGATTA_VULNDB_URL || OSV_PUBLIC_BASE,
-    ecosystems: ecosystems.length ? ecosystems : [...MATCHED_ECOSYSTEMS],
-    malware: list(env.REGATTA_MALWARE_FEEDS),
-    rules: list(env.REGATTA_SECRET_RULE_FEEDS),
-  };
 }
 
 /** A feed name safe as a folder name: the source's last path part, made unique by its position. */
