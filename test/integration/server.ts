@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { type AppOptions, buildApp } from '../../src/api/app.js';
 import { policyOf } from '../../src/api/native/overview.js';
@@ -16,6 +17,8 @@ import { until } from '../support/until.js';
 export interface TestServer {
   url: string;
   runtime: Runtime;
+  /** The app itself, for `inject` (contract tests without a socket). */
+  app: FastifyInstance;
   stop(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   return {
     url: `http://127.0.0.1:${port}`,
     runtime,
+    app,
     stop: async () => {
       await app.close();
       await runtime.close();

@@ -14,6 +14,9 @@ export interface ActionCall {
 
 export type Action = (call: ActionCall) => Promise<Record<string, unknown>>;
 
+/** The JSON schemas of the fields an action answers with (the dispatcher adds the envelope's), by name. */
+export type ActionFields = Readonly<Record<string, object>>;
+
 /** OCI distribution path components (distribution spec, "Pulling manifests": `<name>`), lowercase. */
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;

@@ -48,6 +48,21 @@ const SIGNATURE: Record<string, [number, string]> = {
   SIGNATURE_NONCE_USED: [400, 'SignatureNonceUsed'],
 };
 
+const str = { type: 'string' } as const;
+
+/** acrErrorBody's schema: the 4xx and 5xx answers of the ACR routes. */
+export const acrErrorSchema = {
+  description: "ACR's error envelope; the SDKs read Code and Message",
+  type: 'object',
+  properties: {
+    RequestId: str,
+    HostId: { type: 'string', description: 'The Host the request was sent to' },
+    Code: { type: 'string', description: 'e.g. MissingParameter, InvalidParameter, SYNC_TASK_NOT_EXIST' },
+    Message: str,
+    Recommend: str,
+  },
+} as const;
+
 export function acrErrorBody(request: FastifyRequest, e: AcrError) {
   return {
     RequestId: String(request.id),

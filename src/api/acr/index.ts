@@ -5,19 +5,54 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { ALL_ENTERPRISE_PROJECTS } from '../../store/scope.js';
-import type { Action } from './action.js';
+import type { Action, ActionFields } from './action.js';
 import { type AcrAuthOptions, authenticateAcr } from './authenticate.js';
-import { AcrError, acrErrorHandler } from './errors.js';
+import { AcrError, acrErrorHandler, acrErrorSchema } from './errors.js';
 import { RpcParams, rpcParams } from './params.js';
-import { repositoryActions } from './repositories.js';
-import { ruleActions } from './rules.js';
-import { taskActions } from './tasks.js';
+import { repositoryActions, repositoryResponses } from './repositories.js';
+import { ruleActions, ruleResponses } from './rules.js';
+import { taskActions, taskResponses } from './tasks.js';
+import { bool, str } from './views.js';
 
 export const ACR_VERSION = '2018-12-01';
 
 const ACTIONS: Record<string, Action> = { ...ruleActions, ...taskActions, ...repositoryActions };
 
 export const ACR_ACTIONS = Object.keys(ACTIONS);
+
+/** The fields each action answers with, inside the envelope. */
+export const ACR_RESPONSES: Record<string, ActionFields> = {
+  ...ruleResponses,
+  ...taskResponses,
+  ...repositoryResponses,
+};
+
+/** The success envelope around every action's fields. */
+const envelope = {
+  RequestId: str,
+  Code: { type: 'string', enum: ['success'] },
+  IsSuccess: { ...bool, enum: [true] },
+} as const;
+
+/**
+ * The route's responses: one schema per action, and the error envelope. Documentation only: the route serializes
+ * with JSON.stringify (`serializerCompiler` below), so a body is sent exactly as the action built it.
+ */
+const response = {
+  200: {
+    description: "The action's fields in ACR's success envelope: one shape per Action (its title)",
+    anyOf: ACR_ACTIONS.map((action) => ({
+      title: action,
+      type: 'object',
+      properties: { ...envelope, ...ACR_RESPONSES[action] },
+    })),
+  },
+  '4xx': acrErrorSchema,
+  '5xx': acrErrorSchema,
+};
+
+/** fast-json-stringify would pick one anyOf branch and drop the fields it does not declare: bodies are sent as built. */
+const serializerCompiler = () => (data: unknown) => JSON.stringify(data);
 
 /** True when a request at `/` is an ACR call rather than a browser's visit. */
 export function isAcrCall(request: FastifyRequest): boolean {
@@ -50,9 +85,17 @@ export async function registerAcrApi(
     const fields = await run({ ctx, scope, identity, p: new RpcParams(map) });
     return { RequestId: String(request.id), Code: 'success', IsSuccess: true, ...fields };
   };
-  const schema = { tags: ['acr'], summary: `ACR RPC ${ACR_VERSION}: ${ACR_ACTIONS.join(', ')}` };
-  app.post('/', { schema }, handle);
-  app.get('/', { schema }, async (request, reply) => {
+  const schema = {
+    tags: ['acr'],
+    summary: `ACR RPC ${ACR_VERSION}: ${ACR_ACTIONS.join(', ')}`,
+    description:
+      `Action and Version (${ACR_VERSION}) with the action's parameters, in the query or a form body (or the ` +
+      'x-acs-action and x-acs-version headers), signed (RPC HMAC-SHA1 or ACS3-HMAC-SHA256) or with an X-Auth-Token.' +
+      ' A GET without an Action serves the web console.',
+    response,
+  };
+  app.post('/', { schema, serializerCompiler }, handle);
+  app.get('/', { schema, serializerCompiler }, async (request, reply) => {
     if (!isAcrCall(request) && opts.fallback) return opts.fallback(request, reply);
     return handle(request);
   });

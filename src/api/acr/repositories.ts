@@ -3,12 +3,13 @@
 
 import type { InventoryRepository } from '../../store/images.js';
 import type { RegistryView } from '../../store/registries.js';
-import type { Action } from './action.js';
+import type { Action, ActionFields } from './action.js';
 import { notExist } from './errors.js';
 import { instanceRegistry, repoIdOf, repositoryOf } from './instances.js';
 import { paging } from './params.js';
+import { pageProperties, str } from './views.js';
 
-function repositoryView(registry: RegistryView, r: InventoryRepository) {
+export function repositoryView(registry: RegistryView, r: InventoryRepository) {
   return {
     RepoId: repoIdOf(registry.id, r.namespace, r.name),
     InstanceId: registry.instance_id ?? '',
@@ -22,6 +23,23 @@ function repositoryView(registry: RegistryView, r: InventoryRepository) {
     ModifiedTime: r.updated,
   };
 }
+
+/** repositoryView's fields: GetRepository's answer, an item of ListRepository's. */
+const repositoryProperties = {
+  RepoId: { type: 'string', description: 'crr- and 16 characters, derived from registry, namespace and name' },
+  InstanceId: str,
+  RepoNamespaceName: str,
+  RepoName: str,
+  RepoStatus: { type: 'string', enum: ['NORMAL'] },
+  RepoType: { type: 'string', enum: ['PRIVATE'] },
+  RepoBuildType: { type: 'string', enum: ['MANUAL'] },
+  TagCount: { type: 'integer' },
+  CreateTime: {
+    type: 'integer',
+    description: 'Epoch milliseconds: the newest tag update (Regatta keeps no creation time)',
+  },
+  ModifiedTime: { type: 'integer', description: 'Epoch milliseconds: the newest tag update' },
+} as const;
 
 const listRepository: Action = async ({ ctx, scope, p }) => {
   const registry = await instanceRegistry(ctx, scope, p.required('InstanceId'));
@@ -60,4 +78,14 @@ const getRepository: Action = async ({ ctx, scope, p }) => {
 export const repositoryActions: Record<string, Action> = {
   ListRepository: listRepository,
   GetRepository: getRepository,
+};
+
+/** What each action answers with, inside the envelope. */
+export const repositoryResponses: Record<string, ActionFields> = {
+  ListRepository: {
+    ...pageProperties,
+    TotalCount: { type: 'string', description: 'Repositories matching, on every page: a string, as in the SDK models' },
+    Repositories: { type: 'array', items: { type: 'object', properties: repositoryProperties } },
+  },
+  GetRepository: repositoryProperties,
 };

@@ -3,11 +3,11 @@
 import { RegattaError } from '../../errors.js';
 import { validateSelector } from '../../replication/rule-match.js';
 import type { SyncRuleRow } from '../../store/sync-rules.js';
-import { type Action, type ActionCall, checkName, refuseCrossUser } from './action.js';
+import { type Action, type ActionCall, type ActionFields, checkName, refuseCrossUser } from './action.js';
 import { invalidParameter, notExist } from './errors.js';
 import { instanceLabels, instanceRegistry, targetInstance } from './instances.js';
 import { paging } from './params.js';
-import { ruleView } from './views.js';
+import { pageProperties, ruleView, str, syncRuleSchema } from './views.js';
 
 const createRepoSyncRule: Action = async (call) => {
   const { ctx, scope, p } = call;
@@ -106,4 +106,15 @@ export const ruleActions: Record<string, Action> = {
   CreateRepoSyncRule: createRepoSyncRule,
   ListRepoSyncRule: listRepoSyncRule,
   DeleteRepoSyncRule: deleteRepoSyncRule,
+};
+
+/** What each action answers with, inside the envelope. */
+export const ruleResponses: Record<string, ActionFields> = {
+  CreateRepoSyncRule: { SyncRuleId: str },
+  ListRepoSyncRule: {
+    ...pageProperties,
+    TotalCount: { type: 'integer', description: 'Rules matching, on every page' },
+    SyncRules: { type: 'array', items: syncRuleSchema },
+  },
+  DeleteRepoSyncRule: {},
 };

@@ -5,12 +5,12 @@
 import { fullPath, relativePath, tagMatches } from '../../replication/rule-match.js';
 import { cancelTask, startBatch, taskForRule } from '../../services/replication.js';
 import type { SyncTaskRow } from '../../store/sync-tasks.js';
-import { type Action, type ActionCall, checkName, checkTag, refuseCrossUser } from './action.js';
+import { type Action, type ActionCall, type ActionFields, checkName, checkTag, refuseCrossUser } from './action.js';
 import { AcrError, invalidParameter, notExist } from './errors.js';
 import { instanceLabels, instanceRegistry, repositoryOf, targetInstance } from './instances.js';
 import { paging } from './params.js';
 import { ruleOfInstance } from './rules.js';
-import { taskDetail, taskView } from './views.js';
+import { pageProperties, str, syncTaskSchema, taskDetail, taskDetailProperties, taskView } from './views.js';
 
 const batchOf = (call: ActionCall) =>
   ({ trigger: 'INITIATIVE', origin: 'acr', createdBy: call.identity.name }) as const;
@@ -126,4 +126,20 @@ export const taskActions: Record<string, Action> = {
   GetRepoSyncTask: getRepoSyncTask,
   CancelRepoSyncTask: cancelRepoSyncTask,
   ListRepoSyncTask: listRepoSyncTask,
+};
+
+/** A create's answer: the one task of its batch. */
+const started: ActionFields = { SyncTaskId: str };
+
+/** What each action answers with, inside the envelope. */
+export const taskResponses: Record<string, ActionFields> = {
+  CreateRepoSyncTask: started,
+  CreateRepoSyncTaskByRule: started,
+  GetRepoSyncTask: taskDetailProperties,
+  CancelRepoSyncTask: {},
+  ListRepoSyncTask: {
+    ...pageProperties,
+    TotalCount: { type: 'string', description: 'Tasks matching, on every page: a string, as the SDK models have it' },
+    SyncTasks: { type: 'array', items: syncTaskSchema },
+  },
 };

@@ -104,3 +104,87 @@ export function taskDetail(t: SyncTaskRow, labels: Labels, ruleIdOf: (uuid: stri
     })),
   };
 }
+
+// Response schemas, field for field as the views above build them. The ACR routes send with JSON.stringify
+// (index.ts): these describe the answers in the OpenAPI document, they do not shape them.
+
+export const str = { type: 'string' } as const;
+export const bool = { type: 'boolean' } as const;
+const epochMs = { type: 'integer', description: 'Epoch milliseconds' } as const;
+const trigger = { type: 'string', enum: ['PASSIVE', 'INITIATIVE'] } as const;
+const taskStatus = { type: 'string', enum: ['PENDING', 'SYNCHRONIZING', 'SUCCESS', 'ERROR', 'CANCELED'] } as const;
+
+/** PageNo and PageSize of a list action, as asked (PageSize default 30). */
+export const pageProperties = { PageNo: { type: 'integer' }, PageSize: { type: 'integer' } } as const;
+
+/** ruleView: a rule as ListRepoSyncRule lists it. */
+export const syncRuleSchema = {
+  type: 'object',
+  properties: {
+    SyncRuleId: str,
+    SyncRuleName: str,
+    SyncScope: { type: 'string', enum: ['REPO', 'NAMESPACE'] },
+    SyncTrigger: trigger,
+    SyncDirection: { type: 'string', enum: ['FROM', 'TO'], description: 'FROM: the queried instance is the source' },
+    TagFilter: str,
+    RepoNameFilter: str,
+    LocalInstanceId: str,
+    LocalRegionId: str,
+    LocalNamespaceName: str,
+    LocalRepoName: str,
+    TargetInstanceId: str,
+    TargetRegionId: str,
+    TargetNamespaceName: str,
+    TargetRepoName: str,
+    CrossUser: bool,
+    CreateTime: epochMs,
+    ModifiedTime: epochMs,
+  },
+} as const;
+
+const imageSchema = {
+  type: 'object',
+  properties: { RepoNamespaceName: str, InstanceId: str, ImageTag: str, RepoName: str, RegionId: str },
+} as const;
+
+/** The fields of a task both views carry. */
+const taskCommon = {
+  SyncRuleId: { type: 'string', description: "The rule's id; empty for a task started by hand" },
+  SyncTaskId: str,
+  SyncBatchTaskId: str,
+  TaskStatus: taskStatus,
+  TaskTrigger: trigger,
+  TaskIssue: { type: 'string', description: 'Why the task failed (empty unless it did)' },
+  TaskIssueDetail: { type: 'string', description: 'Regatta: the failure in detail' },
+  Retrying: { type: 'string', description: 'Regatta: why the copy is being retried (empty when it is not)' },
+  CrossUser: bool,
+  SyncTransAccelerate: bool,
+  ImageFrom: imageSchema,
+  ImageTo: imageSchema,
+} as const;
+
+/** taskView: a task as ListRepoSyncTask lists it (seed 002). */
+export const syncTaskSchema = {
+  type: 'object',
+  properties: { ...taskCommon, ModifedTime: epochMs, CreateTime: epochMs, CustomLink: bool },
+} as const;
+
+/** taskDetail: the fields GetRepoSyncTask answers with. */
+export const taskDetailProperties = {
+  ...taskCommon,
+  Progress: { type: 'integer', description: 'Percent of the bytes copied' },
+  SyncedSize: { type: 'integer', description: 'Bytes copied' },
+  LayerTasks: {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        SyncLayerTaskId: str,
+        Digest: str,
+        Size: { type: 'integer' },
+        SyncedSize: { type: 'integer' },
+        TaskStatus: { type: 'string', enum: ['PENDING', 'SYNCHRONIZING', 'SUCCESS', 'EXISTS'] },
+      },
+    },
+  },
+} as const;

@@ -4,25 +4,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { requestScans } from '../../services/scanning.js';
-import { type ImageFilter, type ScanTarget, scanTargets } from '../../store/images-query.js';
+import { type ScanTarget, scanTargets } from '../../store/images-query.js';
+import { typed } from '../typed.js';
 import { invalidParameter, notFound } from './errors.js';
 import { imageFilterProperties } from './images.js';
-import { projectParams, scopeOf } from './params.js';
-import { MAX_TASK_DIGESTS, targetsOf } from './scans.js';
-
-interface BatchScanBody extends Omit<ImageFilter, 'offset' | 'limit'> {
-  repo_type?: string;
-  operate_all?: boolean;
-  image_info_list?: Array<{ namespace?: string; image_name?: string; image_version?: string; instance_id?: string }>;
-}
+import { epQuery, projectParams, scopeOf } from './params.js';
+import { MAX_TASK_DIGESTS, targetsOf, taskIdResponse } from './scans.js';
 
 export function registerBatchScanRoute(app: FastifyInstance, ctx: AppContext): void {
-  app.post<{ Params: { project_id: string }; Querystring: { enterprise_project_id?: string }; Body: BatchScanBody }>(
+  typed(app).post(
     '/image/batch-scan',
     {
       schema: {
         summary: 'BatchScanSwrImage',
         params: projectParams,
+        querystring: epQuery,
         body: {
           type: 'object',
           properties: {
@@ -44,6 +40,7 @@ export function registerBatchScanRoute(app: FastifyInstance, ctx: AppContext): v
             },
           },
         },
+        response: { 200: taskIdResponse },
       },
     },
     async (request) => {

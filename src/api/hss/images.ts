@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { SCAN_FAILURES, type ScanFailure } from '../../scanning/errors.js';
 import { IMAGE_TYPE_OF_REGISTRY, type ImageFilter, type ImageListRow, listImages } from '../../store/images-query.js';
+import { typed } from '../typed.js';
 import { invalidParameter } from './errors.js';
-import { enterpriseProject, limit, millis, offset, projectParams, scopeOf } from './params.js';
+import { enterpriseProject, limit, listResponse, millis, offset, projectParams, scopeOf } from './params.js';
 
 const str = (min: number, max: number) => ({ type: 'string', minLength: min, maxLength: max }) as const;
 const bool = { type: 'boolean' } as const;
@@ -37,6 +38,92 @@ export const imageFilterProperties = {
   severity_level: { type: 'string', enum: ['Security', 'Low', 'Medium', 'High'] },
 } as const;
 
+const integer = { type: 'integer' } as const;
+const string = { type: 'string' } as const;
+
+/** AssociateImagesInfo (seed 003): one platform of a multi-arch tag, plus Regatta's platform fields. */
+const associateImagesInfo = {
+  type: 'object',
+  required: ['id', 'image_id', 'image_name', 'image_version', 'image_type', 'namespace', 'image_digest', 'scan_status'],
+  properties: {
+    id: integer,
+    image_id: string,
+    image_name: string,
+    image_version: string,
+    image_type: string,
+    namespace: string,
+    image_digest: string,
+    scan_status: string,
+    vul_num: integer,
+    unsafe_setting_num: integer,
+    malicious_file_num: integer,
+    os: { ...string, description: 'Regatta: the platform of this entry' },
+    architecture: string,
+    variant: string,
+    image_size: integer,
+  },
+} as const;
+
+/** RegistryImagesInfo (seed 003), field for field; the native API shows image rows this way too. */
+export const registryImagesInfo = {
+  type: 'object',
+  // Always answered; the others only when they apply (a failed scan, a multi-arch tag, a scanned digest).
+  required: [
+    'id',
+    'namespace',
+    'image_name',
+    'image_id',
+    'image_digest',
+    'image_version',
+    'image_type',
+    'registry_id',
+    'registry_name',
+    'registry_type',
+    'latest_version',
+    'scan_status',
+    'image_size',
+    'latest_update_time',
+    'latest_sync_time',
+    'vul_num',
+    'unsafe_setting_num',
+    'malicious_file_num',
+    'scannable',
+    'is_multiple_arch',
+  ],
+  properties: {
+    id: integer,
+    namespace: string,
+    image_name: string,
+    image_id: string,
+    image_digest: string,
+    image_version: string,
+    image_type: string,
+    registry_id: string,
+    registry_name: string,
+    registry_type: string,
+    latest_version: bool,
+    scan_status: string,
+    scan_failed_desc: string,
+    scan_failed_code: string,
+    image_size: integer,
+    latest_update_time: integer,
+    latest_scan_time: integer,
+    latest_sync_time: integer,
+    vul_num: integer,
+    unsafe_setting_num: integer,
+    malicious_file_num: integer,
+    domain_name: { ...string, description: 'Owner of a shared SWR image: empty, Regatta holds no shared images' },
+    shared_status: { ...string, description: 'Status of a shared SWR image (expired, effective): absent here' },
+    scannable: bool,
+    is_multiple_arch: bool,
+    instance_name: string,
+    instance_id: string,
+    instance_url: string,
+    severity_level: string,
+    association_images: { type: 'array', items: associateImagesInfo },
+  },
+} as const;
+
 const querystring = {
   type: 'object',
   properties: {
@@ -50,9 +137,16 @@ const querystring = {
 } as const;
 
 export function registerImageRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Params: { project_id: string }; Querystring: ImageFilter & { enterprise_project_id?: string } }>(
+  typed(app).get(
     '/image/registries/images',
-    { schema: { summary: 'ListRegistryImages', params: projectParams, querystring } },
+    {
+      schema: {
+        summary: 'ListRegistryImages',
+        params: projectParams,
+        querystring,
+        response: { 200: { description: 'Image rows, newest first', ...listResponse(registryImagesInfo) } },
+      },
+    },
     async (request) => {
       const q = request.query;
       checkRanges(q);
@@ -100,6 +194,7 @@ export function toRegistryImagesInfo(r: ImageListRow) {
     vul_num: r.vul_num,
     unsafe_setting_num: r.unsafe_setting_num,
     malicious_file_num: r.malicious_file_num,
+    domain_name: '',
     scannable: true,
     is_multiple_arch: r.is_multiple_arch,
     instance_name: '',

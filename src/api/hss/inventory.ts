@@ -4,10 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { requestInventorySync } from '../../services/inventory.js';
 import { isUuid } from '../../store/scope.js';
+import { typed } from '../typed.js';
 import { invalidParameter, notFound } from './errors.js';
 import {
   enterpriseProject,
+  epQuery,
   limit,
+  listResponse,
   offset,
   projectParams,
   registryTypeEnum,
@@ -16,15 +19,48 @@ import {
 } from './params.js';
 import { listScanTasks } from './scan-tasks.js';
 
-interface CreateBody {
-  sync_all_registries?: boolean;
-  registry_info?: { registry_id: string; registry_type?: string }[];
-}
+const integer = { type: 'integer' } as const;
+const string = { type: 'string' } as const;
 
-export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const epQuery = { type: 'object', properties: { enterprise_project_id: enterpriseProject } } as const;
+/** One task of ListImageScanTask: an inventory sync (type=image_sync) or a scan task (type=image_scan). */
+const imageTaskInfo = {
+  type: 'object',
+  properties: {
+    task_id: string,
+    task_name: string,
+    task_type: string,
+    sync_task_type: { ...string, description: 'image_sync only' },
+    image_type: { ...string, description: 'image_scan only' },
+    task_status: string,
+    is_all: { type: 'boolean', description: 'image_scan only' },
+    begin_time: integer,
+    end_time: integer,
+    total_num: integer,
+    success_num: integer,
+    failed_num: integer,
+    failed_images: {
+      description: 'image_scan only: up to 100 digests that failed, with the seed 003 code why',
+      type: 'array',
+      items: { type: 'object', properties: { image_digest: string, failed_reason: string } },
+    },
+  },
+} as const;
 
-  app.post<{ Params: { project_id: string }; Querystring: { enterprise_project_id?: string }; Body: CreateBody }>(
+/** AssociateRegistriesResponseInfo (seed 000), field for field. */
+const associateRegistriesInfo = {
+  type: 'object',
+  properties: {
+    registry_id: string,
+    registry_name: string,
+    registry_type: string,
+    sync_status: { ...string, description: 'finished, running or failed' },
+    failed_reason: string,
+  },
+} as const;
+
+export function registerInventoryRoutes(fastify: FastifyInstance, ctx: AppContext): void {
+  const app = typed(fastify);
+  app.post(
     '/image/image-sync/tasks',
     {
       schema: {
@@ -49,6 +85,13 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): 
             },
           },
         },
+        response: {
+          200: {
+            description: "HSS answers an empty body; Regatta adds the task's id for the task APIs",
+            type: 'object',
+            properties: { task_id: string },
+          },
+        },
       },
     },
     async (request) => {
@@ -71,10 +114,7 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): 
     },
   );
 
-  app.get<{
-    Params: { project_id: string };
-    Querystring: { enterprise_project_id?: string; type: string; task_id?: string; offset: number; limit: number };
-  }>(
+  app.get(
     '/image/tasks',
     {
       schema: {
@@ -91,6 +131,7 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): 
             limit: limit(10),
           },
         },
+        response: { 200: { description: 'Tasks, newest first', ...listResponse(imageTaskInfo) } },
       },
     },
     async (request) => {
@@ -116,21 +157,16 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): 
     },
   );
 
-  app.get<{
-    Params: { project_id: string; task_id: string };
-    Querystring: {
-      enterprise_project_id?: string;
-      registry_name?: string;
-      registry_type?: string;
-      offset: number;
-      limit: number;
-      sync_status?: string;
-    };
-  }>(
+  app.get(
     '/image/image-sync/tasks/:task_id/registries',
     {
       schema: {
         summary: 'ListAssociateRegistries',
+        params: {
+          type: 'object',
+          required: ['project_id', 'task_id'],
+          properties: { ...projectParams.properties, task_id: { type: 'string', minLength: 1, maxLength: 64 } },
+        },
         querystring: {
           type: 'object',
           properties: {
@@ -142,6 +178,7 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): 
             sync_status: { type: 'string', enum: ['finished', 'running', 'failed'] },
           },
         },
+        response: { 200: { description: "The task's registries", ...listResponse(associateRegistriesInfo) } },
       },
     },
     async (request) => {

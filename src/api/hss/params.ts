@@ -13,6 +13,8 @@ export const projectParams = {
 } as const;
 
 export const enterpriseProject = { type: 'string', minLength: 1, maxLength: 256 } as const;
+/** The query of routes whose only parameter is the enterprise project. */
+export const epQuery = { type: 'object', properties: { enterprise_project_id: enterpriseProject } } as const;
 export const offset = { type: 'integer', minimum: 0, maximum: 2_000_000, default: 0 } as const;
 /** Most HSS lists take 10–200; ListRegistryImages takes 1–200. */
 export const limit = (minimum: number) => ({ type: 'integer', minimum, maximum: 200, default: 10 }) as const;
@@ -26,19 +28,29 @@ export const registryTypeList = {
   pattern: `^(${registryTypeEnum.join('|')})(,(${registryTypeEnum.join('|')}))*$`,
 } as const;
 
-export const listResponse = (item: object) =>
+export const listResponse = <T extends object>(item: T) =>
   ({
     type: 'object',
+    required: ['total_num', 'data_list'],
     properties: { total_num: { type: 'integer' }, data_list: { type: 'array', items: item } },
   }) as const;
+
+/** The `{}` most HSS writes answer with. */
+export const emptyResponse = (description: string) =>
+  ({ description, type: 'object', properties: {}, additionalProperties: false }) as const;
+
+/** `{ id }` of what a call created. */
+export const idResponse = { type: 'object', properties: { id: { type: 'string' } } } as const;
 
 /**
  * The caller's scope for this request. The path's project must be the identity's own: an identity acts in its
  * project only (the store filters by the scope again on every query).
  */
-export function scopeOf(
-  request: FastifyRequest<{ Params: { project_id: string }; Querystring: { enterprise_project_id?: string } }>,
-): Scope {
+export function scopeOf(request: {
+  identity?: FastifyRequest['identity'];
+  params: { project_id: string };
+  query: { enterprise_project_id?: string };
+}): Scope {
   const identity = request.identity;
   if (!identity || identity.projectId !== request.params.project_id)
     throw accessDenied(`Access denied to project ${request.params.project_id}`);

@@ -5,9 +5,13 @@ import type { AppContext } from '../../app/context.js';
 import { requestRegistryCheck } from '../../services/inventory.js';
 import type { RegistryInput, RegistryView } from '../../store/registries.js';
 import { isUuid, type Scope } from '../../store/scope.js';
+import { typed } from '../typed.js';
 import { conflict, notFound } from './errors.js';
 import {
+  emptyResponse,
   enterpriseProject,
+  epQuery,
+  idResponse,
   limit,
   listResponse,
   offset,
@@ -19,6 +23,7 @@ import {
 
 const registryInfo = {
   type: 'object',
+  required: ['id', 'registry_name', 'registry_type', 'protocol', 'registry_addr', 'status', 'images_num'],
   properties: {
     id: { type: 'string' },
     registry_name: { type: 'string' },
@@ -59,31 +64,27 @@ const updatableFields = {
   instance_id: { type: 'string', maxLength: 128 },
 } as const;
 
-const registryBody = (required: string[], fields: object) =>
-  ({ type: 'object', required, additionalProperties: false, properties: fields }) as const;
+const addBody = {
+  type: 'object',
+  required: ['registry_name', 'registry_type', 'protocol', 'registry_addr'],
+  additionalProperties: false,
+  properties: {
+    registry_name: { type: 'string', minLength: 1, maxLength: 128 },
+    registry_type: { type: 'string', enum: registryTypeEnum },
+    ...updatableFields,
+  },
+} as const;
+const updateBody = { type: 'object', additionalProperties: false, properties: updatableFields } as const;
 
-const addBody = registryBody(['registry_name', 'registry_type', 'protocol', 'registry_addr'], {
-  registry_name: { type: 'string', minLength: 1, maxLength: 128 },
-  registry_type: { type: 'string', enum: registryTypeEnum },
-  ...updatableFields,
-});
-const updateBody = registryBody([], updatableFields);
+const registryParams = {
+  ...projectParams,
+  required: ['project_id', 'id'],
+  properties: { ...projectParams.properties, id: { type: 'string', maxLength: 64 } },
+} as const;
 
-interface ListQuery {
-  enterprise_project_id?: string;
-  offset: number;
-  limit: number;
-  registry_name?: string;
-  registry_id?: string;
-  registry_type?: string;
-  registry_addr?: string;
-  status?: string;
-}
-
-export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const epQuery = { type: 'object', properties: { enterprise_project_id: enterpriseProject } } as const;
-
-  app.get<{ Params: { project_id: string }; Querystring: ListQuery }>(
+export function registerRegistryRoutes(fastify: FastifyInstance, ctx: AppContext): void {
+  const app = typed(fastify);
+  app.get(
     '/image/registries',
     {
       schema: {
@@ -102,7 +103,7 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
             status: { type: 'string', enum: ['success', 'fail', 'accessing'] },
           },
         },
-        response: { 200: listResponse(registryInfo) },
+        response: { 200: { description: 'Registries of the project', ...listResponse(registryInfo) } },
       },
     },
     async (request) => {
@@ -115,7 +116,7 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.post<{ Params: { project_id: string }; Querystring: { enterprise_project_id?: string }; Body: RegistryInput }>(
+  app.post(
     '/image/registries',
     {
       schema: {
@@ -123,6 +124,7 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
         params: projectParams,
         querystring: epQuery,
         body: addBody,
+        response: { 200: { description: 'The new registry (its access check runs in the background)', ...idResponse } },
       },
     },
     async (request) => {
@@ -141,21 +143,15 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.put<{
-    Params: { project_id: string; id: string };
-    Querystring: { enterprise_project_id?: string };
-    Body: Partial<RegistryInput>;
-  }>(
+  app.put(
     '/image/registries/:id',
     {
       schema: {
         summary: 'UpdateRegistry',
-        params: {
-          ...projectParams,
-          properties: { ...projectParams.properties, id: { type: 'string', maxLength: 64 } },
-        },
+        params: registryParams,
         querystring: epQuery,
         body: updateBody,
+        response: { 200: emptyResponse('Updated; its access check runs in the background') },
       },
     },
     async (request) => {
@@ -168,9 +164,16 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.delete<{ Params: { project_id: string; id: string }; Querystring: { enterprise_project_id?: string } }>(
+  app.delete(
     '/image/registries/:id',
-    { schema: { summary: 'DeleteRegistry', querystring: epQuery } },
+    {
+      schema: {
+        summary: 'DeleteRegistry',
+        params: registryParams,
+        querystring: epQuery,
+        response: { 200: emptyResponse('Deleted') },
+      },
+    },
     async (request) => {
       const id = request.params.id;
       const deleted = isUuid(id) ? await ctx.registries.delete(scopeOf(request), [id]) : [];
@@ -179,11 +182,7 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.post<{
-    Params: { project_id: string };
-    Querystring: { enterprise_project_id?: string };
-    Body: { ids: string[] };
-  }>(
+  app.post(
     '/image/registries/batch-delete',
     {
       schema: {
@@ -195,6 +194,7 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
           required: ['ids'],
           properties: { ids: { type: 'array', minItems: 1, maxItems: 200, items: { type: 'string', maxLength: 64 } } },
         },
+        response: { 200: emptyResponse('Deleted (ids of no registry of the project are ignored)') },
       },
     },
     async (request) => {
@@ -203,7 +203,7 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 
-  app.get<{ Params: { project_id: string }; Querystring: { enterprise_project_id?: string; registry_type?: string } }>(
+  app.get(
     '/image/registries/statistics',
     {
       schema: {
@@ -214,6 +214,13 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): v
           properties: {
             enterprise_project_id: enterpriseProject,
             registry_type: { type: 'string', enum: registryTypeEnum },
+          },
+        },
+        response: {
+          200: {
+            description: 'Registries by access status',
+            type: 'object',
+            properties: { success_num: { type: 'integer' }, fail_num: { type: 'integer' } },
           },
         },
       },

@@ -11,11 +11,21 @@ import { cycloneDx } from '../../scanning/sbom.js';
 import type { VulnerabilityFinding } from '../../scanning/vulndb/match.js';
 import type { Severity } from '../../scanning/vulndb/severity.js';
 import { requestScans } from '../../services/scanning.js';
-import { type ImageFilter, type ScanTarget, scanTargets } from '../../store/images-query.js';
+import { type ScanTarget, scanTargets } from '../../store/images-query.js';
 import type { Scope } from '../../store/scope.js';
+import { typed } from '../typed.js';
 import { conflict, invalidParameter, notFound } from './errors.js';
 import { imageFilterProperties } from './images.js';
-import { enterpriseProject, limit, offset, projectParams, scopeOf } from './params.js';
+import {
+  emptyResponse,
+  enterpriseProject,
+  epQuery,
+  limit,
+  listResponse,
+  offset,
+  projectParams,
+  scopeOf,
+} from './params.js';
 
 /** Digests one task may cover: an is_all over a million rows is cut here (and says so in the task's total). */
 export const MAX_TASK_DIGESTS = 100_000;
@@ -30,39 +40,78 @@ interface ImageInfo {
   image_version?: string;
 }
 
-interface CreateBody {
-  is_all?: boolean;
-  scan_scope?: string;
-  rate_limit?: number;
-  image_info?: ImageInfo[];
-  query_info?: Omit<ImageFilter, 'offset' | 'limit'>;
-}
+const string = { type: 'string' } as const;
+const integer = { type: 'integer' } as const;
 
-type ImageRequest = FastifyRequest<{
-  Params: { project_id: string; image_id: string };
-  Querystring: {
-    enterprise_project_id?: string;
-    namespace?: string;
-    image_name?: string;
-    tag_name?: string;
-    offset: number;
-    limit: number;
-  };
-}>;
+/** `{ task_id }` of a scan task just recorded. */
+export const taskIdResponse = {
+  description: 'The scan task recorded (one scan job per digest)',
+  type: 'object',
+  properties: { task_id: string },
+} as const;
 
-const imageQuery = (extra: object = {}) =>
-  ({
-    type: 'object',
-    properties: {
-      enterprise_project_id: enterpriseProject,
-      namespace: { type: 'string', maxLength: 64 },
-      image_name: { type: 'string', maxLength: 128 },
-      tag_name: { type: 'string', maxLength: 64 },
-      offset,
-      limit: limit(10),
-      ...extra,
-    },
-  }) as const;
+const vulnerabilityInfo = {
+  type: 'object',
+  properties: {
+    vul_id: { ...string, description: 'The CVE where one exists, else the advisory id' },
+    repair_necessity: { ...string, enum: ['immediate_repair', 'delay_repair', 'not_needed_repair'] },
+    severity: { ...string, enum: ['Critical', 'High', 'Medium', 'Low', 'Unknown'] },
+    description: string,
+    position: string,
+    app_name: { ...string, description: 'The package' },
+    app_path: string,
+    version: string,
+    solution: string,
+    fixed_version: string,
+    url: string,
+    ids: { type: 'array', items: string, description: 'Every record id and alias behind the finding' },
+  },
+} as const;
+
+const malwareInfo = {
+  type: 'object',
+  properties: {
+    file_path: string,
+    file_size: integer,
+    hash_type: { ...string, enum: ['md5', 'sha1', 'sha256'] },
+    file_hash: string,
+    malware_name: string,
+    source: { ...string, description: 'The hash list that named it' },
+  },
+} as const;
+
+const checkInfo = {
+  type: 'object',
+  properties: {
+    rule_id: string,
+    severity: { ...string, enum: ['High', 'Medium', 'Low'] },
+    description: string,
+    position: string,
+    evidence: string,
+  },
+} as const;
+
+const imageQuery = {
+  type: 'object',
+  properties: {
+    enterprise_project_id: enterpriseProject,
+    namespace: { type: 'string', maxLength: 64 },
+    image_name: { type: 'string', maxLength: 128 },
+    tag_name: { type: 'string', maxLength: 64 },
+    offset,
+    limit: limit(10),
+  },
+} as const;
+
+const vulnerabilityQuery = {
+  ...imageQuery,
+  properties: {
+    ...imageQuery.properties,
+    repair_necessity: { type: 'string', enum: ['immediate_repair', 'delay_repair', 'not_needed_repair'] },
+    vul_id: { type: 'string', maxLength: 128 },
+    app_name: { type: 'string', maxLength: 64 },
+  },
+} as const;
 
 const imageParams = {
   type: 'object',
@@ -70,13 +119,22 @@ const imageParams = {
   properties: { ...projectParams.properties, image_id: { type: 'string', minLength: 1, maxLength: 128 } },
 } as const;
 
-export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post<{ Params: { project_id: string }; Querystring: { enterprise_project_id?: string }; Body: CreateBody }>(
+/** What every per-image route is given: the project, the image id, and which tag of it. */
+interface ImageRequest {
+  identity?: FastifyRequest['identity'];
+  params: { project_id: string; image_id: string };
+  query: { enterprise_project_id?: string; namespace?: string; image_name?: string; tag_name?: string };
+}
+
+export function registerScanRoutes(fastify: FastifyInstance, ctx: AppContext): void {
+  const app = typed(fastify);
+  app.post(
     '/image/image-scan/tasks',
     {
       schema: {
         summary: 'CreateManualImageScanTask',
         params: projectParams,
+        querystring: epQuery,
         body: {
           type: 'object',
           properties: {
@@ -102,6 +160,7 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
             query_info: { type: 'object', properties: imageFilterProperties },
           },
         },
+        response: { 200: taskIdResponse },
       },
     },
     async (request) => {
@@ -117,9 +176,20 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.put<{ Params: { project_id: string; task_id: string }; Querystring: { enterprise_project_id?: string } }>(
+  app.put(
     '/image/image-scan/tasks/:task_id/stop',
-    { schema: { summary: 'StopImageScanTask' } },
+    {
+      schema: {
+        summary: 'StopImageScanTask',
+        params: {
+          type: 'object',
+          required: ['project_id', 'task_id'],
+          properties: { ...projectParams.properties, task_id: { type: 'string', minLength: 1, maxLength: 64 } },
+        },
+        querystring: epQuery,
+        response: { 200: emptyResponse('Stopped: its digests not yet scanned are not scanned for it') },
+      },
+    },
     async (request) => {
       const scope = scopeOf(request);
       if (!(await ctx.scanTasks.get(scope, request.params.task_id))) throw notFound(`task ${request.params.task_id}`);
@@ -134,10 +204,11 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
     if (!row) throw notFound(`image ${request.params.image_id}`);
     return { row, result: await ctx.scanResults.get(row.image_digest) };
   };
-  const page = <T>(request: ImageRequest, items: T[]) => ({
+  const page = <T>(query: { offset: number; limit: number }, items: T[]) => ({
     total_num: items.length,
-    data_list: items.slice(request.query.offset, request.query.offset + request.query.limit),
+    data_list: items.slice(query.offset, query.offset + query.limit),
   });
+  const listOf = (description: string, item: object) => ({ description, ...listResponse(item) });
 
   app.get(
     '/image/:image_id/vulnerabilities',
@@ -145,19 +216,12 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
       schema: {
         summary: 'ListImageVulnerabilities',
         params: imageParams,
-        querystring: imageQuery({
-          repair_necessity: { type: 'string', enum: ['immediate_repair', 'delay_repair', 'not_needed_repair'] },
-          vul_id: { type: 'string', maxLength: 128 },
-          app_name: { type: 'string', maxLength: 64 },
-        }),
+        querystring: vulnerabilityQuery,
+        response: { 200: listOf('Vulnerabilities, most severe first', vulnerabilityInfo) },
       },
     },
-    async (request: ImageRequest) => {
-      const q = request.query as ImageRequest['query'] & {
-        repair_necessity?: string;
-        vul_id?: string;
-        app_name?: string;
-      };
+    async (request) => {
+      const q = request.query;
       const { row } = await resultOf(request);
       const { total, items } = await ctx.scanResults.vulnerabilities(
         row.image_digest,
@@ -174,35 +238,70 @@ export function registerScanRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.get(
     '/image/:image_id/malwares',
-    { schema: { summary: 'ListImageMalwares', params: imageParams, querystring: imageQuery() } },
-    async (request: ImageRequest) => {
+    {
+      schema: {
+        summary: 'ListImageMalwares',
+        params: imageParams,
+        querystring: imageQuery,
+        response: { 200: listOf('Malicious files (by hash)', malwareInfo) },
+      },
+    },
+    async (request) => {
       const { result } = await resultOf(request);
-      return page(request, (result?.malicious_files ?? []).map(malwareView));
+      return page(request.query, (result?.malicious_files ?? []).map(malwareView));
     },
   );
 
   app.get(
     '/image/:image_id/sensitive',
-    { schema: { summary: 'ListImageSensitiveFiles', params: imageParams, querystring: imageQuery() } },
-    async (request: ImageRequest) => {
+    {
+      schema: {
+        summary: 'ListImageSensitiveFiles',
+        params: imageParams,
+        querystring: imageQuery,
+        response: { 200: listOf('Sensitive files and secrets', checkInfo) },
+      },
+    },
+    async (request) => {
       const { result } = await resultOf(request);
-      return page(request, (result?.sensitive_files ?? []).map(checkView));
+      return page(request.query, (result?.sensitive_files ?? []).map(checkView));
     },
   );
 
   app.get(
     '/image/:image_id/baseline/risk-configs',
-    { schema: { summary: 'ListImageRiskConfigs (unsafe settings)', params: imageParams, querystring: imageQuery() } },
-    async (request: ImageRequest) => {
+    {
+      schema: {
+        summary: 'ListImageRiskConfigs (unsafe settings)',
+        params: imageParams,
+        querystring: imageQuery,
+        response: { 200: listOf('Unsafe settings of the image', checkInfo) },
+      },
+    },
+    async (request) => {
       const { result } = await resultOf(request);
-      return page(request, (result?.unsafe_settings ?? []).map(checkView));
+      return page(request.query, (result?.unsafe_settings ?? []).map(checkView));
     },
   );
 
   app.get(
     '/image/:image_id/sbom',
-    { schema: { summary: 'CycloneDX SBOM of the image (Regatta)', params: imageParams, querystring: imageQuery() } },
-    async (request: ImageRequest) => {
+    {
+      schema: {
+        summary: 'CycloneDX SBOM of the image (Regatta)',
+        params: imageParams,
+        querystring: imageQuery,
+        response: {
+          200: {
+            description: 'A CycloneDX 1.5 JSON document',
+            type: 'object',
+            additionalProperties: true,
+            properties: { bomFormat: string, specVersion: string },
+          },
+        },
+      },
+    },
+    async (request) => {
       const { row, result } = await resultOf(request);
       if (!result) throw notFound(`a scan of image ${request.params.image_id}`);
       const reference = `${row.namespace ? `${row.namespace}/` : ''}${row.image_name}:${row.image_version}`;

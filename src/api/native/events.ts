@@ -9,7 +9,9 @@ import type { AppContext } from '../../app/context.js';
 import { repositoryRef } from '../../connectors/repository.js';
 import { isValidDigest, isValidRepository, isValidTag } from '../../oci/reference.js';
 import { onPush } from '../../services/replication.js';
+import { typed } from '../typed.js';
 import { badRequest } from './errors.js';
+import { int, view } from './schemas.js';
 
 /** One pushed tag, wherever the event came from. */
 export interface PushedTag {
@@ -19,10 +21,22 @@ export interface PushedTag {
   digest: string;
 }
 
+const schema = {
+  tags: ['events'],
+  // Either format, told apart and checked field by field (pushesOf).
+  body: { type: 'object' },
+  response: {
+    200: {
+      description: 'Tag pushes in the event, registries of the project they matched, sync batches started',
+      ...view({ events: int, matched_registries: int, batches: int }),
+    },
+  },
+} as const;
+
 export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void {
   // Distribution posts its envelope as application/vnd.docker.distribution.events.v1+json, Harbor as
   // application/json: both parsed by the app (raw bytes kept for signatures).
-  app.post('/events/registry', { schema: { tags: ['events'], body: { type: 'object' } } }, async (request) => {
+  typed(app).post('/events/registry', { schema }, async (request) => {
     const pushes = pushesOf(request.body);
     if (pushes === undefined) throw badRequest('neither a Distribution notification envelope nor a Harbor webhook');
     if (pushes.length > MAX_PUSHES)

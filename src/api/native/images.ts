@@ -5,7 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { listImages } from '../../store/images-query.js';
-import { toRegistryImagesInfo } from '../hss/images.js';
+import { registryImagesInfo, toRegistryImagesInfo } from '../hss/images.js';
+import { listResponse } from '../hss/params.js';
+import { typed } from '../typed.js';
 import { notFound } from './errors.js';
 import { nativeScope } from './rules.js';
 
@@ -13,7 +15,7 @@ import { nativeScope } from './rules.js';
 const VULNERABILITY_ID = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$';
 
 export function registerImageRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Querystring: { vulnerability: string; offset: number; limit: number } }>(
+  typed(app).get(
     '/images',
     {
       schema: {
@@ -28,6 +30,12 @@ export function registerImageRoutes(app: FastifyInstance, ctx: AppContext): void
             limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
           },
         },
+        response: {
+          200: {
+            description: 'The affected images, newest first',
+            ...listResponse(registryImagesInfo),
+          },
+        },
       },
     },
     async (request) => {
@@ -36,7 +44,7 @@ export function registerImageRoutes(app: FastifyInstance, ctx: AppContext): void
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  typed(app).get(
     '/images/:id',
     {
       schema: {
@@ -44,8 +52,10 @@ export function registerImageRoutes(app: FastifyInstance, ctx: AppContext): void
         summary: 'One image row by its id (RegistryImagesInfo)',
         params: {
           type: 'object',
+          required: ['id'],
           properties: { id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
         },
+        response: { 200: { description: 'The image row', ...registryImagesInfo } },
       },
     },
     async (request) => {

@@ -6,9 +6,11 @@ import type { AppContext } from '../../app/context.js';
 import { SCHEDULES, type WorkerOptions } from '../../app/worker-options.js';
 import { DEFAULT_STALE_HOURS } from '../../scanning/feeds/status.js';
 import { projectOverview } from '../../store/overview.js';
-import { type ProjectSettings, readProjectSettings, writeProjectSettings } from '../../store/project-settings.js';
+import { readProjectSettings, writeProjectSettings } from '../../store/project-settings.js';
+import { typed } from '../typed.js';
 import { nativeScope } from './rules.js';
-import { taskView } from './tasks.js';
+import { arrayOf, bool, int, nullableInt, nullableStr, num, str, view } from './schemas.js';
+import { taskSchema, taskView } from './tasks.js';
 
 /** The policies a server runs with, as `regatta serve` resolved them from its environment. */
 export interface ServerPolicy {
@@ -38,21 +40,71 @@ export function policyOf(opts: WorkerOptions = {}): ServerPolicy {
   };
 }
 
-export function registerOverviewRoutes(app: FastifyInstance, ctx: AppContext, policy: ServerPolicy): void {
-  app.get('/whoami', { schema: { tags: ['console'], summary: 'The caller: identity name and project' } }, (request) => {
-    const identity = request.identity!;
-    return { name: identity.name, project_id: identity.projectId };
-  });
+/** Counts by state (registries by status, images by severity level, tasks by status). */
+const counts = { type: 'object', additionalProperties: int } as const;
+const scanOnSync = { type: ['boolean', 'null'] } as const;
 
-  app.get(
+/** The settings in force: the server's policies, with the project's own choices over them. */
+const settingsSchema = view({
+  scan_on_sync: bool,
+  vulndb: nullableStr,
+  vulndb_stale_hours: num,
+  scanner_adapter: nullableStr,
+  poll_interval_seconds: { type: ['number', 'null'] },
+  schedules: view({ inventory: str, scan: str, health: str, vulndb: nullableStr }),
+  server: view({ scan_on_sync: bool }),
+  project: view({ scan_on_sync: scanOnSync }),
+  webhook: bool,
+});
+
+export function registerOverviewRoutes(app: FastifyInstance, ctx: AppContext, policy: ServerPolicy): void {
+  typed(app).get(
+    '/whoami',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'The caller: identity name and project',
+        response: { 200: { description: 'The caller', ...view({ name: str, project_id: str }) } },
+      },
+    },
+    (request) => {
+      const identity = request.identity!;
+      return { name: identity.name, project_id: identity.projectId };
+    },
+  );
+
+  typed(app).get(
     '/overview',
-    { schema: { tags: ['console'], summary: 'Counts by state, newest failures' } },
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Counts by state, newest failures',
+        response: {
+          200: {
+            description: "The project's dashboard",
+            ...view({
+              registries: counts,
+              images: counts,
+              tasks: counts,
+              failures: arrayOf(taskSchema),
+              oldest_sync: nullableInt,
+              newest_sync: nullableInt,
+              never_synced: int,
+            }),
+          },
+        },
+      },
+    },
     async (request) => {
       const o = await projectOverview(ctx.db, nativeScope(request));
       return { ...o, failures: o.failures.map(taskView) };
     },
   );
 
+  registerSettingsRoutes(app, ctx, policy);
+}
+
+function registerSettingsRoutes(app: FastifyInstance, ctx: AppContext, policy: ServerPolicy): void {
   // The server's policies, with what the caller's project chose over them. Webhooks are the context's
   // (REGATTA_WEBHOOK_URL, read by the runtime), not the workers'.
   const settingsOf = async (projectId: string) => {
@@ -65,12 +117,20 @@ export function registerOverviewRoutes(app: FastifyInstance, ctx: AppContext, po
       webhook: Boolean(ctx.webhook),
     };
   };
-  app.get('/settings', { schema: { tags: ['console'], summary: 'Scan and sync policies in force' } }, (request) =>
-    settingsOf(request.identity!.projectId),
+  typed(app).get(
+    '/settings',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Scan and sync policies in force',
+        response: { 200: { description: 'The policies in force', ...settingsSchema } },
+      },
+    },
+    (request) => settingsOf(request.identity!.projectId),
   );
 
   // A project's own choices; null goes back to the server's default.
-  app.put<{ Body: ProjectSettings }>(
+  typed(app).put(
     '/settings',
     {
       schema: {
@@ -80,8 +140,9 @@ export function registerOverviewRoutes(app: FastifyInstance, ctx: AppContext, po
           type: 'object',
           required: ['scan_on_sync'],
           additionalProperties: false,
-          properties: { scan_on_sync: { type: ['boolean', 'null'] } },
+          properties: { scan_on_sync: scanOnSync },
         },
+        response: { 200: { description: 'The policies in force now', ...settingsSchema } },
       },
     },
     async (request) => {

@@ -3,7 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { previewRule } from '../../services/rule-preview.js';
-import { locate, nativeScope, type RuleBody, ruleBody, selectorOf } from './rules.js';
+import { typed } from '../typed.js';
+import { locate, nativeScope, ruleBody, selectorOf } from './rules.js';
+import { arrayOf, int, str, view } from './schemas.js';
 
 /** Images planned against the target (two HEADs each); the rest of a large selection is listed unplanned. */
 const PLANNED = 50;
@@ -12,10 +14,34 @@ const LISTED = 500;
 /** A preview lists a live registry: bounded so a slow source cannot hold the request forever. */
 const PREVIEW_TIMEOUT_MS = 60_000;
 
+const imagePath = view({ namespace: str, repository: str, tag: str });
+
+/** One image the rule selects: its target and what a copy would do (the digest once planned, the error if not). */
+const previewItem = view(
+  {
+    source: imagePath,
+    target: imagePath,
+    action: { type: 'string', enum: ['copy', 'skip', 'conflict', 'error', 'unplanned'] },
+  },
+  { digest: str, error: str },
+);
+
 export function registerRulePreviewRoute(app: FastifyInstance, ctx: AppContext): void {
-  app.post<{ Body: RuleBody }>(
+  typed(app).post(
     '/rules/preview',
-    { schema: { tags: ['rules'], summary: 'Dry run of a rule: what it would copy now', body: ruleBody } },
+    {
+      schema: {
+        tags: ['rules'],
+        summary: 'Dry run of a rule: what it would copy now',
+        body: ruleBody,
+        response: {
+          200: {
+            description: `The images selected (the first ${LISTED}), with what a copy of each would do`,
+            ...view({ total: int, items: arrayOf(previewItem) }),
+          },
+        },
+      },
+    },
     async (request) => {
       const scope = nativeScope(request);
       const { source, target } = request.body;

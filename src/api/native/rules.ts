@@ -2,12 +2,28 @@
 // ACR sync rules show in their own shapes. A registry is named by `registry_id`, `region_id` or `instance_id`, as
 // the vendor facades name them.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
 import type { AppContext } from '../../app/context.js';
 import { type RuleSelector, validateSelector } from '../../replication/rule-match.js';
 import { runRule } from '../../services/replication.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../../store/scope.js';
 import type { SyncRuleRow } from '../../store/sync-rules.js';
+import { typed } from '../typed.js';
 import { badRequest, notFound } from './errors.js';
+import {
+  arrayOf,
+  batchSelection,
+  bool,
+  idParams,
+  int,
+  isoTime,
+  noContent,
+  nullableStr,
+  nullableStrings,
+  str,
+  syncTrigger,
+  view,
+} from './schemas.js';
 
 const registryLocator = {
   type: 'object',
@@ -24,7 +40,7 @@ export const ruleBody = {
   additionalProperties: false,
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 128 },
-    trigger: { type: 'string', enum: ['PASSIVE', 'INITIATIVE'], default: 'INITIATIVE' },
+    trigger: { ...syncTrigger, default: 'INITIATIVE' },
     override: { type: 'boolean', default: false },
     source: {
       ...registryLocator,
@@ -52,27 +68,33 @@ export const ruleBody = {
   },
 } as const;
 
-interface Locator {
-  registry_id?: string;
-  region_id?: string;
-  instance_id?: string;
-}
-export type RuleBody = {
-  name?: string;
-  trigger: 'PASSIVE' | 'INITIATIVE';
-  override: boolean;
-  source: Locator & {
-    namespace: string;
-    repository?: string;
-    repository_filter?: string;
-    tag_filter: string;
-    tag_semver?: string;
-    platforms?: string[];
-  };
-  target: Locator & { namespace: string; repository?: string; tag_rename?: string };
-};
+type Locator = FromSchema<typeof registryLocator>;
+/** A rule body as the route has it: validated, with its defaults filled in. */
+export type RuleBody = FromSchema<typeof ruleBody>;
 
-export function nativeScope(request: FastifyRequest): Scope {
+/** ruleView's shape. */
+const ruleSchema = view({
+  id: str,
+  rule_id: str,
+  name: str,
+  trigger: syncTrigger,
+  override: bool,
+  source: view({
+    registry_id: str,
+    namespace: str,
+    repository: nullableStr,
+    repository_filter: nullableStr,
+    tag_filter: str,
+    tag_semver: nullableStr,
+    platforms: nullableStrings,
+  }),
+  target: view({ registry_id: str, namespace: str, repository: nullableStr, tag_rename: nullableStr }),
+  created_by: str,
+  created_at: isoTime,
+  updated_at: isoTime,
+});
+
+export function nativeScope(request: { identity?: FastifyRequest['identity'] }): Scope {
   return { projectId: request.identity!.projectId, enterpriseProjectId: ALL_ENTERPRISE_PROJECTS };
 }
 
@@ -150,19 +172,31 @@ export function ruleView(r: SyncRuleRow) {
 }
 
 export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post<{ Body: RuleBody }>('/rules', { schema: { tags: ['rules'], body: ruleBody } }, async (request, reply) => {
-    const scope = nativeScope(request);
-    const rule = await ctx.syncRules.create(scope, {
-      ...(await ruleInputOf(ctx, scope, request.body)),
-      created_by: request.identity!.name,
-    });
-    return reply.status(201).send(ruleView(rule));
-  });
+  const ruleResponse = (description: string) => ({ description, ...ruleSchema }) as const;
+  typed(app).post(
+    '/rules',
+    { schema: { tags: ['rules'], body: ruleBody, response: { 201: ruleResponse('The rule, created') } } },
+    async (request, reply) => {
+      const scope = nativeScope(request);
+      const rule = await ctx.syncRules.create(scope, {
+        ...(await ruleInputOf(ctx, scope, request.body)),
+        created_by: request.identity!.name,
+      });
+      return reply.status(201).send(ruleView(rule));
+    },
+  );
 
   // The whole rule again (as POST /rules takes it): its id, author and creation time stay.
-  app.put<{ Params: { id: string }; Body: RuleBody }>(
+  typed(app).put(
     '/rules/:id',
-    { schema: { tags: ['rules'], body: ruleBody } },
+    {
+      schema: {
+        tags: ['rules'],
+        params: idParams,
+        body: ruleBody,
+        response: { 200: ruleResponse('The rule, replaced') },
+      },
+    },
     async (request) => {
       const scope = nativeScope(request);
       const rule = await ctx.syncRules.get(scope, request.params.id);
@@ -173,26 +207,62 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.get('/rules', { schema: { tags: ['rules'] } }, async (request) => {
-    const { total, rows } = await ctx.syncRules.list(nativeScope(request));
-    return { total, rules: rows.map(ruleView) };
-  });
+  typed(app).get(
+    '/rules',
+    {
+      schema: {
+        tags: ['rules'],
+        response: { 200: { description: "The project's rules", ...view({ total: int, rules: arrayOf(ruleSchema) }) } },
+      },
+    },
+    async (request) => {
+      const { total, rows } = await ctx.syncRules.list(nativeScope(request));
+      return { total, rules: rows.map(ruleView) };
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/rules/:id', { schema: { tags: ['rules'] } }, async (request) => {
-    const rule = await ctx.syncRules.get(nativeScope(request), request.params.id);
-    if (!rule) throw notFound('rule');
-    return ruleView(rule);
-  });
+  typed(app).get(
+    '/rules/:id',
+    { schema: { tags: ['rules'], params: idParams, response: { 200: ruleResponse('The rule') } } },
+    async (request) => {
+      const rule = await ctx.syncRules.get(nativeScope(request), request.params.id);
+      if (!rule) throw notFound('rule');
+      return ruleView(rule);
+    },
+  );
 
-  app.delete<{ Params: { id: string } }>('/rules/:id', { schema: { tags: ['rules'] } }, async (request, reply) => {
-    const scope = nativeScope(request);
-    const rule = await ctx.syncRules.get(scope, request.params.id);
-    if (!rule || !(await ctx.syncRules.delete(scope, rule.id))) throw notFound('rule');
-    return reply.status(204).send();
-  });
+  typed(app).delete(
+    '/rules/:id',
+    { schema: { tags: ['rules'], params: idParams, response: { 204: noContent('The rule, deleted') } } },
+    async (request, reply) => {
+      const scope = nativeScope(request);
+      const rule = await ctx.syncRules.get(scope, request.params.id);
+      if (!rule || !(await ctx.syncRules.delete(scope, rule.id))) throw notFound('rule');
+      return reply.status(204).send(null);
+    },
+  );
 
-  // INITIATIVE: run a rule now, over every image it selects or only the given tags.
-  app.post<{ Params: { id: string }; Body: { tags?: string[] } | undefined }>(
+  registerRunRoute(app, ctx);
+}
+
+/** What a run may be limited to. */
+const runBody = {
+  type: 'object',
+  description: 'Optional: a POST without a body runs the whole rule',
+  properties: {
+    tags: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1000,
+      // A tag as the distribution spec allows it: it becomes part of a registry URL.
+      items: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$' },
+    },
+  },
+} as const;
+
+// INITIATIVE: run a rule now, over every image it selects or only the given tags.
+function registerRunRoute(app: FastifyInstance, ctx: AppContext): void {
+  typed(app).post(
     '/rules/:id/run',
     {
       // A bare POST (no body) runs the whole rule.
@@ -201,16 +271,12 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
       schema: {
         tags: ['rules'],
-        body: {
-          type: 'object',
-          properties: {
-            tags: {
-              type: 'array',
-              minItems: 1,
-              maxItems: 1000,
-              // A tag as the distribution spec allows it: it becomes part of a registry URL.
-              items: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$' },
-            },
+        params: idParams,
+        body: runBody,
+        response: {
+          202: {
+            description: 'The batch of the run, selecting its images in the background',
+            ...view({ batch_id: str, selection: batchSelection }),
           },
         },
       },
@@ -222,7 +288,7 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
         ctx,
         rule,
         { trigger: 'INITIATIVE', origin: 'api', createdBy: request.identity!.name },
-        request.body?.tags ? { tags: request.body.tags } : {},
+        request.body.tags ? { tags: request.body.tags } : {},
       );
       // The images are selected in the background: GET /batches/{id} says SELECTING until the tasks exist.
       return reply.status(202).send({ batch_id: batch.id, selection: batch.selection });

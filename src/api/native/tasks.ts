@@ -5,12 +5,81 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { TASK_ISSUES, type TaskIssue } from '../../replication/task-issue.js';
 import { cancelTask, retryBatch } from '../../services/replication.js';
-import type { SyncTaskStatus } from '../../store/schema.js';
 import { isUuid } from '../../store/scope.js';
 import { getBatch, listBatches, type SyncBatchSummary } from '../../store/sync-batches.js';
 import type { SyncTaskRow } from '../../store/sync-tasks.js';
+import { typed } from '../typed.js';
 import { ApiError, notFound } from './errors.js';
 import { nativeScope } from './rules.js';
+import {
+  arrayOf,
+  batchSelection,
+  bool,
+  idParams,
+  int,
+  isoTime,
+  nullableStr,
+  nullableStrings,
+  nullableTime,
+  str,
+  syncTrigger,
+  view,
+} from './schemas.js';
+
+const taskStatus = { type: 'string', enum: ['PENDING', 'SYNCHRONIZING', 'SUCCESS', 'ERROR', 'CANCELED'] } as const;
+
+/** One blob of a task and how far its copy is. */
+const layerSchema = view({
+  digest: str,
+  size: int,
+  synced: int,
+  status: { type: 'string', enum: ['PENDING', 'SYNCHRONIZING', 'SUCCESS', 'EXISTS'] },
+});
+
+/** taskView's shape. */
+export const taskSchema = view({
+  id: str,
+  task_id: str,
+  batch_id: str,
+  rule_id: nullableStr,
+  trigger: syncTrigger,
+  status: taskStatus,
+  issue: nullableStr,
+  issue_description: nullableStr,
+  issue_detail: nullableStr,
+  retrying: nullableStr,
+  attempts: int,
+  source: view({ registry_id: str, namespace: str, repository: str, tag: str, digest: nullableStr }),
+  target: view({ registry_id: str, namespace: str, repository: str, tag: str }),
+  override: bool,
+  platforms: nullableStrings,
+  total_size: int,
+  synced_size: int,
+  layers: arrayOf(layerSchema),
+  created_at: isoTime,
+  updated_at: isoTime,
+  started_at: nullableTime,
+  finished_at: nullableTime,
+});
+
+/** batchView's shape. */
+const batchSchema = view({
+  id: str,
+  rule_id: nullableStr,
+  trigger: syncTrigger,
+  origin: str,
+  created_by: str,
+  created_at: isoTime,
+  selection: batchSelection,
+  selection_detail: nullableStr,
+  tasks: int,
+  by_status: view({ PENDING: int, SYNCHRONIZING: int, SUCCESS: int, ERROR: int, CANCELED: int }),
+  total_size: int,
+  synced_size: int,
+  finished_at: nullableTime,
+});
+
+const offset = { type: 'integer', minimum: 0, maximum: 2_000_000, default: 0 } as const;
 
 export function taskView(t: SyncTaskRow) {
   return {
@@ -50,15 +119,8 @@ export function taskView(t: SyncTaskRow) {
   };
 }
 
-interface TaskQuery {
-  batch_id?: string;
-  status?: SyncTaskStatus;
-  offset: number;
-  limit: number;
-}
-
 export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Querystring: TaskQuery }>(
+  typed(app).get(
     '/tasks',
     {
       schema: {
@@ -67,10 +129,13 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
           type: 'object',
           properties: {
             batch_id: { type: 'string' },
-            status: { type: 'string', enum: ['PENDING', 'SYNCHRONIZING', 'SUCCESS', 'ERROR', 'CANCELED'] },
-            offset: { type: 'integer', minimum: 0, maximum: 2_000_000, default: 0 },
+            status: taskStatus,
+            offset,
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           },
+        },
+        response: {
+          200: { description: 'Sync tasks, newest first', ...view({ total: int, tasks: arrayOf(taskSchema) }) },
         },
       },
     },
@@ -86,19 +151,38 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.get<{ Params: { id: string } }>('/tasks/:id', { schema: { tags: ['tasks'] } }, async (request) => {
-    const task = await ctx.syncTasks.get(nativeScope(request), request.params.id);
-    if (!task) throw notFound('task');
-    return taskView(task);
-  });
+  typed(app).get(
+    '/tasks/:id',
+    { schema: { tags: ['tasks'], params: idParams, response: { 200: { description: 'The task', ...taskSchema } } } },
+    async (request) => {
+      const task = await ctx.syncTasks.get(nativeScope(request), request.params.id);
+      if (!task) throw notFound('task');
+      return taskView(task);
+    },
+  );
 
-  app.post<{ Params: { id: string } }>('/tasks/:id/cancel', { schema: { tags: ['tasks'] } }, async (request) => {
-    const { task, canceled } = await cancelTask(ctx, nativeScope(request), request.params.id);
-    if (!canceled) throw new ApiError(409, 'TASK_ENDED', `the task has already ended (${task.status})`);
-    return { id: task.id, status: 'CANCELED' };
-  });
+  typed(app).post(
+    '/tasks/:id/cancel',
+    {
+      schema: {
+        tags: ['tasks'],
+        params: idParams,
+        response: {
+          200: {
+            description: 'The task, canceled',
+            ...view({ id: str, status: { type: 'string', enum: ['CANCELED'] } }),
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { task, canceled } = await cancelTask(ctx, nativeScope(request), request.params.id);
+      if (!canceled) throw new ApiError(409, 'TASK_ENDED', `the task has already ended (${task.status})`);
+      return { id: task.id, status: 'CANCELED' as const };
+    },
+  );
 
-  app.get<{ Querystring: { offset: number; limit: number } }>(
+  typed(app).get(
     '/batches',
     {
       schema: {
@@ -106,10 +190,10 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
         summary: 'Sync batches, newest first, with their tasks counted by status',
         querystring: {
           type: 'object',
-          properties: {
-            offset: { type: 'integer', minimum: 0, maximum: 2_000_000, default: 0 },
-            limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
-          },
+          properties: { offset, limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 } },
+        },
+        response: {
+          200: { description: 'Sync batches, newest first', ...view({ total: int, batches: arrayOf(batchSchema) }) },
         },
       },
     },
@@ -122,12 +206,14 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  typed(app).get(
     '/batches/:id',
     {
       schema: {
         tags: ['tasks'],
         summary: 'One sync batch: its selection (a rule run selects in the background) and counts',
+        params: idParams,
+        response: { 200: { description: 'The batch', ...batchSchema } },
       },
     },
     async (request) => {
@@ -137,18 +223,33 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.post<{ Params: { id: string } }>('/batches/:id/retry', { schema: { tags: ['tasks'] } }, async (request) => {
-    if (!isUuid(request.params.id)) throw notFound('batch');
-    const retried = await retryBatch(ctx, nativeScope(request), request.params.id);
-    return { batch_id: request.params.id, retried };
-  });
+  typed(app).post(
+    '/batches/:id/retry',
+    {
+      schema: {
+        tags: ['tasks'],
+        params: idParams,
+        response: {
+          200: {
+            description: "How many of the batch's failed tasks were queued again",
+            ...view({ batch_id: str, retried: int }),
+          },
+        },
+      },
+    },
+    async (request) => {
+      if (!isUuid(request.params.id)) throw notFound('batch');
+      const retried = await retryBatch(ctx, nativeScope(request), request.params.id);
+      return { batch_id: request.params.id, retried };
+    },
+  );
 }
 
 /**
  * A batch as the API shows it. `selection` is SELECTING while a rule run lists its images (no tasks yet), FAILED
  * with `selection_detail` when it could not; `finished_at` is set once it is SELECTED and no task is open.
  */
-function batchView(b: SyncBatchSummary) {
+export function batchView(b: SyncBatchSummary) {
   const open = b.selection === 'SELECTING' || b.by_status.PENDING + b.by_status.SYNCHRONIZING > 0;
   return {
     id: b.id,

@@ -16,12 +16,17 @@ import type { VulnerabilityFinding } from '../../scanning/vulndb/match.js';
 import { resultRow, scanDatabases } from '../../services/scanning.js';
 import { authenticate } from '../auth/authenticate.js';
 import { FacadeError, facadeErrorHandler } from '../errors.js';
-import { MIME, metadata, type ScanArtifact, vulnerabilityReport } from './report.js';
-
-interface ScanRequest {
-  registry: { url: string; authorization?: string };
-  artifact: ScanArtifact;
-}
+import { typed } from '../typed.js';
+import {
+  errorSchema,
+  MIME,
+  metadata,
+  metadataSchema,
+  reportSchema,
+  type ScanArtifact,
+  scanResponseSchema,
+  vulnerabilityReport,
+} from './report.js';
 
 type State =
   | { status: 'running' }
@@ -35,6 +40,46 @@ const REFRESH_AFTER = 5;
 /** An error in the adapter API's terms (status and message; the spec's body has no code). */
 class AdapterError extends FacadeError {}
 
+const tags = ['harbor-scanner'];
+
+/** Every error of the adapter, in the spec's error MIME type. */
+const errorResponse = { content: { [MIME.error]: { schema: errorSchema } } } as const;
+const errorResponses = {
+  '4xx': { description: 'Refused: unauthenticated, invalid, or no such scan', ...errorResponse },
+  '5xx': { description: 'The scan failed, or an internal error', ...errorResponse },
+} as const;
+
+/**
+ * The adapter sends its bodies with JSON.stringify (`send` below): the response schemas describe them in the
+ * OpenAPI document and must not shape them (fast-json-stringify would drop undeclared fields).
+ */
+const serializerCompiler = () => (data: unknown) => JSON.stringify(data);
+
+const scanRequestSchema = {
+  type: 'object',
+  required: ['registry', 'artifact'],
+  properties: {
+    registry: {
+      type: 'object',
+      required: ['url'],
+      properties: {
+        url: { type: 'string', minLength: 1, maxLength: 2048 },
+        authorization: { type: 'string', maxLength: 8192 },
+      },
+    },
+    artifact: {
+      type: 'object',
+      required: ['repository', 'digest'],
+      properties: {
+        repository: { type: 'string', minLength: 1, maxLength: 255 },
+        digest: { type: 'string', pattern: DIGEST.source },
+        tag: { type: 'string', maxLength: 128 },
+        mime_type: { type: 'string', maxLength: 255 },
+      },
+    },
+  },
+} as const;
+
 export async function registerScannerAdapter(
   app: FastifyInstance,
   ctx: AppContext,
@@ -47,6 +92,8 @@ export async function registerScannerAdapter(
     reply.status(status).header('content-type', mime).serializer(JSON.stringify).send(body);
   const fail = (reply: FastifyReply, status: number, message: string) =>
     send(reply, status, MIME.error, { error: { message } });
+  /** A scan still running: 302 without a body, Harbor asks again after Refresh-After seconds. */
+  const later = (reply: FastifyReply) => reply.status(302).header('Refresh-After', String(REFRESH_AFTER)).send();
 
   // The one error seam (../errors.ts), rendered as the spec's error body.
   app.setErrorHandler(
@@ -62,41 +109,45 @@ export async function registerScannerAdapter(
     request.identity = await authenticate(request, ctx.identities);
   });
 
-  app.get('/metadata', { schema: { tags: ['harbor-scanner'] } }, async (_request, reply) => {
-    const dbs = await scanDatabases(opts.vulndb);
-    return send(reply, 200, MIME.metadata, metadata(dbs.version, loadedAt));
-  });
+  typed(app).get(
+    '/metadata',
+    {
+      schema: {
+        tags,
+        summary: 'GetMetadata',
+        response: {
+          200: {
+            description: "The scanner's name, what it consumes and produces, and its advisory database",
+            content: { [MIME.metadata]: { schema: metadataSchema } },
+          },
+          ...errorResponses,
+        },
+      },
+      serializerCompiler,
+    },
+    async (_request, reply) => {
+      const dbs = await scanDatabases(opts.vulndb);
+      return send(reply, 200, MIME.metadata, metadata(dbs.version, loadedAt));
+    },
+  );
 
-  app.post<{ Body: ScanRequest }>(
+  typed(app).post(
     '/scan',
     {
       schema: {
-        tags: ['harbor-scanner'],
-        body: {
-          type: 'object',
-          required: ['registry', 'artifact'],
-          properties: {
-            registry: {
-              type: 'object',
-              required: ['url'],
-              properties: {
-                url: { type: 'string', minLength: 1, maxLength: 2048 },
-                authorization: { type: 'string', maxLength: 8192 },
-              },
-            },
-            artifact: {
-              type: 'object',
-              required: ['repository', 'digest'],
-              properties: {
-                repository: { type: 'string', minLength: 1, maxLength: 255 },
-                digest: { type: 'string', pattern: DIGEST.source },
-                tag: { type: 'string', maxLength: 128 },
-                mime_type: { type: 'string', maxLength: 255 },
-              },
-            },
+        tags,
+        summary: 'AcceptScanRequest',
+        consumes: [MIME.scanRequest],
+        body: scanRequestSchema,
+        response: {
+          202: {
+            description: 'The scan is accepted and runs in the background: its id asks for the report',
+            content: { [MIME.scanResponse]: { schema: scanResponseSchema } },
           },
+          ...errorResponses,
         },
       },
+      serializerCompiler,
     },
     async (request, reply) => {
       const { registry, artifact } = request.body;
@@ -120,16 +171,39 @@ export async function registerScannerAdapter(
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  typed(app).get(
     '/scan/:id/report',
-    { schema: { tags: ['harbor-scanner'] } },
+    {
+      schema: {
+        tags,
+        summary: 'GetScanReport',
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', description: 'The id AcceptScanRequest answered with' } },
+        },
+        response: {
+          200: {
+            description: 'The vulnerability report, in the MIME type the Accept header asks for (Harbor by default)',
+            content: { [MIME.harborReport]: { schema: reportSchema }, [MIME.securityReport]: { schema: reportSchema } },
+          },
+          302: {
+            description: 'The scan is still running: ask again after Refresh-After seconds',
+            type: 'null',
+            headers: { 'Refresh-After': { type: 'integer', description: 'Seconds to wait before asking again' } },
+          },
+          ...errorResponses,
+        },
+      },
+      serializerCompiler,
+    },
     async (request, reply) => {
       // An id is good only for the project that asked for the scan: another project's is "no such scan".
       const digest = digestOfScanId(request.identity!.projectId, request.params.id);
       const scan = digest ? (scans.get(request.params.id) ?? (await fromStore(digest))) : undefined;
       if (!scan) return fail(reply, 404, `no scan ${request.params.id}`);
       const { state, artifact } = scan;
-      if (state.status === 'running') return reply.status(302).header('Refresh-After', String(REFRESH_AFTER)).send();
+      if (state.status === 'running') return later(reply);
       if (state.status === 'failed') return fail(reply, 500, state.message);
       const mime = String(request.headers.accept ?? '').includes('vnd.security.vulnerability.report')
         ? MIME.securityReport

@@ -41,7 +41,9 @@ export interface ScanArtifact {
   mime_type?: string;
 }
 
-const RANK = ['Unknown', 'Negligible', 'Low', 'Medium', 'High', 'Critical'];
+/** The spec's severities, least to most severe. */
+const SEVERITIES = ['Unknown', 'Negligible', 'Low', 'Medium', 'High', 'Critical'] as const;
+const RANK: readonly string[] = SEVERITIES;
 
 export function vulnerabilityReport(artifact: ScanArtifact, findings: VulnerabilityFinding[], generatedAt: Date) {
   const vulnerabilities = findings.map((v) => ({
@@ -60,3 +62,81 @@ export function vulnerabilityReport(artifact: ScanArtifact, findings: Vulnerabil
   );
   return { generated_at: generatedAt.toISOString(), artifact, scanner: SCANNER, severity: worst, vulnerabilities };
 }
+
+// Response schemas, field for field as the functions above build them. The adapter sends with JSON.stringify
+// (index.ts): these describe the answers in the OpenAPI document, they do not shape them.
+
+const str = { type: 'string' } as const;
+const strings = { type: 'array', items: str } as const;
+
+const scannerSchema = {
+  type: 'object',
+  properties: { name: str, vendor: str, version: str },
+} as const;
+
+/** ScannerAdapterMetadata: what metadata() answers. */
+export const metadataSchema = {
+  type: 'object',
+  properties: {
+    scanner: scannerSchema,
+    capabilities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { type: str, consumes_mime_types: strings, produces_mime_types: strings },
+      },
+    },
+    properties: { type: 'object', additionalProperties: str },
+  },
+} as const;
+
+/** The artifact a report is of, as the scan request named it. */
+const artifactSchema = {
+  type: 'object',
+  properties: {
+    repository: { type: 'string', description: 'Empty in the report of a scan made before a restart' },
+    digest: str,
+    tag: str,
+    mime_type: str,
+  },
+} as const;
+
+/** ScanResponse: the id to ask for the report with. */
+export const scanResponseSchema = { type: 'object', properties: { id: str } } as const;
+
+/** HarborVulnerabilityReport: what vulnerabilityReport() answers (in either report MIME type). */
+export const reportSchema = {
+  type: 'object',
+  properties: {
+    generated_at: { type: 'string', format: 'date-time' },
+    artifact: artifactSchema,
+    scanner: scannerSchema,
+    severity: { type: 'string', enum: SEVERITIES },
+    vulnerabilities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: str,
+          package: str,
+          version: str,
+          fix_version: { type: 'string', description: 'Empty when no fixed version is known' },
+          severity: { type: 'string', enum: SEVERITIES },
+          description: str,
+          links: strings,
+          vendor_attributes: {
+            type: 'object',
+            additionalProperties: true,
+            description: 'Regatta: every advisory id behind the finding (ids), its ecosystem and the package path',
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** ErrorResponse: the spec's error body (no code, a message). */
+export const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { message: str } } },
+} as const;

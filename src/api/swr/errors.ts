@@ -18,6 +18,26 @@ export const repositoryNotFound = (message: string) => new SwrError(404, 'SVCSTG
 export const syncRepoNotFound = (message: string) => new SwrError(404, 'SVCSTG.SWR.4040009', message);
 export const alreadyExists = (message: string) => new SwrError(409, 'SVCSTG.SWR.4090006', message);
 
+const str = { type: 'string' } as const;
+
+/** swrErrorBody's schema, field for field in its order: the 4xx and 5xx answers of every SWR route. */
+export const swrErrorSchema = {
+  description: "SWR's error envelope: the new fields (errors) and the legacy ones (error_code, error_msg, details)",
+  type: 'object',
+  properties: {
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { errorCode: str, errorMessage: str, detail: str } },
+    },
+    error_code: str,
+    error_msg: str,
+    details: { type: 'array', items: { type: 'object', properties: { error_code: str, error_msg: str } } },
+  },
+} as const;
+
+/** The 4xx and 5xx responses of an SWR route. */
+export const swrErrorResponses = { '4xx': swrErrorSchema, '5xx': swrErrorSchema } as const;
+
 /** The body SWR sends with an error, new and legacy fields together. */
 export function swrErrorBody(code: string, message: string) {
   return {

@@ -1,14 +1,10 @@
 // Shared parameters of the SWR sync APIs: the repository path, the caller's scope, and the request bodies.
 import type { FastifyRequest } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
 import type { AppContext } from '../../app/context.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../../store/scope.js';
 import { type LocalRepository, localRegistry } from './local.js';
 import { checkNamespace, repositoryFromUrl } from './names.js';
-
-export interface RepoParams {
-  namespace: string;
-  repository: string;
-}
 
 /** Names are checked in code (names.ts) so that a refusal says which naming rule was broken. */
 export const repoParams = {
@@ -27,25 +23,12 @@ export const repoParams = {
   },
 } as const;
 
+export type RepoParams = FromSchema<typeof repoParams>;
+
 const remote = {
   remoteRegionId: { type: 'string', minLength: 1, maxLength: 128, description: 'region_id of the target registry' },
   remoteNamespace: { type: 'string', minLength: 1, maxLength: 64, description: 'Target organization' },
 } as const;
-
-export interface RemoteBody {
-  remoteRegionId: string;
-  remoteNamespace: string;
-}
-
-export interface CreateSyncRepoBody extends RemoteBody {
-  syncAuto: boolean;
-  override: boolean;
-}
-
-export interface SyncImagesBody extends RemoteBody {
-  imageTag: string[];
-  override: boolean;
-}
 
 export const createSyncRepoBody = {
   type: 'object',
@@ -79,8 +62,12 @@ export const syncImagesBody = {
   },
 } as const;
 
+export type CreateSyncRepoBody = FromSchema<typeof createSyncRepoBody>;
+export type RemoteBody = FromSchema<typeof deleteSyncRepoBody>;
+export type SyncImagesBody = FromSchema<typeof syncImagesBody>;
+
 /** Every SWR call acts for the caller's project, over all its enterprise projects; new rows land in '0'. */
-export function scopeOf(request: FastifyRequest): Scope {
+export function scopeOf(request: { identity?: FastifyRequest['identity'] }): Scope {
   return { projectId: request.identity!.projectId, enterpriseProjectId: ALL_ENTERPRISE_PROJECTS };
 }
 

@@ -1,28 +1,23 @@
 // SWR manual sync and sync jobs: CreateManualImageSyncRepo (sync_images) starts one batch with a task per tag;
 // ShowSyncJob (sync_job) lists the tasks whose source is the repository, whichever API or rule started them.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { startBatch } from '../../services/replication.js';
 import type { Scope } from '../../store/scope.js';
 import type { SyncTaskInput } from '../../store/sync-tasks.js';
+import { typed } from '../typed.js';
+import { swrErrorResponses } from './errors.js';
 import { parseSyncJobFilter } from './filter.js';
 import { ensureRepository, type LocalRepository, liveTags, remoteRegistry } from './local.js';
 import { checkNamespace } from './names.js';
-import {
-  localRepository,
-  type RepoParams,
-  repoParams,
-  type SyncImagesBody,
-  scopeOf,
-  syncImagesBody,
-} from './params.js';
+import { localRepository, repoParams, scopeOf, syncImagesBody } from './params.js';
 import { regionLookup } from './regions.js';
-import { syncJobList, syncJobView } from './views.js';
+import { failedTags, syncJobList, syncJobView } from './views.js';
 
 const tags = ['swr'];
 
 export function registerSyncJobRoutes(app: FastifyInstance, ctx: AppContext, region: string | undefined): void {
-  app.post<{ Params: RepoParams; Body: SyncImagesBody }>(
+  typed(app).post(
     '/namespaces/:namespace/repos/:repository/sync_images',
     {
       schema: {
@@ -30,7 +25,7 @@ export function registerSyncJobRoutes(app: FastifyInstance, ctx: AppContext, reg
         summary: 'CreateManualImageSyncRepo',
         params: repoParams,
         body: syncImagesBody,
-        response: { 200: { type: 'array', items: { type: 'string' }, description: 'Tags that could not be synced' } },
+        response: { 200: failedTags, ...swrErrorResponses },
       },
     },
     async (request) => {
@@ -70,7 +65,7 @@ export function registerSyncJobRoutes(app: FastifyInstance, ctx: AppContext, reg
     },
   );
 
-  app.get<{ Params: RepoParams; Querystring: { filter: string } }>(
+  typed(app).get(
     '/namespaces/:namespace/repos/:repository/sync_job',
     {
       schema: {
@@ -88,10 +83,10 @@ export function registerSyncJobRoutes(app: FastifyInstance, ctx: AppContext, reg
             },
           },
         },
-        response: { 200: syncJobList },
+        response: { 200: syncJobList, ...swrErrorResponses },
       },
     },
-    async (request, reply: FastifyReply) => {
+    async (request, reply) => {
       const scope = scopeOf(request);
       const filter = parseSyncJobFilter(request.query.filter);
       const repo = await localRepository(ctx, scope, region, request.params);

@@ -6,21 +6,20 @@ import type { AppContext } from '../../app/context.js';
 import { fullPath, relativePath } from '../../replication/rule-match.js';
 import type { Scope } from '../../store/scope.js';
 import type { SyncRuleRow } from '../../store/sync-rules.js';
-import { alreadyExists, syncRepoNotFound } from './errors.js';
+import { typed } from '../typed.js';
+import { alreadyExists, swrErrorResponses, syncRepoNotFound } from './errors.js';
 import { ensureRepository, type LocalRepository, remoteRegistry } from './local.js';
 import { checkNamespace } from './names.js';
 import {
-  type CreateSyncRepoBody,
   createSyncRepoBody,
   deleteSyncRepoBody,
   localRepository,
-  type RemoteBody,
   type RepoParams,
   repoParams,
   scopeOf,
 } from './params.js';
 import { regionLookup } from './regions.js';
-import { syncRepoList, syncRepoView } from './views.js';
+import { emptyObject, syncRepoList, syncRepoView } from './views.js';
 
 const PATH = '/namespaces/:namespace/repos/:repository/sync_repo';
 const tags = ['swr'];
@@ -45,12 +44,19 @@ async function sameTarget(ctx: AppContext, scope: Scope, repo: LocalRepository, 
 }
 
 export function registerSyncRepoRoutes(app: FastifyInstance, ctx: AppContext, region: string | undefined): void {
-  const repoOf = (request: FastifyRequest<{ Params: RepoParams }>) =>
+  const repoOf = (request: { identity?: FastifyRequest['identity']; params: RepoParams }) =>
     localRepository(ctx, scopeOf(request), region, request.params);
 
-  app.get<{ Params: RepoParams }>(
+  typed(app).get(
     PATH,
-    { schema: { tags, summary: 'ListImageAutoSyncReposDetails', params: repoParams, response: { 200: syncRepoList } } },
+    {
+      schema: {
+        tags,
+        summary: 'ListImageAutoSyncReposDetails',
+        params: repoParams,
+        response: { 200: syncRepoList, ...swrErrorResponses },
+      },
+    },
     async (request) => {
       const scope = scopeOf(request);
       const repo = await repoOf(request);
@@ -63,9 +69,17 @@ export function registerSyncRepoRoutes(app: FastifyInstance, ctx: AppContext, re
     },
   );
 
-  app.post<{ Params: RepoParams; Body: CreateSyncRepoBody }>(
+  typed(app).post(
     PATH,
-    { schema: { tags, summary: 'CreateImageSyncRepo', params: repoParams, body: createSyncRepoBody } },
+    {
+      schema: {
+        tags,
+        summary: 'CreateImageSyncRepo',
+        params: repoParams,
+        body: createSyncRepoBody,
+        response: { 200: emptyObject, ...swrErrorResponses },
+      },
+    },
     async (request) => {
       const scope = scopeOf(request);
       const repo = await repoOf(request);
@@ -99,9 +113,17 @@ export function registerSyncRepoRoutes(app: FastifyInstance, ctx: AppContext, re
     },
   );
 
-  app.delete<{ Params: RepoParams; Body: RemoteBody }>(
+  typed(app).delete(
     PATH,
-    { schema: { tags, summary: 'DeleteImageSyncRepo', params: repoParams, body: deleteSyncRepoBody } },
+    {
+      schema: {
+        tags,
+        summary: 'DeleteImageSyncRepo',
+        params: repoParams,
+        body: deleteSyncRepoBody,
+        response: { 200: emptyObject, ...swrErrorResponses },
+      },
+    },
     async (request) => {
       const scope = scopeOf(request);
       // No existence check: the rule of a repository deleted since must still be deletable.

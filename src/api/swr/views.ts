@@ -3,6 +3,10 @@ import type { SyncTaskStatus } from '../../store/schema.js';
 import type { SyncRuleRow } from '../../store/sync-rules.js';
 import type { SyncTaskRow } from '../../store/sync-tasks.js';
 
+/** SyncJob.status values, as SWR documents them. */
+export const SWR_JOB_STATUSES = ['waiting', 'running', 'success', 'failed', 'timeout', 'cancel', 'existed'] as const;
+export type SwrJobStatus = (typeof SWR_JOB_STATUSES)[number];
+
 /**
  * SyncJob.status. SWR documents waiting, running, success, failed, timeout, cancel and existed (SDK model SyncJob:
  * "同步状态"). Regatta's task states map onto them as:
@@ -11,7 +15,7 @@ import type { SyncTaskRow } from '../../store/sync-tasks.js';
  *   any other ERROR → failed.
  * `timeout` is never produced: tasks have no deadline; a copy that keeps failing ends ERROR (failed).
  */
-export function swrJobStatus(status: SyncTaskStatus, issue: string | null): string {
+export function swrJobStatus(status: SyncTaskStatus, issue: string | null): SwrJobStatus {
   switch (status) {
     case 'PENDING':
       return 'waiting';
@@ -101,7 +105,7 @@ const syncJob = {
     remoteNamespace: str,
     remoteRegionId: str,
     repoName: str,
-    status: { type: 'string', enum: ['waiting', 'running', 'success', 'failed', 'timeout', 'cancel', 'existed'] },
+    status: { type: 'string', enum: SWR_JOB_STATUSES },
     syncOperatorId: str,
     syncOperatorName: str,
     tag: str,
@@ -109,5 +113,27 @@ const syncJob = {
   },
 } as const;
 
-export const syncRepoList = { type: 'array', items: syncRepo } as const;
-export const syncJobList = { type: 'array', items: syncJob } as const;
+export const syncRepoList = {
+  description: 'The automatic sync tasks of the repository, oldest first',
+  type: 'array',
+  items: syncRepo,
+} as const;
+export const syncJobList = {
+  description: 'Sync jobs whose source is the repository, one per tag copied',
+  type: 'array',
+  items: syncJob,
+  headers: {
+    'Content-Range': {
+      type: 'string',
+      description: '{offset}-{count}/{total}: the page and the number of jobs in all',
+    },
+  },
+} as const;
+/** Tags of CreateManualImageSyncRepo that could not be synced: those the repository does not have. */
+export const failedTags = {
+  description: 'Tags that could not be synced (the repository does not have them); the others sync in the background',
+  type: 'array',
+  items: str,
+} as const;
+/** SWR's answer to a create or a delete: an empty object. */
+export const emptyObject = { description: 'An empty object', type: 'object', properties: {} } as const;

@@ -1,187 +1,61 @@
-// The shapes the console reads, as the server's facades answer them (HSS seeds, native API views).
+// The shapes the console reads, taken from the server's OpenAPI document (openapi.ts, generated from the
+// routes' schemas by `npm run gen:api-types`): when a route's response changes, the console's type check sees it.
+// Only enums the server sends as plain strings (a status column) are narrowed here.
+import type { paths } from './openapi.js';
+
+/** The JSON body a route answers with on success (200, 201 or 202). */
+type Answer<P extends keyof paths, M extends 'get' | 'post' | 'put'> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? R extends { 200: { content: { 'application/json': infer T } } }
+    ? T
+    : R extends { 201: { content: { 'application/json': infer T } } }
+      ? T
+      : R extends { 202: { content: { 'application/json': infer T } } }
+        ? T
+        : never
+  : never;
 
 export interface Page<T> {
   total_num: number;
   data_list: T[];
 }
 
-/** HSS RegistryInfo (ListRegistry). */
-export interface Registry {
-  id: string;
-  registry_name: string;
-  registry_type: string;
-  api_version?: string;
-  protocol: string;
-  registry_addr: string;
-  registry_username?: string;
-  namespace?: string;
-  status: 'success' | 'fail' | 'accessing';
-  fail_reason?: string;
-  fail_detail?: string;
-  images_num: number;
-  latest_sync_time?: number;
-  region_id?: string;
-  instance_id?: string;
-}
-
-export interface Platform {
-  id: number;
-  image_digest: string;
-  os: string;
-  architecture: string;
-  variant?: string;
-  image_size: number;
-}
-
-/** HSS RegistryImagesInfo (ListRegistryImages). */
-export interface ImageRow {
-  id: number;
-  namespace: string;
-  image_name: string;
-  image_id: string;
-  image_digest: string;
-  image_version: string;
-  image_type: string;
-  registry_id: string;
-  registry_name: string;
-  registry_type: string;
-  latest_version: boolean;
-  scan_status: 'unscan' | 'success' | 'scanning' | 'failed' | 'waiting_for_scan';
-  scan_failed_desc?: string;
-  scan_failed_code?: string;
-  image_size: number;
-  latest_update_time: number;
-  latest_scan_time?: number;
-  latest_sync_time: number;
-  vul_num: number;
-  unsafe_setting_num: number;
-  malicious_file_num: number;
-  is_multiple_arch: boolean;
-  severity_level?: Severity;
-  association_images?: Platform[];
-}
-
 export type Severity = 'Security' | 'Low' | 'Medium' | 'High';
+export type ScanStatus = 'unscan' | 'success' | 'scanning' | 'failed' | 'waiting_for_scan';
 
-export type TaskStatus = 'PENDING' | 'SYNCHRONIZING' | 'SUCCESS' | 'ERROR' | 'CANCELED';
+/** HSS RegistryInfo (ListRegistry, seed 004). */
+export type Registry = Omit<Answer<'/v5/{project_id}/image/registries', 'get'>['data_list'][number], 'status'> & {
+  status: 'success' | 'fail' | 'accessing';
+};
 
-export interface LayerProgress {
-  digest: string;
-  size: number;
-  synced: number;
-}
+type ImagesInfo = Answer<'/v5/{project_id}/image/registries/images', 'get'>['data_list'][number];
 
-/** A sync task (native API taskView). */
-export interface SyncTask {
-  id: string;
-  task_id: string;
-  batch_id: string;
-  rule_id: string | null;
-  trigger: string;
-  status: TaskStatus;
-  issue: string | null;
-  issue_description: string | null;
-  issue_detail: string | null;
-  retrying: string | null;
-  attempts: number;
-  source: { registry_id: string; namespace: string; repository: string; tag: string; digest: string | null };
-  target: { registry_id: string; namespace: string; repository: string; tag: string };
-  override: boolean;
-  platforms: string[] | null;
-  total_size: number;
-  synced_size: number;
-  layers: LayerProgress[];
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
+/** An entry of association_images: one platform of a multi-arch tag. */
+export type Platform = NonNullable<ImagesInfo['association_images']>[number];
 
-/** A sync rule (native API ruleView). */
-export interface SyncRule {
-  id: string;
-  rule_id: string;
-  name: string;
-  trigger: 'PASSIVE' | 'INITIATIVE';
-  override: boolean;
-  source: {
-    registry_id: string;
-    namespace: string;
-    repository: string | null;
-    repository_filter: string | null;
-    tag_filter: string;
-    tag_semver: string | null;
-    platforms: string[] | null;
-  };
-  target: { registry_id: string; namespace: string; repository: string | null; tag_rename: string | null };
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-}
+/** HSS RegistryImagesInfo (ListRegistryImages, seed 003). */
+export type ImageRow = Omit<ImagesInfo, 'scan_status' | 'severity_level'> & {
+  scan_status: ScanStatus;
+  severity_level?: Severity;
+};
+
+/** A sync task (native API). */
+export type SyncTask = Answer<'/api/v1/tasks/{id}', 'get'>;
+export type TaskStatus = SyncTask['status'];
+export type LayerProgress = SyncTask['layers'][number];
+
+/** A sync rule (native API). */
+export type SyncRule = Answer<'/api/v1/rules/{id}', 'get'>;
 
 /** GET /api/v1/overview. */
-export interface Overview {
-  registries: Record<string, number>;
-  images: Record<string, number>;
-  tasks: Record<string, number>;
-  failures: SyncTask[];
-  oldest_sync: number | null;
-  newest_sync: number | null;
-  never_synced: number;
-}
+export type Overview = Answer<'/api/v1/overview', 'get'>;
 
 /** GET|PUT /api/v1/settings. */
-export interface Settings {
-  /** In force for the caller's project: its own choice, else the server's. */
-  scan_on_sync: boolean;
-  server: { scan_on_sync: boolean };
-  project: { scan_on_sync: boolean | null };
-  vulndb: string | null;
-  scanner_adapter: string | null;
-  webhook: boolean;
-  poll_interval_seconds: number | null;
-  schedules: { inventory: string; scan: string; health: string; vulndb: string | null };
-  vulndb_stale_hours: number;
-}
+export type Settings = Answer<'/api/v1/settings', 'get'>;
 
 /** GET /api/v1/vulndb: the scan data's feeds, counts, age and last errors. */
-export interface VulndbStatus {
-  dir: string | null;
-  generation: string | null;
-  /** The data version results are recorded with (once a worker of this process loaded it). */
-  version: string | null;
-  updated_at: string | null;
-  checked_at: string | null;
-  hand_placed_at: string | null;
-  age_seconds: number | null;
-  stale: boolean;
-  stale_after_hours: number;
-  schedule: string | null;
-  feeds: Array<{
-    name: string;
-    kind: 'osv' | 'malware' | 'rules';
-    records: number;
-    updated_at: string;
-    checked_at: string;
-    age_seconds: number;
-    error: { code: string; message: string; at: string } | null;
-  }>;
-}
+export type VulndbStatus = Answer<'/api/v1/vulndb', 'get'>;
 
-/** GET /api/v1/batches: a batch with its tasks counted by status. */
-export interface SyncBatch {
-  id: string;
-  rule_id: string | null;
-  trigger: 'PASSIVE' | 'INITIATIVE';
-  origin: string;
-  created_by: string;
-  created_at: string;
-  /** SELECTING while a rule run lists its images in the background; FAILED when it could not (see the detail). */
-  selection: 'SELECTING' | 'SELECTED' | 'FAILED';
-  selection_detail: string | null;
-  tasks: number;
-  by_status: Record<TaskStatus, number>;
-  total_size: number;
-  synced_size: number;
-  finished_at: string | null;
-}
+/** GET /api/v1/batches/{id}: a batch with its tasks counted by status. */
+export type SyncBatch = Answer<'/api/v1/batches/{id}', 'get'>;
