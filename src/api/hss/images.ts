@@ -6,7 +6,17 @@ import { SCAN_FAILURES, type ScanFailure } from '../../scanning/errors.js';
 import { IMAGE_TYPE_OF_REGISTRY, type ImageFilter, type ImageListRow, listImages } from '../../store/images-query.js';
 import { typed } from '../typed.js';
 import { invalidParameter } from './errors.js';
-import { enterpriseProject, limit, listResponse, millis, offset, projectParams, scopeOf } from './params.js';
+import {
+  enterpriseProject,
+  integer,
+  limit,
+  listResponse,
+  millis,
+  offset,
+  projectParams,
+  scopeOf,
+  string,
+} from './params.js';
 
 const str = (min: number, max: number) => ({ type: 'string', minLength: min, maxLength: max }) as const;
 const bool = { type: 'boolean' } as const;
@@ -37,9 +47,6 @@ export const imageFilterProperties = {
   is_multarch: bool,
   severity_level: { type: 'string', enum: ['Security', 'Low', 'Medium', 'High'] },
 } as const;
-
-const integer = { type: 'integer' } as const;
-const string = { type: 'string' } as const;
 
 /** AssociateImagesInfo (seed 003): one platform of a multi-arch tag, plus Regatta's platform fields. */
 const associateImagesInfo = {

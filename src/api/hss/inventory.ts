@@ -9,6 +9,7 @@ import { invalidParameter, notFound } from './errors.js';
 import {
   enterpriseProject,
   epQuery,
+  integer,
   limit,
   listResponse,
   offset,
@@ -16,11 +17,9 @@ import {
   registryTypeEnum,
   registryTypeList,
   scopeOf,
+  string,
 } from './params.js';
 import { listScanTasks } from './scan-tasks.js';
-
-const integer = { type: 'integer' } as const;
-const string = { type: 'string' } as const;
 
 /** One task of ListImageScanTask: an inventory sync (type=image_sync) or a scan task (type=image_scan). */
 const imageTaskInfo = {

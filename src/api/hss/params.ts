@@ -28,6 +28,10 @@ export const registryTypeList = {
   pattern: `^(${registryTypeEnum.join('|')})(,(${registryTypeEnum.join('|')}))*$`,
 } as const;
 
+/** Response field types. */
+export const integer = { type: 'integer' } as const;
+export const string = { type: 'string' } as const;
+
 export const listResponse = <T extends object>(item: T) =>
   ({
     type: 'object',

@@ -20,11 +20,13 @@ import {
   emptyResponse,
   enterpriseProject,
   epQuery,
+  integer,
   limit,
   listResponse,
   offset,
   projectParams,
   scopeOf,
+  string,
 } from './params.js';
 
 /** Digests one task may cover: an is_all over a million rows is cut here (and says so in the task's total). */
@@ -39,9 +41,6 @@ interface ImageInfo {
   image_name?: string;
   image_version?: string;
 }
-
-const string = { type: 'string' } as const;
-const integer = { type: 'integer' } as const;
 
 /** `{ task_id }` of a scan task just recorded. */
 export const taskIdResponse = {
