@@ -45,14 +45,6 @@ function eagerWorker(ctx: AppContext) {
   };
 }
 
-/**
- * Sync tasks a worker fetches at once (and runs one after another): the queue's fetch and completion statements
- * are paid once per batch instead of once per image, which on the embedded database is a large share of a small
- * image's copy (issue 14). Kept small so a task waits behind at most three others of its worker's batch, and a
- * higher-priority task (another project's) is fetched by the next free worker.
- */
-const SYNC_TASKS_PER_FETCH = 4;
-
 export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Promise<void> {
   const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1 };
   const work = eagerWorker(ctx);
@@ -99,7 +91,7 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
     const perRegistry = opts.registryConcurrency ?? 8;
     await work<SyncTaskJob>(
       Queues.syncTask,
-      { ...polling, batchSize: SYNC_TASKS_PER_FETCH },
+      polling,
       each((c, job) => runSyncTaskJob(c, job, perRegistry)),
     );
   }
