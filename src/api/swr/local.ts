@@ -4,7 +4,6 @@
 // caller's registry with that region_id.
 
 import type { AppContext } from '../../app/context.js';
-import { connectorFor } from '../../inventory/connect.js';
 import { RegistryError } from '../../oci/errors.js';
 import type { RegistryView } from '../../store/registries.js';
 import type { Scope } from '../../store/scope.js';
@@ -61,7 +60,8 @@ export async function ensureRepository(ctx: AppContext, scope: Scope, repo: Loca
 
 /** The repository's tags as the registry lists them now; undefined when it says the repository does not exist. */
 export async function liveTags(ctx: AppContext, repo: LocalRepository): Promise<string[] | undefined> {
-  const found = await connectorFor(ctx.registries, repo.registry.id);
+  // The process's shared connector: kept-alive connections and token, as the sync tasks use them.
+  const found = await ctx.connectors.acquire(repo.registry.id);
   if (!found) return undefined;
   try {
     const path = `${repo.namespace}/${repo.repository}`;
@@ -74,7 +74,7 @@ export async function liveTags(ctx: AppContext, repo: LocalRepository): Promise<
       `Internal server error: failed to list the tags of ${repo.namespace}/${repo.repository} on ${where(repo.registry)}: ${(err as Error).message}`,
     );
   } finally {
-    await found.connector.close();
+    found.release();
   }
 }
 
