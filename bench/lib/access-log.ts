@@ -27,15 +27,20 @@ export class AccessLog {
     return (await stat(this.path)).size;
   }
 
-  /** Requests logged since `from` (a `mark()`). Waits briefly: the registry logs a request after answering it. */
+  /** Requests logged since `from` (a `mark()`). */
   async count(from: number): Promise<RequestCounts> {
+    return tally(await this.since(from));
+  }
+
+  /** The log's text since `from`. Waits briefly: the registry logs a request after answering it. */
+  async since(from: number): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const file = await open(this.path, 'r');
     try {
       const size = (await file.stat()).size;
       const buffer = Buffer.alloc(Math.max(0, size - from));
       await file.read(buffer, 0, buffer.length, from);
-      return tally(buffer.toString('utf8'));
+      return buffer.toString('utf8');
     } finally {
       await file.close();
     }

@@ -3,9 +3,8 @@
 // catalog, tag list, manifest GET / HEAD, blob GET / HEAD, other) and body bytes sent. The size Distribution logs
 // for a HEAD is the Content-Length it announced, though no body goes out: HEADs count 0 bytes here. Headers are
 // not counted. A window is the bytes appended to the log between `mark()` and `read()`.
-import { open, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { TestRegistry } from '../../test/support/registry.js';
+import { AccessLog } from './access-log.js';
 
 export const REQUEST_KINDS = [
   'ping',
@@ -60,28 +59,20 @@ export function tallyTraffic(text: string): RegistryTraffic {
   return t;
 }
 
+/** The registry's access log read as traffic (AccessLog reads it; this tallies by kind and bytes). */
 export class TrafficLog {
-  private readonly path: string;
+  private readonly log: AccessLog;
 
   constructor(registry: TestRegistry) {
-    this.path = join(registry.dir, 'registry.log');
+    this.log = new AccessLog(registry);
   }
 
-  async mark(): Promise<number> {
-    return (await stat(this.path)).size;
+  mark(): Promise<number> {
+    return this.log.mark();
   }
 
-  /** Traffic logged since `from` (a `mark()`). Waits briefly: the registry logs a request after answering it. */
+  /** Traffic logged since `from` (a `mark()`). */
   async read(from: number): Promise<RegistryTraffic> {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const file = await open(this.path, 'r');
-    try {
-      const size = (await file.stat()).size;
-      const buffer = Buffer.alloc(Math.max(0, size - from));
-      await file.read(buffer, 0, buffer.length, from);
-      return tallyTraffic(buffer.toString('utf8'));
-    } finally {
-      await file.close();
-    }
+    return tallyTraffic(await this.log.since(from));
   }
 }
