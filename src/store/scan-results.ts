@@ -93,25 +93,7 @@ export class ScanResultStore {
         .values(result)
         .onConflict((oc) => oc.column('digest').doUpdateSet({ ...result, scanned_at: sql`now()` }))
         .execute();
-      await trx.deleteFrom('vulnerability_findings').where('digest', '=', input.digest).execute();
-      await trx.deleteFrom('vulnerability_digests').where('digest', '=', input.digest).execute();
-      const rows = vulnerabilities.map((v, i) => findingRow(input.digest, i, v));
-      const ids = [...new Set(rows.flatMap((r) => r.ids))].map((vulnerability) => ({
-        vulnerability,
-        digest: input.digest,
-      }));
-      for (let i = 0; i < rows.length; i += FINDINGS_PER_INSERT) {
-        await trx
-          .insertInto('vulnerability_findings')
-          .values(rows.slice(i, i + FINDINGS_PER_INSERT))
-          .execute();
-      }
-      for (let i = 0; i < ids.length; i += FINDINGS_PER_INSERT) {
-        await trx
-          .insertInto('vulnerability_digests')
-          .values(ids.slice(i, i + FINDINGS_PER_INSERT))
-          .execute();
-      }
+      await replaceFindings(trx, input.digest, vulnerabilities);
       await trx
         .updateTable('images')
         .set({
@@ -152,5 +134,25 @@ export class ScanResultStore {
   async markImages(digests: string[], status: 'waiting_for_scan' | 'scanning'): Promise<void> {
     if (digests.length === 0) return;
     await this.db.updateTable('images').set({ scan_status: status }).where('image_digest', 'in', digests).execute();
+  }
+}
+
+/** The digest's findings rows and inverted-index entries, replaced by `vulnerabilities` (inside the save). */
+async function replaceFindings(trx: Kysely<Schema>, digest: string, vulnerabilities: StoredVulnerability[]) {
+  await trx.deleteFrom('vulnerability_findings').where('digest', '=', digest).execute();
+  await trx.deleteFrom('vulnerability_digests').where('digest', '=', digest).execute();
+  const rows = vulnerabilities.map((v, i) => findingRow(digest, i, v));
+  const ids = [...new Set(rows.flatMap((r) => r.ids))].map((vulnerability) => ({ vulnerability, digest }));
+  for (let i = 0; i < rows.length; i += FINDINGS_PER_INSERT) {
+    await trx
+      .insertInto('vulnerability_findings')
+      .values(rows.slice(i, i + FINDINGS_PER_INSERT))
+      .execute();
+  }
+  for (let i = 0; i < ids.length; i += FINDINGS_PER_INSERT) {
+    await trx
+      .insertInto('vulnerability_digests')
+      .values(ids.slice(i, i + FINDINGS_PER_INSERT))
+      .execute();
   }
 }
