@@ -15,7 +15,7 @@ export class RegattaError extends Error {
 }
 
 /** What a domain error is to the caller: the kinds every facade has a code for. */
-export type DomainKind = 'invalid' | 'unauthenticated' | 'not-found' | 'conflict' | 'too-many';
+export type DomainKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'too-many';
 
 /** Domain codes a caller can act on, by kind; any other code is an internal error (500, details logged). */
 export const DOMAIN_CODES = {
@@ -27,6 +27,8 @@ export const DOMAIN_CODES = {
   SIZE_INVALID: 'invalid',
   // Credentials refused (authentication throws AuthError with this code).
   UNAUTHENTICATED: 'unauthenticated',
+  // Authenticated, but the caller's role in the project (or its credential's scope) does not allow it.
+  FORBIDDEN: 'forbidden',
   // What the request names does not exist (any more).
   NOT_FOUND: 'not-found',
   REGISTRY_DELETED: 'not-found',
@@ -45,6 +47,7 @@ export type DomainCode = keyof typeof DOMAIN_CODES;
 export const KIND_STATUS: Record<DomainKind, number> = {
   invalid: 400,
   unauthenticated: 401,
+  forbidden: 403,
   'not-found': 404,
   conflict: 409,
   'too-many': 429,
@@ -66,5 +69,12 @@ export class AuthError extends RegattaError {
     message: string,
   ) {
     super('UNAUTHENTICATED', message);
+  }
+}
+
+/** An authenticated caller whose role or credential does not allow the request (api/auth/access.ts). */
+export class ForbiddenError extends RegattaError {
+  constructor(message: string) {
+    super('FORBIDDEN', message);
   }
 }

@@ -12,10 +12,12 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import type { OidcConfig } from '../app/config.js';
 import type { AppContext } from '../app/context.js';
 import type { AcrAuthOptions } from './acr/authenticate.js';
 import { registerAcrApi } from './acr/index.js';
-import { authenticate } from './auth/authenticate.js';
+import { registerAudit } from './auth/audit-hook.js';
+import { registerGuard } from './auth/guard.js';
 import { AuthThrottle, registerAuthThrottle, type ThrottleOptions } from './auth/throttle.js';
 import { registerConsole } from './console/index.js';
 import { registerBatchScanRoute } from './hss/batch-scan.js';
@@ -24,6 +26,7 @@ import { registerImageRoutes } from './hss/images.js';
 import { registerInventoryRoutes } from './hss/inventory.js';
 import { registerRegistryRoutes } from './hss/registries.js';
 import { registerScanRoutes } from './hss/scans.js';
+import { registerIamApi } from './iam/index.js';
 import { registerNativeApi } from './native/index.js';
 import { policyOf, type ServerPolicy } from './native/overview.js';
 import { registerObservability } from './observability/index.js';
@@ -48,6 +51,12 @@ export interface AppOptions {
   authFailuresPerMinute?: number;
   /** The built console (default dist/web). */
   consoleDir?: string;
+  /** How long a console sign-in lasts (REGATTA_SESSION_HOURS, 12). */
+  sessionHours?: number;
+  /** Audit entries older than this are deleted (REGATTA_AUDIT_RETENTION_DAYS, 365). */
+  auditRetentionDays?: number;
+  /** Single sign-on for the console (REGATTA_OIDC_*). */
+  oidc?: OidcConfig;
 }
 
 /** Request bodies larger than this are refused: every facade takes small JSON documents. */
@@ -109,15 +118,21 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       }
     });
   }
+  // Every route declares the permission it needs (auth/access.ts); the documents' own routes are public.
+  app.addHook('onRoute', (route) => {
+    const documents = route.url.startsWith('/docs') || route.url.startsWith('/assets/');
+    if (documents && !route.config?.access) route.config = { ...route.config, access: 'public' };
+  });
+  registerGuard(app, ctx, { metricsToken: opts.metricsToken });
+  registerAudit(app, ctx, opts.auditRetentionDays ?? 365);
   await app.register(swagger, { openapi: { info: { title: 'Regatta', version: '0.1.0' } } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true }, config: { access: 'public' } }, async () => ({ status: 'ok' }));
   const policy = opts.policy ?? policyOf();
   await registerObservability(app, ctx, {
     vulndb: policy.vulndb ?? opts.vulndb,
     vulndbStaleHours: policy.vulndb_stale_hours,
-    metricsToken: opts.metricsToken,
   });
 
   await app.register(
@@ -131,10 +146,6 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
           request_id: String(request.id),
         });
       });
-      // Before validation: an unauthenticated caller learns nothing about what a valid request looks like.
-      hss.addHook('preValidation', async (request) => {
-        request.identity = await authenticate(request, ctx.identities);
-      });
       registerRegistryRoutes(hss, ctx);
       registerImageRoutes(hss, ctx);
       registerInventoryRoutes(hss, ctx);
@@ -144,9 +155,13 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     { prefix: '/v5/:project_id' },
   );
   await app.register(async (swr) => registerSwrApi(swr, ctx, { region: opts.swrRegion }), { prefix: '/v2/manage' });
-  await app.register(async (native) => registerNativeApi(native, ctx, policy), {
-    prefix: '/api/v1',
-  });
+  await app.register(async (iam) => registerIamApi(iam, ctx));
+  await app.register(
+    async (native) => registerNativeApi(native, ctx, policy, { sessionHours: opts.sessionHours ?? 12 }),
+    {
+      prefix: '/api/v1',
+    },
+  );
   // Harbor's pluggable scanner API: its paths (/api/v1/metadata, /scan) do not meet the native API's.
   await app.register(async (adapter) => registerScannerAdapter(adapter, ctx, { vulndb: opts.vulndb }), {
     prefix: '/api/v1',

@@ -43,6 +43,14 @@ export const ENV = z.object({
   REGATTA_SWR_REGION: text.optional(),
   REGATTA_METRICS_TOKEN: text.optional(),
   REGATTA_AUTH_FAILURES_PER_MINUTE: positive.default(20),
+  REGATTA_SESSION_HOURS: positive.default(12),
+  REGATTA_AUDIT_RETENTION_DAYS: positive.default(365),
+  REGATTA_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  REGATTA_OIDC_CLIENT_ID: text.optional(),
+  REGATTA_OIDC_CLIENT_SECRET: text.optional(),
+  REGATTA_OIDC_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  REGATTA_OIDC_GROUPS_CLAIM: text.default('groups'),
+  REGATTA_OIDC_ROLES: list.default([]),
   REGATTA_POLL_INTERVAL: positive.optional(),
   REGATTA_SYNC_CONCURRENCY: positive.optional(),
   REGATTA_REGISTRY_CONCURRENCY: positive.optional(),
@@ -64,6 +72,24 @@ export interface ApiConfig {
   swrRegion?: string;
   metricsToken?: string;
   authFailuresPerMinute: number;
+  /** How long a console sign-in lasts. */
+  sessionHours: number;
+  /** Audit entries older than this are deleted. */
+  auditRetentionDays: number;
+  /** Single sign-on for the console, when an issuer is configured. */
+  oidc?: OidcConfig;
+}
+
+/** OpenID Connect sign-in (authorization code + PKCE) and how the provider's groups map to roles. */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  /** Where the provider sends the browser back: this server's /api/v1/oidc/callback. */
+  redirectUrl: string;
+  groupsClaim: string;
+  /** `group=project:role` (role admin, operator or viewer; project an id or name), or `group=*:superadmin`. */
+  roles: { group: string; project: string; role: string }[];
 }
 
 export interface Config {
@@ -140,6 +166,9 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
       swrRegion: e.REGATTA_SWR_REGION,
       metricsToken: e.REGATTA_METRICS_TOKEN,
       authFailuresPerMinute: e.REGATTA_AUTH_FAILURES_PER_MINUTE,
+      sessionHours: e.REGATTA_SESSION_HOURS,
+      auditRetentionDays: e.REGATTA_AUDIT_RETENTION_DAYS,
+      ...(e.REGATTA_OIDC_ISSUER ? { oidc: oidcConfig(e) } : {}),
     },
     workers: {
       pollIntervalSeconds: e.REGATTA_POLL_INTERVAL,
@@ -168,4 +197,27 @@ function configError(error: z.ZodError): RegattaError {
   const weak = issues.find((i) => i.message.includes(`at least ${MIN_SECRET_LENGTH} characters`));
   if (weak) return new RegattaError('BOOTSTRAP_SECRET_WEAK', weak.message);
   return new RegattaError('INVALID_CONFIG', issues.map((i) => `${i.name}: ${i.message}`).join('; '));
+}
+
+const ROLE_MAPPING = /^([^=\s]+)=([^:\s]+):(admin|operator|viewer|superadmin)$/;
+
+function oidcConfig(e: z.infer<typeof ENV>): OidcConfig {
+  const problems: string[] = [];
+  if (!e.REGATTA_OIDC_CLIENT_ID) problems.push('REGATTA_OIDC_CLIENT_ID: required with REGATTA_OIDC_ISSUER');
+  if (!e.REGATTA_OIDC_REDIRECT_URL) problems.push('REGATTA_OIDC_REDIRECT_URL: required with REGATTA_OIDC_ISSUER');
+  const roles = e.REGATTA_OIDC_ROLES.map((entry) => {
+    const m = ROLE_MAPPING.exec(entry);
+    if (!m || (m[3] === 'superadmin') !== (m[2] === '*'))
+      problems.push(`REGATTA_OIDC_ROLES: ${entry} is not group=project:role or group=*:superadmin`);
+    return { group: m?.[1] ?? '', project: m?.[2] ?? '', role: m?.[3] ?? '' };
+  });
+  if (problems.length > 0) throw new RegattaError('INVALID_CONFIG', `invalid configuration: ${problems.join('; ')}`);
+  return {
+    issuer: e.REGATTA_OIDC_ISSUER!,
+    clientId: e.REGATTA_OIDC_CLIENT_ID!,
+    clientSecret: e.REGATTA_OIDC_CLIENT_SECRET,
+    redirectUrl: e.REGATTA_OIDC_REDIRECT_URL!,
+    groupsClaim: e.REGATTA_OIDC_GROUPS_CLAIM,
+    roles,
+  };
 }

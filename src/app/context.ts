@@ -3,11 +3,15 @@
 import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { ConnectorPool } from '../inventory/connector-pool.js';
+import { AuditStore } from '../store/audit.js';
+import { CredentialStore } from '../store/credentials.js';
 import type { Database } from '../store/database.js';
 import { IdentityStore } from '../store/identities.js';
 import { ImageStore } from '../store/images.js';
 import { InventoryTaskStore } from '../store/inventory-tasks.js';
 import { NonceStore } from '../store/nonces.js';
+import { PrincipalStore } from '../store/principals.js';
+import { ProjectStore } from '../store/projects.js';
 import { RegistryStore } from '../store/registries.js';
 import { ScanResultStore } from '../store/scan-results.js';
 import { ScanTaskStore } from '../store/scan-tasks.js';
@@ -21,6 +25,10 @@ export interface AppContext {
   db: Kysely<Schema>;
   registries: RegistryStore;
   identities: IdentityStore;
+  projects: ProjectStore;
+  principals: PrincipalStore;
+  credentials: CredentialStore;
+  audit: AuditStore;
   images: ImageStore;
   inventoryTasks: InventoryTaskStore;
   nonces: NonceStore;
@@ -44,6 +52,10 @@ export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss
     db,
     registries,
     identities: new IdentityStore(db, secrets),
+    projects: new ProjectStore(db),
+    principals: new PrincipalStore(db),
+    credentials: new CredentialStore(db, secrets),
+    audit: new AuditStore(db),
     images: new ImageStore(db),
     inventoryTasks: new InventoryTaskStore(db),
     nonces: new NonceStore(db),

@@ -21,7 +21,7 @@ const box = new SecretBox(Buffer.alloc(32, 7));
 /** A project with a registry, under fresh ids so tests can share one database. */
 async function seed(database: Database): Promise<{ projectId: string; registryId: string }> {
   const projectId = `p-${Math.random().toString(36).slice(2)}`;
-  await database.db.insertInto('projects').values({ id: projectId }).execute();
+  await database.db.insertInto('projects').values({ id: projectId, name: projectId }).execute();
   const { id } = await database.db
     .insertInto('registries')
     .values({
@@ -209,7 +209,7 @@ describe('embedded engine lifecycle', () => {
     const dir = await dataDir();
     const a = await openDatabase({ dataDir: dir });
     await migrate(a.pool);
-    await a.db.insertInto('projects').values({ id: 'kept' }).execute();
+    await a.db.insertInto('projects').values({ id: 'kept', name: 'kept' }).execute();
     await a.close();
     const b = await openDatabase({ dataDir: dir });
     try {

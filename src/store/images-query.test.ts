@@ -17,7 +17,10 @@ for (const engine of testDatabases()) {
     const registry = randomUUID();
     await db
       .insertInto('projects')
-      .values([{ id: project }, { id: `${project}-other` }])
+      .values([
+        { id: project, name: project },
+        { id: `${project}-other`, name: `${project}-other` },
+      ])
       .execute();
     await db
       .insertInto('registries')

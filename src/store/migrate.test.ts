@@ -10,11 +10,14 @@ import { testDatabases } from '../../test/support/database.js';
 import { loadMigrations, migrate } from './migrate.js';
 
 const TABLES = [
-  'identities',
+  'audit_log',
+  'credentials',
   'image_platforms',
   'images',
   'inventory_task_registries',
   'inventory_tasks',
+  'memberships',
+  'principals',
   'project_settings',
   'projects',
   'registries',

@@ -17,7 +17,7 @@ async function seedProject(
   outcomes: ('SUCCESS' | 'ERROR')[],
 ): Promise<string> {
   const project = `p-${randomUUID()}`;
-  await db.insertInto('projects').values({ id: project }).execute();
+  await db.insertInto('projects').values({ id: project, name: project }).execute();
   const ids = registries.map(() => randomUUID());
   await db
     .insertInto('registries')

@@ -47,7 +47,10 @@ for (const engine of testDatabases()) {
     const [regA, regB, regC] = [randomUUID(), randomUUID(), randomUUID()];
     await db
       .insertInto('projects')
-      .values([{ id: project }, { id: other }])
+      .values([
+        { id: project, name: project },
+        { id: other, name: other },
+      ])
       .execute();
     await db
       .insertInto('registries')

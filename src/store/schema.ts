@@ -3,21 +3,67 @@
 // int8 as a JS number, exact up to 2^53), timestamptz columns Date. Keep this in step with every new migration.
 import type { Generated, GeneratedAlways, JSONColumnType } from 'kysely';
 
-/** projects: every row a user can see belongs to one. */
+/** projects: every row a user can see belongs to one; `name` is the human one beside the id. */
 export interface ProjectsTable {
   id: string;
+  name: string;
   created_at: Generated<Date>;
 }
 
-/** identities: API callers (token hash and/or AK/SK with the SK encrypted by SecretBox). */
-export interface IdentitiesTable {
+/** principals: people (server-wide) and service accounts (owned by one project). */
+export interface PrincipalsTable {
   id: Generated<string>;
-  project_id: string;
+  kind: 'user' | 'service';
   name: string;
+  owner_project_id: string | null;
+  password_hash: string | null;
+  superadmin: Generated<boolean>;
+  oidc_subject: string | null;
+  disabled_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+/** memberships: a principal's role in a project. */
+export interface MembershipsTable {
+  project_id: string;
+  principal_id: string;
+  role: 'admin' | 'operator' | 'viewer';
+  source: Generated<'manual' | 'oidc'>;
+  created_at: Generated<Date>;
+}
+
+/** credentials: API tokens, console sessions (SHA-256 kept) and AK/SK pairs (SK encrypted by SecretBox). */
+export interface CredentialsTable {
+  id: Generated<string>;
+  principal_id: string;
+  kind: 'token' | 'session' | 'access_key';
+  name: string;
+  project_id: string | null;
   token_sha256: string | null;
   access_key: string | null;
   secret_key_enc: string | null;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  created_by: string | null;
   created_at: Generated<Date>;
+}
+
+/** audit_log: every state-changing request, appended only. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  principal_id: string | null;
+  principal_name: string | null;
+  credential_id: string | null;
+  project_id: string | null;
+  family: string;
+  action: string;
+  target: string;
+  status: number;
+  outcome: 'success' | 'failure' | 'denied' | 'unauthenticated';
+  request_id: string;
+  source: string;
 }
 
 /** registries: HSS RegistryInfo plus region_id / instance_id. */
@@ -305,7 +351,10 @@ export interface SchemaMigrationsTable {
 /** Every table, by name, for `Kysely<Schema>`. */
 export interface Schema {
   projects: ProjectsTable;
-  identities: IdentitiesTable;
+  principals: PrincipalsTable;
+  memberships: MembershipsTable;
+  credentials: CredentialsTable;
+  audit_log: AuditLogTable;
   registries: RegistriesTable;
   images: ImagesTable;
   image_platforms: ImagePlatformsTable;

@@ -12,7 +12,7 @@ for (const engine of testDatabases()) {
   test(`claim honours the per-registry limit on ${engine.name}`, async () => {
     const { db } = await engine.open();
     const project = `p-${randomUUID()}`;
-    await db.insertInto('projects').values({ id: project }).execute();
+    await db.insertInto('projects').values({ id: project, name: project }).execute();
     const registry = async (name: string) => {
       const id = randomUUID();
       await db

@@ -227,7 +227,11 @@ test('signing out, or a token revoked mid-session, leads back to the sign-in for
   await page().getByRole('button', { name: 'Sign in' }).click();
   await page().getByRole('heading', { name: 'Dashboard' }).waitFor();
   // Revoked in the store: the dashboard's next refresh (every 10 s) is refused, and the session ends.
-  await server.runtime.ctx.db.deleteFrom('identities').where('project_id', '=', PROJECT).execute();
+  await server.runtime.ctx.db
+    .updateTable('credentials')
+    .set({ revoked_at: new Date() })
+    .where('project_id', '=', PROJECT)
+    .execute();
   await page().locator('input[name="token"]').waitFor({ timeout: 30_000 });
   assert.equal(await page().evaluate('sessionStorage.length'), 0);
 });

@@ -168,7 +168,7 @@ for (const engine of engines) {
       assert.deepEqual(stats.json, { success_num: 1, fail_num: 2 });
     });
 
-    test('out-of-range parameters answer 400 HSS.0001; no token is 401; another project is 400 HSS.0010', async () => {
+    test('out-of-range parameters answer 400 HSS.0001; no token is 401; another project is 403 HSS.0010', async () => {
       for (const query of [
         { limit: 5 },
         { limit: 201 },
@@ -196,7 +196,7 @@ for (const engine of engines) {
       assert.equal(anon.status, 401);
       assert.equal(anon.json.error_code, 'APIGW.0307');
       const other = await hss(server, 'GET', '/image/registries', { project: 'someone-else' });
-      assert.equal(other.status, 400);
+      assert.equal(other.status, 403);
       assert.equal(other.json.error_code, 'HSS.0010');
     });
 

@@ -305,7 +305,7 @@ test('manual sync of two tags through the SDK: two jobs reach success, the targe
     assert.equal(job.remoteNamespace, 'mirror');
     assert.equal(job.override, false);
     assert.equal(job.syncOperatorName, IDENTITY);
-    assert.equal(job.syncOperatorId, identity?.id);
+    assert.equal(job.syncOperatorId, identity?.principalId);
     assert.match(job.createdAt, /Z$/);
   }
   assert.ok(jobs[0]!.id < jobs[1]!.id, 'order::asc');

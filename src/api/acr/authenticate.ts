@@ -4,7 +4,7 @@
 
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import type { Identity } from '../../store/identities.js';
+import type { Caller } from '../../store/identities.js';
 import { DEFAULT_MAX_SKEW_MS, hasAlibabaSignature, verifyAlibabaSignature } from '../auth/alibaba-signature.js';
 import { markingFailure } from '../auth/authenticate.js';
 import { SignatureError } from '../auth/signature-error.js';
@@ -21,7 +21,7 @@ export async function authenticateAcr(
   params: ReadonlyMap<string, string>,
   ctx: AppContext,
   opts: AcrAuthOptions = {},
-): Promise<Identity> {
+): Promise<Caller> {
   return markingFailure(request, () => identifyAcr(request, params, ctx, opts));
 }
 
@@ -30,7 +30,7 @@ async function identifyAcr(
   params: ReadonlyMap<string, string>,
   ctx: AppContext,
   opts: AcrAuthOptions,
-): Promise<Identity> {
+): Promise<Caller> {
   const token = request.headers['x-auth-token'];
   if (typeof token === 'string' && token.length > 0) {
     const identity = await ctx.identities.byToken(token);
@@ -40,7 +40,7 @@ async function identifyAcr(
   if (!hasAlibabaSignature({ headers: request.headers, params })) {
     throw new AcrError(400, 'IncompleteSignature', 'The request carries no signature and no X-Auth-Token.');
   }
-  let found: (Identity & { secretKey: string }) | undefined;
+  let found: (Caller & { secretKey: string }) | undefined;
   const maxSkewMs = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const signed = await verifyAlibabaSignature(
     {
@@ -60,5 +60,6 @@ async function identifyAcr(
   if (!(await ctx.nonces.claim(signed.accessKey, signed.nonce, 2 * maxSkewMs))) {
     throw new SignatureError('SIGNATURE_NONCE_USED', `the nonce ${signed.nonce} was used before`);
   }
-  return found!;
+  const { secretKey: _, ...caller } = found!;
+  return caller;
 }

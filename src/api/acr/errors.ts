@@ -33,6 +33,8 @@ const DOMAIN: Record<string, string> = { REGISTRY_DELETED: 'INSTANCE_NOT_EXIST',
 const KIND_CODE: Record<DomainKind, string> = {
   invalid: 'InvalidParameter',
   unauthenticated: 'InvalidToken',
+  // Alibaba RAM's refusal of an action the key's policy does not grant.
+  forbidden: 'Forbidden.NoPermission',
   'not-found': 'ResourceNotFound',
   conflict: 'IncorrectStatus',
   'too-many': 'Throttling',

@@ -5,6 +5,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { ALL_ENTERPRISE_PROJECTS } from '../../store/scope.js';
+import { authorize, type ProjectPermission } from '../auth/access.js';
+import { namedProject } from '../auth/guard.js';
 import type { Action, ActionFields } from './action.js';
 import { type AcrAuthOptions, authenticateAcr } from './authenticate.js';
 import { AcrError, acrErrorHandler, acrErrorSchema } from './errors.js';
@@ -19,6 +21,23 @@ export const ACR_VERSION = '2018-12-01';
 const ACTIONS: Record<string, Action> = { ...ruleActions, ...taskActions, ...repositoryActions };
 
 export const ACR_ACTIONS = Object.keys(ACTIONS);
+
+/**
+ * The permission each action needs (auth/access.ts), as every other route declares its own: reads for a viewer,
+ * the rest for an operator. The route-table walk test checks that every action has one.
+ */
+export const ACR_ACCESS: Record<string, ProjectPermission> = {
+  CreateRepoSyncRule: 'write',
+  ListRepoSyncRule: 'read',
+  DeleteRepoSyncRule: 'write',
+  CreateRepoSyncTask: 'write',
+  CreateRepoSyncTaskByRule: 'write',
+  GetRepoSyncTask: 'read',
+  CancelRepoSyncTask: 'write',
+  ListRepoSyncTask: 'read',
+  ListRepository: 'read',
+  GetRepository: 'read',
+};
 
 /** The fields each action answers with, inside the envelope. */
 export const ACR_RESPONSES: Record<string, ActionFields> = {
@@ -54,6 +73,13 @@ const response = {
 /** fast-json-stringify would pick one anyOf branch and drop the fields it does not declare: bodies are sent as built. */
 const serializerCompiler = () => (data: unknown) => JSON.stringify(data);
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The permission the ACR action of this request needs (the audit log records writes only). */
+    acrAccess?: ProjectPermission;
+  }
+}
+
 /** True when a request at `/` is an ACR call rather than a browser's visit. */
 export function isAcrCall(request: FastifyRequest): boolean {
   return request.headers['x-acs-action'] !== undefined || /[?&]Action=/.test(request.raw.url ?? '');
@@ -74,10 +100,20 @@ export async function registerAcrApi(
     const map = rpcParams(request);
     const action = map.get('Action') ?? header(request, 'x-acs-action');
     const version = map.get('Version') ?? header(request, 'x-acs-version');
-    const identity = await authenticateAcr(request, map, ctx, opts);
+    request.caller = await authenticateAcr(request, map, ctx, opts);
     if (!action) throw new AcrError(400, 'MissingParameter', 'The input parameter "Action" is not supplied.');
     const run = ACTIONS[action];
-    if (!run) throw new AcrError(404, 'InvalidAction.NotFound', `The action ${action} is not served by this endpoint.`);
+    const access = ACR_ACCESS[action];
+    if (!run || !access)
+      throw new AcrError(404, 'InvalidAction.NotFound', `The action ${action} is not served by this endpoint.`);
+    request.acrAccess = access;
+    request.auditAction = `acr:${action}`;
+    request.auditTarget = ['InstanceId', 'RepoNamespaceName', 'RepoName', 'SyncRuleId', 'SyncTaskId']
+      .map((k) => map.get(k))
+      .filter(Boolean)
+      .join(' ');
+    const identity = authorize(request.caller, access, namedProject(request));
+    request.identity = identity;
     if (version !== ACR_VERSION) {
       throw new AcrError(400, 'InvalidVersion', `Version ${version ?? '(none)'} is not served; use ${ACR_VERSION}.`);
     }
@@ -94,8 +130,8 @@ export async function registerAcrApi(
       ' A GET without an Action serves the web console.',
     response,
   };
-  app.post('/', { schema, serializerCompiler }, handle);
-  app.get('/', { schema, serializerCompiler }, async (request, reply) => {
+  app.post('/', { schema, serializerCompiler, config: { access: 'per-action' } }, handle);
+  app.get('/', { schema, serializerCompiler, config: { access: 'per-action' } }, async (request, reply) => {
     if (!isAcrCall(request) && opts.fallback) return opts.fallback(request, reply);
     return handle(request);
   });

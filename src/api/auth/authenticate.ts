@@ -2,18 +2,19 @@
 // `SDK-HMAC-SHA256` AK/SK signature verified exactly as the SDK signs. Sets `request.identity`.
 import type { FastifyRequest } from 'fastify';
 import { AuthError, RegattaError } from '../../errors.js';
-import type { Identity, IdentityStore } from '../../store/identities.js';
+import type { Caller, Identity, IdentityStore } from '../../store/identities.js';
 import { SignatureError, verifyHuaweiSignature } from './huawei-signature.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** Who the request runs as, in which project (set by guard.ts). */
     identity?: Identity;
     rawBody?: Buffer;
   }
 }
 
-/** The caller's identity; refused credentials throw AuthError (each facade renders it) and mark the request for the throttle. */
-export async function authenticate(request: FastifyRequest, identities: IdentityStore): Promise<Identity> {
+/** The caller; refused credentials throw AuthError (each facade renders it) and mark the request for the throttle. */
+export async function authenticate(request: FastifyRequest, identities: IdentityStore): Promise<Caller> {
   return markingFailure(request, () => identify(request, identities));
 }
 
@@ -29,7 +30,7 @@ export async function markingFailure<T>(request: FastifyRequest, check: () => Pr
   }
 }
 
-async function identify(request: FastifyRequest, identities: IdentityStore): Promise<Identity> {
+async function identify(request: FastifyRequest, identities: IdentityStore): Promise<Caller> {
   const authorization = request.headers.authorization;
   // `Authorization: Bearer <token>` too: senders such as Harbor's webhooks can set only that header.
   const bearer = typeof authorization === 'string' && /^Bearer /i.test(authorization) ? authorization.slice(7) : '';
@@ -44,7 +45,7 @@ async function identify(request: FastifyRequest, identities: IdentityStore): Pro
     if (request.rawBody === undefined && carriesBody(request)) {
       throw new AuthError('signature', 'Incorrect IAM authentication information: the body cannot be verified');
     }
-    let found: (Identity & { secretKey: string }) | undefined;
+    let found: (Caller & { secretKey: string }) | undefined;
     let result: Awaited<ReturnType<typeof verifyHuaweiSignature>>;
     try {
       const signed = {
@@ -71,7 +72,8 @@ async function identify(request: FastifyRequest, identities: IdentityStore): Pro
         'signature',
         'Incorrect IAM authentication information: the signature does not match the request',
       );
-    return found;
+    const { secretKey: _, ...caller } = found;
+    return caller;
   }
   throw new AuthError('token', 'No X-Auth-Token or AK/SK signature in the request');
 }

@@ -15,6 +15,7 @@ export function registerBatchScanRoute(app: FastifyInstance, ctx: AppContext): v
   typed(app).post(
     '/image/batch-scan',
     {
+      config: { access: 'write' },
       schema: {
         summary: 'BatchScanSwrImage',
         params: projectParams,

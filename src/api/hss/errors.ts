@@ -9,6 +9,8 @@ export class HssError extends FacadeError {}
 
 export const invalidParameter = (message: string) => new HssError(400, 'HSS.0001', `Invalid parameter: ${message}`);
 export const accessDenied = (message = 'Access denied') => new HssError(400, 'HSS.0010', message);
+/** The caller's role, or its credential's project, does not allow the request: HSS.0010 with a 403. */
+export const forbidden = (message: string) => new HssError(403, 'HSS.0010', `Access denied: ${message}`);
 export const notFound = (what: string) => new HssError(400, 'HSS.0011', `Requested resource not found: ${what}`);
 export const conflict = (message: string) => new HssError(400, 'HSS.1001', message);
 
@@ -18,6 +20,8 @@ function domainError(kind: DomainKind, e: RegattaError): HssError {
       const gateway = e instanceof AuthError && e.via === 'token' ? 'APIGW.0307' : 'APIGW.0301';
       return new HssError(401, gateway, e.message);
     }
+    case 'forbidden':
+      return forbidden(e.message);
     case 'not-found':
       return notFound(e.message);
     case 'conflict':

@@ -147,6 +147,7 @@ export function registerImageRoutes(app: FastifyInstance, ctx: AppContext): void
   typed(app).get(
     '/image/registries/images',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'ListRegistryImages',
         params: projectParams,

@@ -62,6 +62,7 @@ export function registerInventoryRoutes(fastify: FastifyInstance, ctx: AppContex
   app.post(
     '/image/image-sync/tasks',
     {
+      config: { access: 'write' },
       schema: {
         summary: 'CreateImageSynchronizeTask',
         params: projectParams,
@@ -116,6 +117,7 @@ export function registerInventoryRoutes(fastify: FastifyInstance, ctx: AppContex
   app.get(
     '/image/tasks',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'ListImageScanTask (type=image_sync or image_scan)',
         params: projectParams,
@@ -159,6 +161,7 @@ export function registerInventoryRoutes(fastify: FastifyInstance, ctx: AppContex
   app.get(
     '/image/image-sync/tasks/:task_id/registries',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'ListAssociateRegistries',
         params: {

@@ -87,6 +87,7 @@ export function registerRegistryRoutes(fastify: FastifyInstance, ctx: AppContext
   app.get(
     '/image/registries',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'ListRegistry',
         params: projectParams,
@@ -119,6 +120,7 @@ export function registerRegistryRoutes(fastify: FastifyInstance, ctx: AppContext
   app.post(
     '/image/registries',
     {
+      config: { access: 'write' },
       schema: {
         summary: 'AddRegistry',
         params: projectParams,
@@ -146,6 +148,7 @@ export function registerRegistryRoutes(fastify: FastifyInstance, ctx: AppContext
   app.put(
     '/image/registries/:id',
     {
+      config: { access: 'write' },
       schema: {
         summary: 'UpdateRegistry',
         params: registryParams,
@@ -167,6 +170,7 @@ export function registerRegistryRoutes(fastify: FastifyInstance, ctx: AppContext
   app.delete(
     '/image/registries/:id',
     {
+      config: { access: 'write' },
       schema: {
         summary: 'DeleteRegistry',
         params: registryParams,
@@ -185,6 +189,7 @@ export function registerRegistryRoutes(fastify: FastifyInstance, ctx: AppContext
   app.post(
     '/image/registries/batch-delete',
     {
+      config: { access: 'write' },
       schema: {
         summary: 'BatchDeleteRegistry',
         params: projectParams,
@@ -206,6 +211,7 @@ export function registerRegistryRoutes(fastify: FastifyInstance, ctx: AppContext
   app.get(
     '/image/registries/statistics',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'ListRegistryStatistics',
         params: projectParams,

@@ -130,6 +130,7 @@ export function registerScanRoutes(fastify: FastifyInstance, ctx: AppContext): v
   app.post(
     '/image/image-scan/tasks',
     {
+      config: { access: 'write' },
       schema: {
         summary: 'CreateManualImageScanTask',
         params: projectParams,
@@ -178,6 +179,7 @@ export function registerScanRoutes(fastify: FastifyInstance, ctx: AppContext): v
   app.put(
     '/image/image-scan/tasks/:task_id/stop',
     {
+      config: { access: 'write' },
       schema: {
         summary: 'StopImageScanTask',
         params: {
@@ -212,6 +214,7 @@ export function registerScanRoutes(fastify: FastifyInstance, ctx: AppContext): v
   app.get(
     '/image/:image_id/vulnerabilities',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'ListImageVulnerabilities',
         params: imageParams,
@@ -238,6 +241,7 @@ export function registerScanRoutes(fastify: FastifyInstance, ctx: AppContext): v
   app.get(
     '/image/:image_id/malwares',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'ListImageMalwares',
         params: imageParams,
@@ -254,6 +258,7 @@ export function registerScanRoutes(fastify: FastifyInstance, ctx: AppContext): v
   app.get(
     '/image/:image_id/sensitive',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'ListImageSensitiveFiles',
         params: imageParams,
@@ -270,6 +275,7 @@ export function registerScanRoutes(fastify: FastifyInstance, ctx: AppContext): v
   app.get(
     '/image/:image_id/baseline/risk-configs',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'ListImageRiskConfigs (unsafe settings)',
         params: imageParams,
@@ -286,6 +292,7 @@ export function registerScanRoutes(fastify: FastifyInstance, ctx: AppContext): v
   app.get(
     '/image/:image_id/sbom',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'CycloneDX SBOM of the image (Regatta)',
         params: imageParams,

@@ -36,7 +36,7 @@ const schema = {
 export function registerEventRoutes(app: FastifyInstance, ctx: AppContext): void {
   // Distribution posts its envelope as application/vnd.docker.distribution.events.v1+json, Harbor as
   // application/json: both parsed by the app (raw bytes kept for signatures).
-  typed(app).post('/events/registry', { schema }, async (request) => {
+  typed(app).post('/events/registry', { config: { access: 'write' }, schema }, async (request) => {
     const pushes = pushesOf(request.body);
     if (pushes === undefined) throw badRequest('neither a Distribution notification envelope nor a Harbor webhook');
     if (pushes.length > MAX_PUSHES)

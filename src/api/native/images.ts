@@ -18,6 +18,7 @@ export function registerImageRoutes(app: FastifyInstance, ctx: AppContext): void
   typed(app).get(
     '/images',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['images'],
         summary: 'Images affected by a vulnerability, across every registry (RegistryImagesInfo rows)',
@@ -47,6 +48,7 @@ export function registerImageRoutes(app: FastifyInstance, ctx: AppContext): void
   typed(app).get(
     '/images/:id',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['images'],
         summary: 'One image row by its id (RegistryImagesInfo)',

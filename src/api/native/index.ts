@@ -1,18 +1,28 @@
 // Regatta's own API under /api/v1: rules (and their dry run), tasks, push events, what the console reads.
-// Authenticated like every facade (X-Auth-Token or an AK/SK signature); errors in the native envelope (errors.ts).
+// Identity: projects, people, members, credentials, sign-in and the audit log. Every route declares its
+// permission (auth/access.ts); errors in the native envelope (errors.ts).
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { authenticate } from '../auth/authenticate.js';
+import { registerAuditRoutes } from './audit.js';
+import { registerCredentialRoutes } from './credentials.js';
 import { nativeErrorHandler } from './errors.js';
 import { registerEventRoutes } from './events.js';
 import { registerImageRoutes } from './images.js';
+import { registerMemberRoutes } from './members.js';
 import { registerOverviewRoutes, type ServerPolicy } from './overview.js';
+import { registerProjectRoutes } from './projects.js';
 import { registerRulePreviewRoute } from './rule-preview.js';
 import { registerRuleRoutes } from './rules.js';
+import { registerSessionRoutes } from './session.js';
 import { registerTaskRoutes } from './tasks.js';
 import { registerVulndbRoutes } from './vulndb.js';
 
-export async function registerNativeApi(app: FastifyInstance, ctx: AppContext, policy: ServerPolicy): Promise<void> {
+export async function registerNativeApi(
+  app: FastifyInstance,
+  ctx: AppContext,
+  policy: ServerPolicy,
+  opts: { sessionHours: number },
+): Promise<void> {
   app.setErrorHandler(nativeErrorHandler);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({
@@ -21,10 +31,6 @@ export async function registerNativeApi(app: FastifyInstance, ctx: AppContext, p
       request_id: String(request.id),
     });
   });
-  // Before validation: an unauthenticated caller learns nothing about what a valid request looks like.
-  app.addHook('preValidation', async (request) => {
-    request.identity = await authenticate(request, ctx.identities);
-  });
   registerEventRoutes(app, ctx);
   registerRuleRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
@@ -32,4 +38,9 @@ export async function registerNativeApi(app: FastifyInstance, ctx: AppContext, p
   registerImageRoutes(app, ctx);
   registerOverviewRoutes(app, ctx, policy);
   registerVulndbRoutes(app, ctx, policy);
+  registerProjectRoutes(app, ctx);
+  registerMemberRoutes(app, ctx);
+  registerCredentialRoutes(app, ctx);
+  registerSessionRoutes(app, ctx, opts.sessionHours);
+  registerAuditRoutes(app, ctx);
 }

@@ -59,23 +59,9 @@ const settingsSchema = view({
 
 export function registerOverviewRoutes(app: FastifyInstance, ctx: AppContext, policy: ServerPolicy): void {
   typed(app).get(
-    '/whoami',
-    {
-      schema: {
-        tags: ['console'],
-        summary: 'The caller: identity name and project',
-        response: { 200: { description: 'The caller', ...view({ name: str, project_id: str }) } },
-      },
-    },
-    (request) => {
-      const identity = request.identity!;
-      return { name: identity.name, project_id: identity.projectId };
-    },
-  );
-
-  typed(app).get(
     '/overview',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['console'],
         summary: 'Counts by state, newest failures',
@@ -120,6 +106,7 @@ function registerSettingsRoutes(app: FastifyInstance, ctx: AppContext, policy: S
   typed(app).get(
     '/settings',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['console'],
         summary: 'Scan and sync policies in force',
@@ -133,6 +120,7 @@ function registerSettingsRoutes(app: FastifyInstance, ctx: AppContext, policy: S
   typed(app).put(
     '/settings',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['console'],
         summary: "The project's own policies (null: the server's default)",

@@ -279,7 +279,9 @@ async function nativeRoutes() {
     }
   });
   await app.register(swagger, { openapi: { info: { title: 'test', version: '0' } } });
-  await app.register(async (native) => registerNativeApi(native, {} as AppContext, policy), { prefix: '/api/v1' });
+  await app.register(async (native) => registerNativeApi(native, {} as AppContext, policy, { sessionHours: 12 }), {
+    prefix: '/api/v1',
+  });
   await app.ready();
   const doc = app.swagger() as unknown as {
     paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;

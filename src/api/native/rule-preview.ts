@@ -30,6 +30,7 @@ export function registerRulePreviewRoute(app: FastifyInstance, ctx: AppContext):
   typed(app).post(
     '/rules/preview',
     {
+      config: { access: 'write' },
       schema: {
         tags: ['rules'],
         summary: 'Dry run of a rule: what it would copy now',

@@ -175,7 +175,10 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
   const ruleResponse = (description: string) => ({ description, ...ruleSchema }) as const;
   typed(app).post(
     '/rules',
-    { schema: { tags: ['rules'], body: ruleBody, response: { 201: ruleResponse('The rule, created') } } },
+    {
+      config: { access: 'write' },
+      schema: { tags: ['rules'], body: ruleBody, response: { 201: ruleResponse('The rule, created') } },
+    },
     async (request, reply) => {
       const scope = nativeScope(request);
       const rule = await ctx.syncRules.create(scope, {
@@ -190,6 +193,7 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
   typed(app).put(
     '/rules/:id',
     {
+      config: { access: 'write' },
       schema: {
         tags: ['rules'],
         params: idParams,
@@ -210,6 +214,7 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
   typed(app).get(
     '/rules',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['rules'],
         response: { 200: { description: "The project's rules", ...view({ total: int, rules: arrayOf(ruleSchema) }) } },
@@ -223,7 +228,10 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   typed(app).get(
     '/rules/:id',
-    { schema: { tags: ['rules'], params: idParams, response: { 200: ruleResponse('The rule') } } },
+    {
+      config: { access: 'read' },
+      schema: { tags: ['rules'], params: idParams, response: { 200: ruleResponse('The rule') } },
+    },
     async (request) => {
       const rule = await ctx.syncRules.get(nativeScope(request), request.params.id);
       if (!rule) throw notFound('rule');
@@ -233,7 +241,10 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   typed(app).delete(
     '/rules/:id',
-    { schema: { tags: ['rules'], params: idParams, response: { 204: noContent('The rule, deleted') } } },
+    {
+      config: { access: 'write' },
+      schema: { tags: ['rules'], params: idParams, response: { 204: noContent('The rule, deleted') } },
+    },
     async (request, reply) => {
       const scope = nativeScope(request);
       const rule = await ctx.syncRules.get(scope, request.params.id);
@@ -265,6 +276,7 @@ function registerRunRoute(app: FastifyInstance, ctx: AppContext): void {
   typed(app).post(
     '/rules/:id/run',
     {
+      config: { access: 'write' },
       // A bare POST (no body) runs the whole rule.
       preValidation: async (request) => {
         request.body ??= {};

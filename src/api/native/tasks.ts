@@ -123,6 +123,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
   typed(app).get(
     '/tasks',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['tasks'],
         querystring: {
@@ -153,7 +154,10 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   typed(app).get(
     '/tasks/:id',
-    { schema: { tags: ['tasks'], params: idParams, response: { 200: { description: 'The task', ...taskSchema } } } },
+    {
+      config: { access: 'read' },
+      schema: { tags: ['tasks'], params: idParams, response: { 200: { description: 'The task', ...taskSchema } } },
+    },
     async (request) => {
       const task = await ctx.syncTasks.get(nativeScope(request), request.params.id);
       if (!task) throw notFound('task');
@@ -164,6 +168,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
   typed(app).post(
     '/tasks/:id/cancel',
     {
+      config: { access: 'write' },
       schema: {
         tags: ['tasks'],
         params: idParams,
@@ -185,6 +190,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
   typed(app).get(
     '/batches',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['tasks'],
         summary: 'Sync batches, newest first, with their tasks counted by status',
@@ -209,6 +215,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
   typed(app).get(
     '/batches/:id',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['tasks'],
         summary: 'One sync batch: its selection (a rule run selects in the background) and counts',
@@ -226,6 +233,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
   typed(app).post(
     '/batches/:id/retry',
     {
+      config: { access: 'write' },
       schema: {
         tags: ['tasks'],
         params: idParams,

@@ -39,6 +39,7 @@ export function registerVulndbRoutes(app: FastifyInstance, ctx: AppContext, poli
   typed(app).get(
     '/vulndb',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['scanning'],
         summary: 'Scan data: sources, counts, age, staleness, last errors',
@@ -54,6 +55,7 @@ export function registerVulndbRoutes(app: FastifyInstance, ctx: AppContext, poli
   typed(app).post(
     '/vulndb/update',
     {
+      config: { access: 'superadmin' },
       schema: {
         tags: ['scanning'],
         summary: 'Update the advisory feeds now (queued)',

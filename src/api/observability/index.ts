@@ -3,31 +3,17 @@
 // /metrics (Prometheus, authenticated like every API request). Every response is counted by method, route
 // pattern and status.
 
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { vulndbStatus } from '../../scanning/feeds/status.js';
-import { BOOTSTRAP_ADMIN, type Identity } from '../../store/identities.js';
 import { queueReady } from '../../store/stats.js';
-import { authenticate } from '../auth/authenticate.js';
+import { nativeErrorHandler } from '../native/errors.js';
 import { createMetrics } from './metrics.js';
 
 export interface ObservabilityOptions {
   /** The advisory folder whose age is reported, and when it counts as stale. */
   vulndb?: string;
   vulndbStaleHours?: number;
-  /** A token for Prometheus alone (REGATTA_METRICS_TOKEN): /metrics and nothing else. */
-  metricsToken?: string;
-}
-
-/** Whether the request carries the scrape token (Bearer or X-Auth-Token), compared in constant time. */
-function scrapeTokenGiven(request: FastifyRequest, expected: string | undefined): boolean {
-  if (!expected) return false;
-  const auth = request.headers.authorization;
-  const given = request.headers['x-auth-token'] ?? (typeof auth === 'string' ? auth.replace(/^Bearer /i, '') : '');
-  if (typeof given !== 'string') return false;
-  const a = createHash('sha256').update(given).digest();
-  return timingSafeEqual(a, createHash('sha256').update(expected).digest());
 }
 
 export async function registerObservability(
@@ -46,7 +32,7 @@ export async function registerObservability(
   });
   app.addHook('onClose', async () => metrics.close());
 
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/readyz', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) => {
     try {
       await queueReady(ctx.db);
       const data = await status();
@@ -69,23 +55,12 @@ export async function registerObservability(
     }
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    // Server-wide figures (every project's registry hosts among them): for the server's scrape token or its
-    // bootstrap admin, not for any project's token.
-    if (!scrapeTokenGiven(request, opts.metricsToken)) {
-      let identity: Identity;
-      try {
-        identity = await authenticate(request, ctx.identities);
-      } catch (err) {
-        return reply.status(401).send({ code: 'UNAUTHENTICATED', message: (err as Error).message });
-      }
-      if (identity.name !== BOOTSTRAP_ADMIN) {
-        return reply.status(403).send({
-          code: 'FORBIDDEN',
-          message: 'metrics cover every project: use REGATTA_METRICS_TOKEN or the bootstrap admin',
-        });
-      }
-    }
-    return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  // Server-wide figures (every project's registry hosts among them): for the scrape token or a superadmin
+  // (guard.ts), answered in the native API's error format.
+  await app.register(async (scoped) => {
+    scoped.setErrorHandler(nativeErrorHandler);
+    scoped.get('/metrics', { schema: { hide: true }, config: { access: 'metrics' } }, async (_request, reply) => {
+      return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
   });
 }

@@ -14,7 +14,6 @@ import { ScanError } from '../../scanning/errors.js';
 import { type ScanReport, scanImage } from '../../scanning/scan.js';
 import type { VulnerabilityFinding } from '../../scanning/vulndb/match.js';
 import { resultRow, scanDatabases } from '../../services/scanning.js';
-import { authenticate } from '../auth/authenticate.js';
 import { FacadeError, facadeErrorHandler } from '../errors.js';
 import { typed } from '../typed.js';
 import {
@@ -105,13 +104,11 @@ export async function registerScannerAdapter(
       send: (e, _request, reply) => void fail(reply, e.status, e.message),
     }),
   );
-  app.addHook('preValidation', async (request) => {
-    request.identity = await authenticate(request, ctx.identities);
-  });
 
   typed(app).get(
     '/metadata',
     {
+      config: { access: 'read' },
       schema: {
         tags,
         summary: 'GetMetadata',
@@ -134,6 +131,7 @@ export async function registerScannerAdapter(
   typed(app).post(
     '/scan',
     {
+      config: { access: 'write' },
       schema: {
         tags,
         summary: 'AcceptScanRequest',
@@ -174,6 +172,7 @@ export async function registerScannerAdapter(
   typed(app).get(
     '/scan/:id/report',
     {
+      config: { access: 'read' },
       schema: {
         tags,
         summary: 'GetScanReport',

@@ -12,6 +12,8 @@ export const invalidParameter = (message: string) =>
   new SwrError(400, 'SVCSTG.SWR.4000014', `Invalid parameter: ${message}`);
 export const unauthenticated = (message: string) =>
   new SwrError(401, 'SVCSTG.SWR.4010000', `Authentication failed: ${message}`);
+/** The caller's role or key does not allow it (SWR's "no permission" answer). */
+export const forbidden = (message: string) => new SwrError(403, 'SVCSTG.SWR.4030000', `Forbidden: ${message}`);
 export const namespaceNotFound = (message: string) => new SwrError(404, 'SVCSTG.SWR.4040058', message);
 export const repositoryNotFound = (message: string) => new SwrError(404, 'SVCSTG.SWR.4040010', message);
 /** No sync rule matches: SWR documents no code of its own for it; "list not found" is the nearest. */
@@ -52,6 +54,8 @@ function domainError(kind: DomainKind, e: RegattaError): SwrError {
   switch (kind) {
     case 'unauthenticated':
       return unauthenticated(e.message);
+    case 'forbidden':
+      return forbidden(e.message);
     case 'not-found':
       return e.code === 'NAMESPACE_NOT_FOUND' ? namespaceNotFound(e.message) : syncRepoNotFound(e.message);
     case 'conflict':

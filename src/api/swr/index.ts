@@ -2,7 +2,6 @@
 // tasks. Authenticated as HSS is (X-Auth-Token or an AK/SK signature); every error in SWR's envelope (errors.ts).
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { authenticate } from '../auth/authenticate.js';
 import { SwrError, swrErrorBody, swrErrorHandler } from './errors.js';
 import { registerSyncJobRoutes } from './sync-jobs.js';
 import { registerSyncRepoRoutes } from './sync-repo.js';
@@ -21,10 +20,6 @@ export async function registerSwrApi(app: FastifyInstance, ctx: AppContext, opts
       `The requested URL cannot be found: ${request.method} ${request.url}`,
     );
     void reply.status(e.status).send(swrErrorBody(e.code, e.message));
-  });
-  // Before validation: an unauthenticated caller learns nothing about what a valid request looks like.
-  app.addHook('preValidation', async (request) => {
-    request.identity = await authenticate(request, ctx.identities);
   });
   registerSyncRepoRoutes(app, ctx, opts.region);
   registerSyncJobRoutes(app, ctx, opts.region);

@@ -20,6 +20,7 @@ export function registerSyncJobRoutes(app: FastifyInstance, ctx: AppContext, reg
   typed(app).post(
     '/namespaces/:namespace/repos/:repository/sync_images',
     {
+      config: { access: 'write' },
       schema: {
         tags,
         summary: 'CreateManualImageSyncRepo',
@@ -68,6 +69,7 @@ export function registerSyncJobRoutes(app: FastifyInstance, ctx: AppContext, reg
   typed(app).get(
     '/namespaces/:namespace/repos/:repository/sync_job',
     {
+      config: { access: 'read' },
       schema: {
         tags,
         summary: 'ShowSyncJob',

@@ -50,6 +50,7 @@ export function registerSyncRepoRoutes(app: FastifyInstance, ctx: AppContext, re
   typed(app).get(
     PATH,
     {
+      config: { access: 'read' },
       schema: {
         tags,
         summary: 'ListImageAutoSyncReposDetails',
@@ -72,6 +73,7 @@ export function registerSyncRepoRoutes(app: FastifyInstance, ctx: AppContext, re
   typed(app).post(
     PATH,
     {
+      config: { access: 'write' },
       schema: {
         tags,
         summary: 'CreateImageSyncRepo',
@@ -116,6 +118,7 @@ export function registerSyncRepoRoutes(app: FastifyInstance, ctx: AppContext, re
   typed(app).delete(
     PATH,
     {
+      config: { access: 'write' },
       schema: {
         tags,
         summary: 'DeleteImageSyncRepo',

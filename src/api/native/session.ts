@@ -1,0 +1,64 @@
+// Console sign-in with a name and password: a session token (kind `session`, REGATTA_SESSION_HOURS long, acting
+// in every project of the person; the console names one per request with X-Project-Id). Signing out revokes the
+// credential the request came with. A refused sign-in answers 401, is counted by the authentication throttle
+// (per source address) and is audited.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context.js';
+import { signIn } from '../../services/sign-in.js';
+import { markingFailure } from '../auth/authenticate.js';
+import { typed } from '../typed.js';
+import { isoTime, str, view } from './schemas.js';
+
+export function registerSessionRoutes(fastify: FastifyInstance, ctx: AppContext, hours: number): void {
+  const app = typed(fastify);
+  app.post(
+    '/session',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['identity'],
+        summary: 'Signs a person in with name and password: a session token, shown once',
+        body: {
+          type: 'object',
+          required: ['name', 'password'],
+          additionalProperties: false,
+          properties: { name: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 1024 } },
+        },
+        response: { 201: view({ token: str, expires_at: isoTime, name: str }) },
+      },
+    },
+    async (request, reply) => {
+      request.auditName = request.body.name;
+      const caller = await markingFailure(request, () => signIn(ctx, request.body.name, request.body.password));
+      request.caller = caller;
+      const expiresAt = new Date(Date.now() + hours * 3_600_000);
+      const session = await ctx.credentials.createToken(
+        {
+          principalId: caller.principalId,
+          name: 'console session',
+          projectId: null,
+          expiresAt,
+          createdBy: caller.name,
+        },
+        'session',
+      );
+      return reply.status(201).send({ token: session.token, expires_at: expiresAt.toISOString(), name: caller.name });
+    },
+  );
+
+  app.delete(
+    '/session',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['identity'],
+        summary: 'Signs out: revokes the credential this request carries',
+        response: { 204: { type: 'null', description: 'Signed out' } },
+      },
+    },
+    async (request, reply) => {
+      await ctx.credentials.revoke(request.caller!.credentialId);
+      return reply.status(204).send(null);
+    },
+  );
+}
