@@ -168,8 +168,9 @@ export class IdentityStore {
   }
 
   /**
-   * Makes sure the project exists with `name` in it as admin, holding this token and key pair (scoped to the
-   * project). `bootstrap-admin` is a person and a superadmin; any other name a service account of the project.
+   * Makes sure the project exists with `name` in it as admin, holding this token and key pair.
+   * `bootstrap-admin` is a person and a superadmin (its credentials act in any project); any other name a service
+   * account of the project (its credentials act there only).
    * Idempotent: a restart with the same settings changes nothing; changed settings replace the credentials.
    */
   async ensure(init: {
@@ -203,11 +204,12 @@ export class IdentityStore {
         .values({ project_id: init.projectId, principal_id: principal.id, role: 'admin' })
         .onConflict((oc) => oc.columns(['project_id', 'principal_id']).doUpdateSet({ role: 'admin' }))
         .execute();
-      const base = { principal_id: principal.id, project_id: init.projectId, created_by: 'bootstrap' };
+      // The superadmin's credentials act in any project (it names one per request); a service account's in its own.
+      const base = { principal_id: principal.id, project_id: owner, created_by: 'bootstrap' };
       const kept = (name: string) =>
         trx.selectFrom('credentials').selectAll().where('principal_id', '=', principal.id).where('name', '=', name);
       if (init.token) {
-        const existing = await kept(BOOTSTRAP_TOKEN).where('project_id', '=', init.projectId).executeTakeFirst();
+        const existing = await kept(BOOTSTRAP_TOKEN).executeTakeFirst();
         const values = { ...base, kind: 'token' as const, name: BOOTSTRAP_TOKEN, token_sha256: tokenHash(init.token) };
         if (!existing) await trx.insertInto('credentials').values(values).execute();
         else if (existing.token_sha256 !== values.token_sha256 || existing.revoked_at)
@@ -218,7 +220,7 @@ export class IdentityStore {
             .execute();
       }
       if (init.accessKey && init.secretKey) {
-        const existing = await kept(BOOTSTRAP_KEY).where('project_id', '=', init.projectId).executeTakeFirst();
+        const existing = await kept(BOOTSTRAP_KEY).executeTakeFirst();
         const values = { ...base, kind: 'access_key' as const, name: BOOTSTRAP_KEY, access_key: init.accessKey };
         const same =
           existing?.access_key === init.accessKey &&

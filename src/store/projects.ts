@@ -50,6 +50,10 @@ export class ProjectStore {
     return (await this.list([id]))[0];
   }
 
+  async exists(id: string): Promise<boolean> {
+    return (await this.db.selectFrom('projects').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+  }
+
   async rename(id: string, name: string): Promise<Project> {
     try {
       const r = await this.db.updateTable('projects').set({ name }).where('id', '=', id).executeTakeFirst();

@@ -5,8 +5,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { ALL_ENTERPRISE_PROJECTS } from '../../store/scope.js';
-import { authorize, type ProjectPermission } from '../auth/access.js';
-import { namedProject } from '../auth/guard.js';
+import type { ProjectPermission } from '../auth/access.js';
+import { authorizeRequest, namedProject } from '../auth/guard.js';
 import type { Action, ActionFields } from './action.js';
 import { type AcrAuthOptions, authenticateAcr } from './authenticate.js';
 import { AcrError, acrErrorHandler, acrErrorSchema } from './errors.js';
@@ -112,7 +112,7 @@ export async function registerAcrApi(
       .map((k) => map.get(k))
       .filter(Boolean)
       .join(' ');
-    const identity = authorize(request.caller, access, namedProject(request));
+    const identity = await authorizeRequest(ctx, request.caller, access, namedProject(request));
     request.identity = identity;
     if (version !== ACR_VERSION) {
       throw new AcrError(400, 'InvalidVersion', `Version ${version ?? '(none)'} is not served; use ${ACR_VERSION}.`);

@@ -6,7 +6,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import type { Caller } from '../../store/identities.js';
+import { ForbiddenError } from '../../errors.js';
+import type { Caller, Identity } from '../../store/identities.js';
 import { authorize, type Permission } from './access.js';
 import { authenticate } from './authenticate.js';
 
@@ -45,8 +46,26 @@ export function registerGuard(app: FastifyInstance, ctx: AppContext, opts: Guard
     if (permission === 'public' || permission === 'per-action') return;
     if (permission === 'metrics' && scrapeTokenGiven(request, opts.metricsToken)) return;
     request.caller = await authenticate(request, ctx.identities);
-    request.identity = authorize(request.caller, permission, namedProject(request));
+    request.identity = await authorizeRequest(ctx, request.caller, permission, namedProject(request));
   });
+}
+
+/**
+ * `authorize`, and for a superadmin acting in a project it is no member of, a check that the project exists (a
+ * member's role is proof enough): the one authorisation of every route, ACR's actions included.
+ */
+export async function authorizeRequest(
+  ctx: AppContext,
+  caller: Caller,
+  permission: Permission,
+  named: string | undefined,
+): Promise<Identity> {
+  const identity = authorize(caller, permission, named);
+  if (identity.projectId && identity.role && !caller.roles.has(identity.projectId)) {
+    if (!(await ctx.projects.exists(identity.projectId)))
+      throw new ForbiddenError(`no project ${identity.projectId}`);
+  }
+  return identity;
 }
 
 /** Whether the request carries the scrape token (Bearer or X-Auth-Token), compared in constant time. */

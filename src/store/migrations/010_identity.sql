@@ -110,11 +110,11 @@ INSERT INTO memberships (project_id, principal_id, role)
 SELECT DISTINCT i.project_id, p.id, 'admin' FROM identities i, principals p
 WHERE i.name = 'bootstrap-admin' AND p.kind = 'user' AND p.name = 'bootstrap-admin';
 INSERT INTO credentials (principal_id, kind, name, project_id, token_sha256, created_by)
-SELECT COALESCE(p.id, i.id), 'token', CASE WHEN p.id IS NULL THEN 'migrated token' ELSE 'bootstrap token' END, i.project_id, i.token_sha256, CASE WHEN p.id IS NULL THEN 'migration' ELSE 'bootstrap' END
+SELECT COALESCE(p.id, i.id), 'token', CASE WHEN p.id IS NULL THEN 'migrated token' ELSE 'bootstrap token' END, CASE WHEN p.id IS NULL THEN i.project_id END, i.token_sha256, CASE WHEN p.id IS NULL THEN 'migration' ELSE 'bootstrap' END
 FROM identities i LEFT JOIN principals p ON i.name = 'bootstrap-admin' AND p.kind = 'user' AND p.name = i.name
 WHERE i.token_sha256 IS NOT NULL;
 INSERT INTO credentials (principal_id, kind, name, project_id, access_key, secret_key_enc, created_by)
-SELECT COALESCE(p.id, i.id), 'access_key', CASE WHEN p.id IS NULL THEN 'migrated key' ELSE 'bootstrap key' END, i.project_id, i.access_key, i.secret_key_enc, CASE WHEN p.id IS NULL THEN 'migration' ELSE 'bootstrap' END
+SELECT COALESCE(p.id, i.id), 'access_key', CASE WHEN p.id IS NULL THEN 'migrated key' ELSE 'bootstrap key' END, CASE WHEN p.id IS NULL THEN i.project_id END, i.access_key, i.secret_key_enc, CASE WHEN p.id IS NULL THEN 'migration' ELSE 'bootstrap' END
 FROM identities i LEFT JOIN principals p ON i.name = 'bootstrap-admin' AND p.kind = 'user' AND p.name = i.name
 WHERE i.access_key IS NOT NULL AND i.secret_key_enc IS NOT NULL;
 DROP TABLE identities;

@@ -1,5 +1,5 @@
-// The console's one way to call the server: same origin, the signed-in token in X-Auth-Token, JSON in and out.
-// Errors of every facade (native {code, message}, HSS {error_code, error_msg}) become one ApiError the pages show.
+// The console's one way to call the server: same origin, the signed-in token in X-Auth-Token, the chosen project
+// in X-Project-Id (on every call: the native API reads it, HSS has it in its path too), JSON in and out. Errors of every facade (native {code, message}, HSS {error_code, error_msg}) become one ApiError the pages show.
 
 export class ApiError extends Error {
   constructor(
@@ -15,10 +15,10 @@ export class ApiError extends Error {
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
 export interface Client {
-  /** The project of the token, for the HSS paths (/v5/{project_id}/...). */
+  /** The project chosen (X-Project-Id, and the HSS paths /v5/{project_id}/...); '' when the caller has none. */
   projectId: string;
   get<T>(path: string, query?: Query): Promise<T>;
-  send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
   /** A file download (e.g. an SBOM) with the token, saved by the browser under `filename`. */
   download(path: string, filename: string): Promise<void>;
 }
@@ -32,11 +32,18 @@ export function urlOf(path: string, query: Query = {}): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-export async function call<T>(token: string, method: string, url: string, body?: unknown): Promise<T> {
+export async function call<T>(
+  token: string | undefined,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const res = await fetch(url, {
     method,
     headers: {
-      'x-auth-token': token,
+      ...(token === undefined ? {} : { 'x-auth-token': token }),
+      ...headers,
       accept: 'application/json',
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
@@ -60,13 +67,19 @@ async function errorOf(res: Response): Promise<ApiError> {
   }
 }
 
+/** A name-and-password sign-in (POST /api/v1/session): a console session token, used as any other token. */
+export function openSession(name: string, password: string): Promise<{ token: string; expires_at: string }> {
+  return call(undefined, 'POST', '/api/v1/session', { name, password });
+}
+
 export function makeClient(token: string, projectId: string): Client {
+  const headers: Record<string, string> = projectId ? { 'x-project-id': projectId } : {};
   return {
     projectId,
-    get: (path, query) => call(token, 'GET', urlOf(path, query)),
-    send: (method, path, body) => call(token, method, path, body),
+    get: (path, query) => call(token, 'GET', urlOf(path, query), undefined, headers),
+    send: (method, path, body) => call(token, method, path, body, headers),
     download: async (path, filename) => {
-      const res = await fetch(path, { headers: { 'x-auth-token': token } });
+      const res = await fetch(path, { headers: { 'x-auth-token': token, ...headers } });
       if (!res.ok) throw await errorOf(res);
       const href = URL.createObjectURL(await res.blob());
       const a = Object.assign(document.createElement('a'), { href, download: filename });
