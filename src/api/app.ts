@@ -16,6 +16,7 @@ import type { OidcConfig } from '../app/config.js';
 import type { AppContext } from '../app/context.js';
 import type { AcrAuthOptions } from './acr/authenticate.js';
 import { registerAcrApi } from './acr/index.js';
+import type { Permission } from './auth/access.js';
 import { registerAudit } from './auth/audit-hook.js';
 import { registerGuard } from './auth/guard.js';
 import { AuthThrottle, registerAuthThrottle, type ThrottleOptions } from './auth/throttle.js';
@@ -57,6 +58,19 @@ export interface AppOptions {
   auditRetentionDays?: number;
   /** Single sign-on for the console (REGATTA_OIDC_*). */
   oidc?: OidcConfig;
+}
+
+/** One route as registered: what the route-table walk reads. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Permission | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: readonly RouteEntry[];
+  }
 }
 
 /** Request bodies larger than this are refused: every facade takes small JSON documents. */
@@ -118,10 +132,14 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       }
     });
   }
-  // Every route declares the permission it needs (auth/access.ts); the documents' own routes are public.
+  // Every route declares the permission it needs (auth/access.ts); the documents' own routes are public. The
+  // table of routes is kept for the route-table walk test (test/contract/route-access.test.ts).
+  const table: RouteEntry[] = [];
+  app.decorate('routeTable', table);
   app.addHook('onRoute', (route) => {
     const documents = route.url.startsWith('/docs') || route.url.startsWith('/assets/');
     if (documents && !route.config?.access) route.config = { ...route.config, access: 'public' };
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, access: route.config?.access });
   });
   registerGuard(app, ctx, { metricsToken: opts.metricsToken });
   registerAudit(app, ctx, opts.auditRetentionDays ?? 365);
@@ -157,7 +175,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await app.register(async (swr) => registerSwrApi(swr, ctx, { region: opts.swrRegion }), { prefix: '/v2/manage' });
   await app.register(async (iam) => registerIamApi(iam, ctx));
   await app.register(
-    async (native) => registerNativeApi(native, ctx, policy, { sessionHours: opts.sessionHours ?? 12 }),
+    async (native) =>
+      registerNativeApi(native, ctx, policy, { sessionHours: opts.sessionHours ?? 12, oidc: opts.oidc }),
     {
       prefix: '/api/v1',
     },
