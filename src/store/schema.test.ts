@@ -66,7 +66,7 @@ const EXPECTED: Expected = {
     created_at: 'default Date',
   },
   audit_log: {
-    id: 'default number',
+    id: 'identity number',
     at: 'default Date',
     principal_id: 'nullable string',
     principal_name: 'nullable string',

@@ -51,7 +51,7 @@ export interface CredentialsTable {
 
 /** audit_log: every state-changing request, appended only. */
 export interface AuditLogTable {
-  id: Generated<number>;
+  id: GeneratedAlways<number>;
   at: Generated<Date>;
   principal_id: string | null;
   principal_name: string | null;

@@ -6,7 +6,7 @@ import type { AppContext } from '../../app/context.js';
 import { ForbiddenError } from '../../errors.js';
 import type { AuditRow } from '../../store/audit.js';
 import { typed } from '../typed.js';
-import { arrayOf, int, isoTime, nullableInt, nullableStr, str, view } from './schemas.js';
+import { arrayOf, describe, int, isoTime, nullableInt, nullableStr, str, view } from './schemas.js';
 
 const outcome = { type: 'string', enum: ['success', 'failure', 'denied', 'unauthenticated'] } as const;
 const entrySchema = view({
@@ -47,7 +47,12 @@ export function registerAuditRoutes(fastify: FastifyInstance, ctx: AppContext): 
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },
         },
-        response: { 200: view({ entries: arrayOf(entrySchema), next_before: nullableInt }) },
+        response: {
+          200: describe(
+            'Entries newest first; next_before pages on',
+            view({ entries: arrayOf(entrySchema), next_before: nullableInt }),
+          ),
+        },
       },
     },
     async (request) => {

@@ -11,7 +11,7 @@ import { roleIn } from '../auth/access.js';
 import { typed } from '../typed.js';
 import { memberOf } from './members.js';
 import { humanName } from './projects.js';
-import { arrayOf, bool, isoTime, nullableStr, nullableTime, str, view } from './schemas.js';
+import { arrayOf, bool, describe, isoTime, nullableStr, nullableTime, str, view } from './schemas.js';
 
 const tags = ['identity'];
 const kind = { type: 'string', enum: ['token', 'session', 'access_key'] } as const;
@@ -57,7 +57,7 @@ export function registerCredentialRoutes(fastify: FastifyInstance, ctx: AppConte
         tags,
         summary: "The caller's own tokens and key pairs, and for a project admin every one acting in the project",
         querystring: { type: 'object', properties: { sessions: { type: 'boolean', default: false } } },
-        response: { 200: arrayOf(credentialSchema) },
+        response: { 200: describe('Credentials, newest first (never a secret)', arrayOf(credentialSchema)) },
       },
     },
     async (request) => {
@@ -95,7 +95,7 @@ export function registerCredentialRoutes(fastify: FastifyInstance, ctx: AppConte
             all_projects: bool,
           },
         },
-        response: { 201: createdSchema },
+        response: { 201: describe('The credential and, this once, its secret', createdSchema) },
       },
     },
     async (request, reply) => {
@@ -131,7 +131,7 @@ export function registerCredentialRoutes(fastify: FastifyInstance, ctx: AppConte
         tags,
         summary: 'Revokes a token or key pair: its next request fails, on every server process',
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
-        response: { 200: credentialSchema },
+        response: { 200: describe('The revoked credential', credentialSchema) },
       },
     },
     async (request) => {

@@ -7,7 +7,7 @@ import { ForbiddenError, RegattaError } from '../../errors.js';
 import type { Member } from '../../store/principals.js';
 import { typed } from '../typed.js';
 import { humanName, principalSchema, principalView, role } from './projects.js';
-import { arrayOf, view } from './schemas.js';
+import { arrayOf, describe, view } from './schemas.js';
 
 const tags = ['identity'];
 const memberSchema = view({
@@ -32,7 +32,7 @@ export function registerMemberRoutes(fastify: FastifyInstance, ctx: AppContext):
       schema: {
         tags,
         summary: "The project's people and service accounts with their roles",
-        response: { 200: arrayOf(memberSchema) },
+        response: { 200: describe('Members, service accounts first', arrayOf(memberSchema)) },
       },
     },
     async (request) => (await ctx.principals.members(request.identity!.projectId)).map(memberView),
@@ -51,7 +51,7 @@ export function registerMemberRoutes(fastify: FastifyInstance, ctx: AppContext):
           additionalProperties: false,
           properties: { name: humanName, role },
         },
-        response: { 200: memberSchema },
+        response: { 200: describe('The member as it is now', memberSchema) },
       },
     },
     async (request) => {
@@ -72,7 +72,7 @@ export function registerMemberRoutes(fastify: FastifyInstance, ctx: AppContext):
         summary: "Changes a member's role",
         params: principalParam,
         body: { type: 'object', required: ['role'], additionalProperties: false, properties: { role } },
-        response: { 200: memberSchema },
+        response: { 200: describe('The member as it is now', memberSchema) },
       },
     },
     async (request) => {
@@ -117,7 +117,7 @@ export function registerMemberRoutes(fastify: FastifyInstance, ctx: AppContext):
           additionalProperties: false,
           properties: { name: humanName, role },
         },
-        response: { 201: memberSchema },
+        response: { 201: describe('The new service account', memberSchema) },
       },
     },
     async (request, reply) => {

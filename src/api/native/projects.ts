@@ -10,7 +10,7 @@ import type { PrincipalView } from '../../store/principals.js';
 import type { Project } from '../../store/projects.js';
 import { roleIn } from '../auth/access.js';
 import { typed } from '../typed.js';
-import { arrayOf, bool, int, isoTime, str, view } from './schemas.js';
+import { arrayOf, bool, describe, int, isoTime, str, view } from './schemas.js';
 
 const tags = ['identity'];
 export const role = { type: 'string', enum: ['admin', 'operator', 'viewer'] } as const;
@@ -65,16 +65,19 @@ export function registerProjectRoutes(fastify: FastifyInstance, ctx: AppContext)
         tags: ['console'],
         summary: 'The caller: who, in which project with which role, and every project it belongs to',
         response: {
-          200: view({
-            id: str,
-            name: str,
-            kind: { type: 'string', enum: ['user', 'service'] },
-            superadmin: bool,
-            project_id: str,
-            role: { type: ['string', 'null'] },
-            credential: view({ id: str, kind: str }),
-            projects: arrayOf(view({ id: str, name: str, role })),
-          }),
+          200: describe(
+            'The caller',
+            view({
+              id: str,
+              name: str,
+              kind: { type: 'string', enum: ['user', 'service'] },
+              superadmin: bool,
+              project_id: str,
+              role: { type: ['string', 'null'] },
+              credential: view({ id: str, kind: str }),
+              projects: arrayOf(view({ id: str, name: str, role })),
+            }),
+          ),
         },
       },
     },
@@ -105,7 +108,7 @@ export function registerProjectRoutes(fastify: FastifyInstance, ctx: AppContext)
       schema: {
         tags,
         summary: 'The projects the caller belongs to (every one, for a superadmin)',
-        response: { 200: arrayOf(projectSchema) },
+        response: { 200: describe('Projects by name', arrayOf(projectSchema)) },
       },
     },
     async (request) => {
@@ -123,7 +126,7 @@ export function registerProjectRoutes(fastify: FastifyInstance, ctx: AppContext)
         tags,
         summary: 'Creates a project (its id: 32 lowercase hex characters)',
         body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: humanName } },
-        response: { 201: projectSchema },
+        response: { 201: describe('The new project', projectSchema) },
       },
     },
     async (request, reply) =>
@@ -139,7 +142,7 @@ export function registerProjectRoutes(fastify: FastifyInstance, ctx: AppContext)
         summary: 'Renames a project',
         params: idParam,
         body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: humanName } },
-        response: { 200: projectSchema },
+        response: { 200: describe('The renamed project', projectSchema) },
       },
     },
     async (request) => projectView(await ctx.projects.rename(request.params.id, request.body.name), request.caller),
@@ -167,7 +170,11 @@ export function registerProjectRoutes(fastify: FastifyInstance, ctx: AppContext)
     '/users',
     {
       config: { access: 'superadmin' },
-      schema: { tags, summary: 'Every person', response: { 200: arrayOf(principalSchema) } },
+      schema: {
+        tags,
+        summary: 'Every person',
+        response: { 200: describe('People by name', arrayOf(principalSchema)) },
+      },
     },
     async () => (await ctx.principals.users()).map(principalView),
   );
@@ -185,7 +192,7 @@ export function registerProjectRoutes(fastify: FastifyInstance, ctx: AppContext)
           additionalProperties: false,
           properties: { name: humanName, password: { type: 'string', maxLength: 1024 }, superadmin: bool },
         },
-        response: { 201: principalSchema },
+        response: { 201: describe('The new person', principalSchema) },
       },
     },
     async (request, reply) => {
@@ -210,7 +217,7 @@ export function registerProjectRoutes(fastify: FastifyInstance, ctx: AppContext)
           additionalProperties: false,
           properties: { password: { type: ['string', 'null'], maxLength: 1024 }, superadmin: bool, disabled: bool },
         },
-        response: { 200: principalSchema },
+        response: { 200: describe('The person as changed', principalSchema) },
       },
     },
     async (request) => {

@@ -7,13 +7,16 @@ import { test } from 'node:test';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifySchema } from 'fastify';
 import type { AppContext } from '../../app/context.js';
+import type { CredentialView } from '../../store/credentials.js';
 import type { ImageListRow } from '../../store/images-query.js';
 import type { SyncBatchSummary } from '../../store/sync-batches.js';
 import type { SyncRuleRow } from '../../store/sync-rules.js';
 import type { SyncTaskRow } from '../../store/sync-tasks.js';
 import { toRegistryImagesInfo } from '../hss/images.js';
+import { credentialView } from './credentials.js';
 import { registerNativeApi } from './index.js';
 import { policyOf } from './overview.js';
+import { principalView } from './projects.js';
 import { ruleView } from './rules.js';
 import { batchView, taskView } from './tasks.js';
 
@@ -224,9 +227,135 @@ const overview = {
   never_synced: 1,
 };
 
+const whoami = {
+  id: UUID,
+  name: 'alice',
+  kind: 'user',
+  superadmin: false,
+  project_id: 'p',
+  role: 'viewer',
+  credential: { id: UUID, kind: 'token' },
+  projects: [],
+};
+const project = { id: 'a'.repeat(32), name: 'team', created_at: T0.toISOString(), registries: 2, role: null };
+const person = principalView({
+  id: UUID,
+  kind: 'user',
+  name: 'alice',
+  superadmin: false,
+  sign_in: 'password',
+  disabled: false,
+  created_at: T0,
+});
+const member = { ...person, role: 'viewer', source: 'manual' };
+const credential: CredentialView = {
+  id: UUID,
+  kind: 'access_key',
+  name: 'ci',
+  principal_id: UUID,
+  principal_name: 'alice',
+  project_id: 'p',
+  access_key: 'A'.repeat(20),
+  expires_at: T1,
+  last_used_at: T1,
+  revoked_at: T1,
+  created_by: 'bootstrap-admin',
+  created_at: T0,
+};
+const auditEntry = {
+  id: 8,
+  at: T0.toISOString(),
+  principal_id: UUID,
+  principal_name: 'alice',
+  credential_id: UUID,
+  project_id: 'p',
+  family: 'native',
+  action: 'POST /api/v1/rules',
+  target: '/api/v1/rules',
+  status: 201,
+  outcome: 'success',
+  request_id: 'r1',
+  source: '127.0.0.1',
+};
+
 /** What each route answers, as its handler builds it: [method and path, status, body]. */
 const ANSWERS: [string, number, unknown][] = [
-  ['GET /whoami', 200, { name: 'alice', project_id: 'p' }],
+  [
+    'GET /whoami',
+    200,
+    {
+      id: UUID,
+      name: 'alice',
+      kind: 'user',
+      superadmin: false,
+      project_id: 'p',
+      role: 'viewer',
+      credential: { id: UUID, kind: 'session' },
+      projects: [{ id: 'p', name: 'team', role: 'viewer' }],
+    },
+  ],
+  ['GET /whoami', 200, { ...whoami, project_id: '', role: null, projects: [] }],
+  [
+    'GET /projects',
+    200,
+    [
+      { ...project, role: 'admin' },
+      { ...project, role: null },
+    ],
+  ],
+  ['POST /projects', 201, project],
+  ['PATCH /projects/:id', 200, project],
+  ['DELETE /projects/:id', 204, null],
+  ['GET /users', 200, [person, { ...person, sign_in: 'none', disabled: true }]],
+  ['POST /users', 201, person],
+  ['PATCH /users/:id', 200, { ...person, superadmin: true, sign_in: 'password+sso' }],
+  ['DELETE /users/:id', 204, null],
+  ['GET /members', 200, [member, { ...member, kind: 'service', source: 'oidc' }]],
+  ['POST /members', 200, member],
+  ['PUT /members/:principal_id', 200, { ...member, role: 'admin' }],
+  ['DELETE /members/:principal_id', 204, null],
+  ['POST /service-accounts', 201, { ...member, kind: 'service', sign_in: 'none' }],
+  [
+    'GET /credentials',
+    200,
+    [
+      credentialView(credential),
+      credentialView({
+        ...credential,
+        project_id: null,
+        access_key: null,
+        expires_at: null,
+        last_used_at: null,
+        revoked_at: null,
+        created_by: null,
+      }),
+    ],
+  ],
+  ['POST /credentials', 201, { ...credentialView(credential), secret_key: 'S'.repeat(40) }],
+  ['POST /credentials', 201, { ...credentialView({ ...credential, kind: 'token', access_key: null }), token: 'rgt_x' }],
+  ['DELETE /credentials/:id', 200, credentialView(credential)],
+  ['POST /session', 201, { token: 'rgt_x', expires_at: T1.toISOString(), name: 'alice' }],
+  ['DELETE /session', 204, null],
+  [
+    'GET /audit',
+    200,
+    {
+      entries: [
+        auditEntry,
+        {
+          ...auditEntry,
+          principal_id: null,
+          principal_name: null,
+          credential_id: null,
+          project_id: null,
+          outcome: 'unauthenticated',
+          status: 401,
+        },
+      ],
+      next_before: 7,
+    },
+  ],
+  ['GET /audit', 200, { entries: [], next_before: null }],
   ['GET /overview', 200, overview],
   ['GET /overview', 200, { ...overview, failures: [], oldest_sync: T0.getTime() }],
   ['GET /settings', 200, settings],

@@ -45,3 +45,7 @@ export const arrayOf = <const I extends object>(items: I) => ({ type: 'array', i
 
 /** A 204 answer: no body. */
 export const noContent = (description: string) => ({ type: 'null', description }) as const;
+
+/** A response schema with its OpenAPI description (every native answer documents one). */
+export const describe = <const S extends object>(description: string, schema: S) =>
+  ({ description, ...schema }) as const;

@@ -7,7 +7,7 @@ import type { AppContext } from '../../app/context.js';
 import { signIn } from '../../services/sign-in.js';
 import { markingFailure } from '../auth/authenticate.js';
 import { typed } from '../typed.js';
-import { isoTime, str, view } from './schemas.js';
+import { describe, isoTime, str, view } from './schemas.js';
 
 export function registerSessionRoutes(fastify: FastifyInstance, ctx: AppContext, hours: number): void {
   const app = typed(fastify);
@@ -24,7 +24,9 @@ export function registerSessionRoutes(fastify: FastifyInstance, ctx: AppContext,
           additionalProperties: false,
           properties: { name: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 1024 } },
         },
-        response: { 201: view({ token: str, expires_at: isoTime, name: str }) },
+        response: {
+          201: describe('The session token, shown once', view({ token: str, expires_at: isoTime, name: str })),
+        },
       },
     },
     async (request, reply) => {
