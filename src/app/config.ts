@@ -34,6 +34,7 @@ export const ENV = z.object({
   REGATTA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REGATTA_SHUTDOWN_GRACE: z.coerce.number().min(0).max(86_400).default(20),
   REGATTA_SECRET_KEY: text.optional(),
+  REGATTA_SECRET_KEY_PREVIOUS: list.default([]),
   REGATTA_BOOTSTRAP_PROJECT_ID: text.optional(),
   REGATTA_BOOTSTRAP_TOKEN: secret('REGATTA_BOOTSTRAP_TOKEN').optional(),
   REGATTA_BOOTSTRAP_AK: text.optional(),
@@ -101,6 +102,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Base64 of the 32-byte key credentials are encrypted with; else the data dir's secret.key. */
   secretKey?: string;
+  /** Keys used before (rotation): what they sealed is read, and sealed again with secretKey at start. */
+  previousSecretKeys: string[];
   /** An admin identity for one project, created or updated on every start. */
   bootstrap?: { projectId: string; token?: string; accessKey?: string; secretKey?: string };
   webhook?: WebhookConfig;
@@ -144,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     logLevel: e.REGATTA_LOG_LEVEL,
     shutdownGraceMs: e.REGATTA_SHUTDOWN_GRACE * 1000,
     secretKey: e.REGATTA_SECRET_KEY,
+    previousSecretKeys: e.REGATTA_SECRET_KEY_PREVIOUS,
     ...(e.REGATTA_BOOTSTRAP_PROJECT_ID
       ? {
           bootstrap: {

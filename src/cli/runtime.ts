@@ -10,10 +10,14 @@ import { securePrivateDir } from '../store/data-dir.js';
 import { openDatabase } from '../store/database.js';
 import { BOOTSTRAP_ADMIN } from '../store/identities.js';
 import { migrate } from '../store/migrate.js';
+import { resealSecrets } from '../store/rekey.js';
 import { SecretBox } from '../store/secrets.js';
 
 /** The part of the configuration (app/config.ts) the runtime opens. */
-export type RuntimeOptions = Pick<Config, 'dataDir' | 'databaseUrl' | 'secretKey' | 'bootstrap' | 'webhook'>;
+export type RuntimeOptions = Pick<
+  Config,
+  'dataDir' | 'databaseUrl' | 'secretKey' | 'previousSecretKeys' | 'bootstrap' | 'webhook'
+>;
 
 export interface Runtime {
   ctx: AppContext;
@@ -30,7 +34,9 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // out of reach behind the 0700 folders.
     await securePrivateDir(opts.dataDir);
     await migrate(database.pool);
-    const secrets = await SecretBox.open(opts.dataDir, opts.secretKey);
+    const secrets = await SecretBox.open(opts.dataDir, opts.secretKey, opts.previousSecretKeys);
+    // Rotation: what an earlier key sealed is sealed again with this one, before anything reads it.
+    if (opts.previousSecretKeys?.length) await resealSecrets(database.db, secrets);
     const boss = await startQueue(database.connectionString);
     const ctx = makeContext(database, secrets, boss, opts.webhook);
     await failOrphanedJobs(database, boss);

@@ -22,11 +22,15 @@ const TAG_BYTES = 16;
 /** Seals and opens short secrets with one AES-256-GCM key. */
 export class SecretBox {
   readonly #key: Buffer;
+  /** Keys this installation used before (REGATTA_SECRET_KEY_PREVIOUS): read with, never sealed with. */
+  readonly #previous: Buffer[];
 
-  /** @throws StoreError `SECRET_KEY_INVALID` unless `key` is 32 bytes. */
-  constructor(key: Uint8Array) {
-    if (key.length !== KEY_BYTES) throw new StoreError('SECRET_KEY_INVALID', `secret key must be ${KEY_BYTES} bytes`);
+  /** @throws StoreError `SECRET_KEY_INVALID` unless `key` (and each previous key) is 32 bytes. */
+  constructor(key: Uint8Array, previous: readonly Uint8Array[] = []) {
+    for (const k of [key, ...previous])
+      if (k.length !== KEY_BYTES) throw new StoreError('SECRET_KEY_INVALID', `secret key must be ${KEY_BYTES} bytes`);
     this.#key = Buffer.from(key);
+    this.#previous = previous.map((k) => Buffer.from(k));
   }
 
   /**
@@ -35,9 +39,21 @@ export class SecretBox {
    * @throws StoreError `SECRET_KEY_INVALID` (not base64 of 32 bytes) or `SECRET_KEY_INSECURE` (key file
    * accessible to group or others).
    */
-  static async open(dataDir: string, key?: string): Promise<SecretBox> {
-    if (key !== undefined && key.trim() !== '') return new SecretBox(decodeKey(key, SECRET_KEY_ENV));
-    return new SecretBox(await keyFromFile(join(dataDir, SECRET_KEY_FILE)));
+  static async open(dataDir: string, key?: string, previous: readonly string[] = []): Promise<SecretBox> {
+    const old = previous.map((k) => decodeKey(k, 'REGATTA_SECRET_KEY_PREVIOUS'));
+    if (key !== undefined && key.trim() !== '') return new SecretBox(decodeKey(key, SECRET_KEY_ENV), old);
+    return new SecretBox(await keyFromFile(join(dataDir, SECRET_KEY_FILE)), old);
+  }
+
+  /** Whether `token` was sealed with a previous key (so rotation should seal it again with the current one). */
+  sealedWithPrevious(token: string): boolean {
+    if (this.#previous.length === 0) return false;
+    try {
+      open(this.#key, token);
+      return false;
+    } catch {
+      return true;
+    }
   }
 
   /** A new random key, base64: a value for REGATTA_SECRET_KEY. */
@@ -64,23 +80,22 @@ export class SecretBox {
 
   /** @throws StoreError `SECRET_UNREADABLE` when the token is malformed, altered, or sealed with another key. */
   decrypt(token: string): string {
-    const raw = token.startsWith(VERSION) ? Buffer.from(token.slice(VERSION.length), 'base64url') : undefined;
-    if (!raw || raw.length < IV_BYTES + TAG_BYTES) {
-      throw new StoreError('SECRET_UNREADABLE', 'stored secret is not a v1 token');
+    let failure: unknown;
+    for (const key of [this.#key, ...this.#previous]) {
+      try {
+        return open(key, token);
+      } catch (err) {
+        if ((err as StoreError).code === 'SECRET_UNREADABLE' && !(err as Error).cause) throw err;
+        failure = err;
+      }
     }
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, IV_BYTES), {
-        authTagLength: TAG_BYTES,
-      });
-      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
-    } catch (err) {
-      throw new StoreError(
-        'SECRET_UNREADABLE',
-        'stored secret failed authentication: altered, or encrypted with another key',
-        { cause: err },
-      );
-    }
+    throw new StoreError(
+      'SECRET_UNREADABLE',
+      'stored secret failed authentication: altered, or encrypted with another key',
+      {
+        cause: failure,
+      },
+    );
   }
 
   /** Never shows the key. */
@@ -92,6 +107,17 @@ export class SecretBox {
   toJSON(): string {
     return 'SecretBox';
   }
+}
+
+/** Opens a v1 token with one key; a malformed token is SECRET_UNREADABLE without a cause, a wrong key throws. */
+function open(key: Buffer, token: string): string {
+  const raw = token.startsWith(VERSION) ? Buffer.from(token.slice(VERSION.length), 'base64url') : undefined;
+  if (!raw || raw.length < IV_BYTES + TAG_BYTES) {
+    throw new StoreError('SECRET_UNREADABLE', 'stored secret is not a v1 token');
+  }
+  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+  decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
 }
 
 /** base64 (or base64url) of exactly 32 bytes; the message never echoes the value. */
