@@ -408,5 +408,20 @@ for (const engine of engines) {
         /append-only/,
       );
     });
+
+    test('failed sign-ins are throttled per name as well as per address', async () => {
+      const signIn = (name: string) =>
+        call(server, 'POST', '/api/v1/session', { token: '', body: { name, password: 'guessing-guessing' } });
+      // 20 failures per address and minute (the default), 10 per name: bruno's 11th try is refused unheard.
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) statuses.push((await signIn('bruno')).status);
+      assert.deepEqual(statuses, [...Array(10).fill(401), 429]);
+      const refused = await signIn('bruno');
+      assert.equal(refused.json.code, 'THROTTLED');
+      assert.equal((await signIn('alice')).status, 401, 'another name from the same address is still heard');
+      const right = { name: 'bruno', password: people.bruno!.password };
+      const waits = await call(server, 'POST', '/api/v1/session', { token: '', body: right });
+      assert.equal(waits.status, 429, 'even the right password waits out the window');
+    });
   });
 }

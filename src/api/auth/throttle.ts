@@ -4,6 +4,7 @@
 // multiplies the limit by its processes). A failure is logged at warn with the address and key id, never the
 // token, signature or secret.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RegattaError } from '../../errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -72,8 +73,26 @@ export function accessKeyOf(request: FastifyRequest): string | undefined {
 
 const keysOf = (request: FastifyRequest) => {
   const ak = accessKeyOf(request);
-  return [`addr:${request.ip}`, ...(ak ? [`key:${ak}`] : [])];
+  // A sign-in's name counts as a key too: one person's password is not guessed from many addresses either.
+  const name = request.auditName;
+  return [`addr:${request.ip}`, ...(ak ? [`key:${ak}`] : []), ...(name ? [`key:user:${name}`] : [])];
 };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authThrottle: AuthThrottle;
+  }
+}
+
+/**
+ * Refuses (429, THROTTLED) a sign-in for `name` while that name is over its failure limit: called by the
+ * sign-in routes once they have read the name from the body (the address was checked before routing).
+ */
+export function refuseThrottledName(request: FastifyRequest, name: string): void {
+  request.auditName = name;
+  const wait = request.server.authThrottle.retryAfter([`key:user:${name}`]);
+  if (wait > 0) throw new RegattaError('THROTTLED', `too many failed sign-ins for this name: retry in ${wait} s`);
+}
 
 /**
  * Registers the throttle on every route of `app`: refused before any facade runs, counted after any facade
@@ -84,6 +103,7 @@ export function registerAuthThrottle(
   throttle: AuthThrottle,
   render: (request: FastifyRequest, reply: FastifyReply, retryAfter: number) => FastifyReply,
 ): void {
+  app.decorate('authThrottle', throttle);
   app.addHook('onRequest', async (request, reply) => {
     const wait = throttle.retryAfter(keysOf(request));
     if (wait > 0) return render(request, reply.header('retry-after', String(wait)), wait);

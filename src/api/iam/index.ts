@@ -10,6 +10,7 @@ import { ForbiddenError, RegattaError } from '../../errors.js';
 import { signIn } from '../../services/sign-in.js';
 import { roleIn } from '../auth/access.js';
 import { markingFailure } from '../auth/authenticate.js';
+import { refuseThrottledName } from '../auth/throttle.js';
 import { FacadeError, facadeErrorHandler } from '../errors.js';
 import { typed } from '../typed.js';
 
@@ -91,7 +92,13 @@ const errorBody = {
   properties: { error: { type: 'object', properties: { code: { type: 'integer' }, title: str, message: str } } },
 } as const;
 
-const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+};
 
 const iamErrorHandler = facadeErrorHandler({
   own: IamError,
@@ -99,6 +106,7 @@ const iamErrorHandler = facadeErrorHandler({
     if (kind === 'unauthenticated') return new IamError(401, 'UNAUTHENTICATED', e.message);
     if (kind === 'forbidden') return new IamError(403, 'FORBIDDEN', e.message);
     if (kind === 'not-found') return new IamError(404, 'NOT_FOUND', e.message);
+    if (kind === 'too-many') return new IamError(429, 'THROTTLED', e.message);
     return new IamError(400, 'BAD_REQUEST', e.message);
   },
   refused: (status, message) => new IamError(status === 413 ? 413 : 400, 'BAD_REQUEST', message),
@@ -126,6 +134,7 @@ export async function registerIamApi(fastify: FastifyInstance, ctx: AppContext):
     async (request, reply) => {
       const { identity, scope } = request.body.auth;
       const user = identity.password.user;
+      refuseThrottledName(request, user.name);
       const caller = await markingFailure(request, () => signIn(ctx, user.name, user.password));
       const wanted = scope?.project;
       if (!wanted?.id && !wanted?.name)

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { signIn } from '../../services/sign-in.js';
 import { markingFailure } from '../auth/authenticate.js';
+import { refuseThrottledName } from '../auth/throttle.js';
 import { typed } from '../typed.js';
 import { describe, isoTime, str, view } from './schemas.js';
 
@@ -30,7 +31,7 @@ export function registerSessionRoutes(fastify: FastifyInstance, ctx: AppContext,
       },
     },
     async (request, reply) => {
-      request.auditName = request.body.name;
+      refuseThrottledName(request, request.body.name);
       const caller = await markingFailure(request, () => signIn(ctx, request.body.name, request.body.password));
       request.caller = caller;
       const expiresAt = new Date(Date.now() + hours * 3_600_000);
