@@ -19,6 +19,8 @@ test('bash completes commands, subcommands and options from the program itself',
   assert.match(r.stdout, /complete -F _regatta regatta/);
   assert.deepEqual(complete(r.stdout, ['regatta', 'rule', '']), ['add', 'ls', 'rm', 'run']);
   assert.deepEqual(complete(r.stdout, ['regatta', 'scan', '--f']), ['--fail-on']);
+  assert.deepEqual(complete(r.stdout, ['regatta', 'member', '']), ['add', 'add-service', 'ls', 'rm', 'set']);
+  assert.deepEqual(complete(r.stdout, ['regatta', 'token', 'create', '--a']), ['--all-projects']);
   assert.ok(complete(r.stdout, ['regatta', 's']).includes('serve'), 'serve is offered too');
   const zsh = await runCli(['completion', 'zsh']);
   assert.match(zsh.stdout, /^autoload -U \+X bashcompinit/);

@@ -4,6 +4,7 @@
 // (per source address) and is audited.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
+import { RegattaError } from '../../errors.js';
 import { signIn } from '../../services/sign-in.js';
 import { markingFailure } from '../auth/authenticate.js';
 import { refuseThrottledName } from '../auth/throttle.js';
@@ -23,7 +24,16 @@ export function registerSessionRoutes(fastify: FastifyInstance, ctx: AppContext,
           type: 'object',
           required: ['name', 'password'],
           additionalProperties: false,
-          properties: { name: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 1024 } },
+          properties: {
+            name: { type: 'string', maxLength: 64 },
+            password: { type: 'string', maxLength: 1024 },
+            session_name: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+              description: 'What the session is listed as (default: console session)',
+            },
+          },
         },
         response: {
           201: describe('The session token, shown once', view({ token: str, expires_at: isoTime, name: str })),
@@ -55,11 +65,14 @@ export function registerSessionRoutes(fastify: FastifyInstance, ctx: AppContext,
       config: { access: 'signed-in' },
       schema: {
         tags: ['identity'],
-        summary: 'Signs out: revokes the credential this request carries',
+        summary: 'Signs out: revokes the session this request carries (400 for any other credential)',
         response: { 204: { type: 'null', description: 'Signed out' } },
       },
     },
     async (request, reply) => {
+      // Signing out ends a sign-in; an API token or key pair is revoked by id (DELETE /credentials/{id}).
+      if (request.caller!.credentialKind !== 'session')
+        throw new RegattaError('INVALID_PARAMETER', 'this request carries no session: revoke tokens and keys by id');
       await ctx.credentials.revoke(request.caller!.credentialId);
       return reply.status(204).send(null);
     },

@@ -70,6 +70,51 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./task.js')).registerTask,
   },
   {
+    name: 'project',
+    description: 'projects (on a running server)',
+    load: async () => (await import('./project.js')).registerProject,
+  },
+  {
+    name: 'user',
+    description: 'people who sign in (on a running server; superadmin)',
+    load: async () => (await import('./user.js')).registerUser,
+  },
+  {
+    name: 'member',
+    description: "a project's people and service accounts, with their roles (on a running server)",
+    load: async () => (await import('./member.js')).registerMember,
+  },
+  {
+    name: 'token',
+    description: 'API tokens (on a running server)',
+    load: async () => (await import('./credential.js')).registerCredentials,
+  },
+  {
+    name: 'key',
+    description: 'AK/SK key pairs for the Huawei and Alibaba SDKs (on a running server)',
+    load: async () => (await import('./credential.js')).registerCredentials,
+  },
+  {
+    name: 'login',
+    description: 'sign in with a name and password (on a running server): keeps a session token for the commands',
+    load: async () => (await import('./session.js')).registerSession,
+  },
+  {
+    name: 'logout',
+    description: 'sign out: revoke the session token and forget it (on a running server)',
+    load: async () => (await import('./session.js')).registerSession,
+  },
+  {
+    name: 'whoami',
+    description: 'who the token is, with which role in which project (on a running server)',
+    load: async () => (await import('./session.js')).registerSession,
+  },
+  {
+    name: 'audit',
+    description: 'the audit log (on a running server; project admin)',
+    load: async () => (await import('./audit.js')).registerAudit,
+  },
+  {
     name: 'vulndb',
     description: 'the advisory database scans match against',
     load: async () => (await import('./vulndb.js')).registerVulndb,
