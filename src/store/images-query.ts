@@ -8,6 +8,7 @@
 //     COUNT_CAP + 1), so a broad filter never costs a full count;
 //   - deep pages (offset ≥ DEEP_OFFSET) walk the offset over ids alone, then read only the page's rows.
 import { CompiledQuery, type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { INSTANCE_NAME_SQL, instanceOf } from './registries.js';
 import type { Schema } from './schema.js';
 import { inScope, type Scope } from './scope.js';
 
@@ -51,6 +52,8 @@ export type ImageListRow = Selectable<Schema['images']> & {
   registry_name: string;
   registry_type: string;
   instance_id: string | null;
+  instance_name: string;
+  instance_url: string;
   platforms: Selectable<Schema['image_platforms']>[];
 };
 
@@ -111,6 +114,7 @@ export async function listImages(
         registry_name: reg.registry_name,
         registry_type: reg.registry_type,
         instance_id: reg.instance_id,
+        ...instanceOf(reg),
         platforms: platforms.get(r.id) ?? [],
       };
     }),
@@ -158,11 +162,20 @@ async function cappedCount(db: Kysely<Schema>, q: ImagesQuery): Promise<number> 
 async function matchingRegistries(db: Kysely<Schema>, scope: Scope, f: ImageFilter) {
   let q = db
     .selectFrom('registries')
-    .select(['id', 'registry_name', 'registry_type', 'instance_id'])
+    .select([
+      'id',
+      'registry_name',
+      'registry_type',
+      'instance_id',
+      'instance_name',
+      'instance_url',
+      'protocol',
+      'registry_addr',
+    ])
     .where(inScope(scope, 'registries'));
   if (f.registry_name) q = q.where('registry_name', '=', f.registry_name);
   if (f.instance_id) q = q.where('instance_id', '=', f.instance_id);
-  if (f.instance_name) q = q.where('instance_id', '=', f.instance_name);
+  if (f.instance_name) q = q.where(INSTANCE_NAME_SQL, '=', f.instance_name);
   if (f.image_type) {
     const types = Object.entries(IMAGE_TYPE_OF_REGISTRY)
       .filter(([, t]) => t === f.image_type)

@@ -22,6 +22,8 @@ export interface RegistryInput {
   get_scan_image_channel?: string;
   region_id?: string;
   instance_id?: string;
+  instance_name?: string;
+  instance_url?: string;
 }
 
 export interface RegistryFilter {
@@ -54,6 +56,8 @@ const VIEW_COLUMNS = [
   'get_scan_image_channel',
   'region_id',
   'instance_id',
+  'instance_name',
+  'instance_url',
   'status',
   'fail_reason',
   'fail_detail',
@@ -63,6 +67,26 @@ const VIEW_COLUMNS = [
   'created_at',
   'updated_at',
 ] as const;
+
+/**
+ * The instance a registry's images belong to, as users know it: its own name and URL when set, else the
+ * registry's name and address (seed 003's instance_name and instance_url are filled on every row).
+ */
+export function instanceOf(r: {
+  registry_name: string;
+  protocol: string;
+  registry_addr: string;
+  instance_name: string | null;
+  instance_url: string | null;
+}): { instance_name: string; instance_url: string } {
+  return {
+    instance_name: r.instance_name ?? r.registry_name,
+    instance_url: r.instance_url ?? `${r.protocol}://${r.registry_addr}`,
+  };
+}
+
+/** The SQL of instanceOf's name, for filters. */
+export const INSTANCE_NAME_SQL = sql<string>`coalesce(instance_name, registry_name)`;
 
 export class RegistryStore {
   constructor(

@@ -96,6 +96,8 @@ const EXPECTED: Expected = {
     get_scan_image_channel: 'nullable string',
     region_id: 'nullable string',
     instance_id: 'nullable string',
+    instance_name: 'nullable string',
+    instance_url: 'nullable string',
     status: 'default string',
     fail_reason: 'nullable string',
     fail_detail: 'nullable string',

@@ -83,6 +83,8 @@ export interface RegistriesTable {
   get_scan_image_channel: string | null;
   region_id: string | null;
   instance_id: string | null;
+  instance_name: string | null;
+  instance_url: string | null;
   status: Generated<string>;
   fail_reason: string | null;
   fail_detail: string | null;

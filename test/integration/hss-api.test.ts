@@ -237,5 +237,41 @@ for (const engine of engines) {
         1,
       );
     });
+
+    test('instance_name and instance_url are on every row (default: the registry); instance_name filters by name', async () => {
+      const all = (await hss(server, 'GET', '/image/registries/images', { query: { limit: 200 } })).json;
+      assert.ok(all.total_num > 0);
+      for (const r of all.data_list) {
+        assert.equal(r.instance_name, r.registry_name);
+        assert.match(r.instance_url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      }
+      const reg = (await hss(server, 'GET', '/image/registries', { query: { registry_name: 'basic' } })).json
+        .data_list[0];
+      assert.equal(reg.instance_name, 'basic');
+      const basicRows = all.data_list.filter((r: Json) => r.registry_name === 'basic').length;
+      const body = { instance_name: 'cri-src', instance_id: 'cri-0001', instance_url: 'https://cri-src.example' };
+      const put = await hss(server, 'PUT', `/image/registries/${reg.id}`, { body });
+      assert.equal(put.status, 200, JSON.stringify(put.json));
+      const named = (
+        await hss(server, 'GET', '/image/registries/images', { query: { instance_name: 'cri-src', limit: 200 } })
+      ).json;
+      assert.equal(named.total_num, basicRows);
+      for (const r of named.data_list) {
+        assert.deepEqual(
+          [r.registry_name, r.instance_name, r.instance_id, r.instance_url],
+          ['basic', ...Object.values(body)],
+        );
+      }
+      const byIdAsName = await hss(server, 'GET', '/image/registries/images', { query: { instance_name: 'cri-0001' } });
+      assert.equal(byIdAsName.json.total_num, 0, 'instance_name does not match the id');
+      const byId = await hss(server, 'GET', '/image/registries/images', {
+        query: { instance_id: 'cri-0001', limit: 200 },
+      });
+      assert.equal(byId.json.total_num, basicRows);
+      const listed = (await hss(server, 'GET', '/image/registries', { query: { registry_name: 'basic' } })).json
+        .data_list[0];
+      assert.equal(listed.instance_name, 'cri-src');
+      assert.equal(listed.instance_url, 'https://cri-src.example');
+    });
   });
 }

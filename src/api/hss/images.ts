@@ -205,9 +205,9 @@ export function toRegistryImagesInfo(r: ImageListRow) {
     domain_name: '',
     scannable: true,
     is_multiple_arch: r.is_multiple_arch,
-    instance_name: '',
+    instance_name: r.instance_name,
     instance_id: r.instance_id ?? '',
-    instance_url: '',
+    instance_url: r.instance_url,
     severity_level: r.severity_level ?? undefined,
     association_images: r.is_multiple_arch
       ? r.platforms.map((p) => ({

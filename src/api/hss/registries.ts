@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { requestRegistryCheck } from '../../services/inventory.js';
-import type { RegistryInput, RegistryView } from '../../store/registries.js';
+import { instanceOf, type RegistryInput, type RegistryView } from '../../store/registries.js';
 import { isUuid, type Scope } from '../../store/scope.js';
 import { typed } from '../typed.js';
 import { conflict, notFound } from './errors.js';
@@ -42,6 +42,8 @@ const registryInfo = {
     latest_sync_time: { type: 'integer' },
     region_id: { type: 'string' },
     instance_id: { type: 'string' },
+    instance_name: { type: 'string', description: 'Regatta: the instance users know it by (default its name)' },
+    instance_url: { type: 'string', description: 'Regatta: where users reach it (default protocol://registry_addr)' },
   },
 } as const;
 
@@ -62,6 +64,9 @@ const updatableFields = {
   get_scan_image_channel: { type: 'string', enum: ['Swr', 'Other'] },
   region_id: { type: 'string', maxLength: 64 },
   instance_id: { type: 'string', maxLength: 128 },
+  instance_name: { type: 'string', minLength: 1, maxLength: 128 },
+  // Shown to users, never fetched: any http(s) URL.
+  instance_url: { type: 'string', maxLength: 512, pattern: '^https?://[^\\s]+$' },
 } as const;
 
 const addBody = {
@@ -255,6 +260,7 @@ function toRegistryInfo(r: RegistryView) {
     latest_sync_time: r.latest_sync_time ?? undefined,
     region_id: r.region_id ?? undefined,
     instance_id: r.instance_id ?? undefined,
+    ...instanceOf(r),
   };
 }
 
