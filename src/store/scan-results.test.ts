@@ -126,9 +126,70 @@ for (const engine of testDatabases()) {
     assert.equal(byAlias.total, 2, 'an alias finds the same images');
     assert.equal((await listImages(db, scope, { ...page, vulnerability: 'CVE-1999-0001' })).total, 0);
 
-    await store.save({ digest, status: 'success', db_version: 'v2', vulnerabilities: [REPORT[3]!] });
+    await store.save({
+      digest,
+      status: 'success',
+      db_version: 'v2',
+      vulnerabilities: [REPORT[3]!],
+      vul_num: 1,
+      severity_level: 'Medium',
+    });
     assert.deepEqual((await store.vulnerabilities(digest)).items, [REPORT[3]]);
     assert.equal((await listImages(db, scope, { ...page, vulnerability: 'CVE-2024-0001' })).total, 0, 'fixed');
+
+    // A later scan fails: the completed result stays, stale; the rows say failed with the old summary.
+    const rowsOf = (d: string) =>
+      db
+        .selectFrom('images')
+        .select(['scan_status', 'scan_failed_code', 'vul_num', 'severity_level', 'scan_stale'])
+        .where('image_digest', '=', d)
+        .where('project_id', '=', project)
+        .execute();
+    const failure = { status: 'failed' as const, db_version: 'v3', failed_code: 'download_failed', failed_detail: 'x' };
+    await store.save({ digest, ...failure, severity_level: 'Security', vul_num: 0 });
+    assert.deepEqual((await store.vulnerabilities(digest)).items, [REPORT[3]], 'findings kept');
+    const stale = await store.get(digest);
+    assert.deepEqual(
+      [stale?.status, stale?.stale, stale?.failed_code, stale?.db_version],
+      ['success', true, 'download_failed', 'v2'],
+    );
+    for (const r of await rowsOf(digest)) {
+      assert.deepEqual(r, {
+        scan_status: 'failed',
+        scan_failed_code: 'download_failed',
+        vul_num: 1,
+        severity_level: 'Medium',
+        scan_stale: true,
+      });
+    }
+    // A digest never scanned to the end: stored, but its rows get no summary.
+    const fresh = `sha256:${randomUUID().replaceAll('-', '').padEnd(64, '2')}`;
+    await db
+      .insertInto('images')
+      .values(row(regA, project, 'fresh', fresh, 5))
+      .execute();
+    await store.save({ digest: fresh, ...failure, severity_level: 'High', vul_num: 3, unsafe_setting_num: 1 });
+    assert.deepEqual(await rowsOf(fresh), [
+      {
+        scan_status: 'failed',
+        scan_failed_code: 'download_failed',
+        vul_num: 0,
+        severity_level: null,
+        scan_stale: false,
+      },
+    ]);
+    assert.equal((await store.get(fresh))?.severity_level, null);
+    // A completed scan clears the staleness.
+    await store.save({
+      digest,
+      status: 'success',
+      db_version: 'v3',
+      vulnerabilities: [REPORT[3]!],
+      vul_num: 1,
+      severity_level: 'Medium',
+    });
+    assert.equal((await rowsOf(digest))[0]?.scan_stale, false);
+    assert.equal((await store.get(digest))?.stale, false);
 
     await sql`update scan_results set unsafe_settings = '[{"rule": 7}]' where digest = ${digest}`.execute(db);
     await assert.rejects(store.get(digest), /rule|expected/i, 'a list that breaks its schema fails on read');

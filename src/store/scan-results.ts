@@ -77,36 +77,16 @@ export class ScanResultStore {
     return { total: Number(n), items: rows.map(findingOf) };
   }
 
-  /** Stores a result (replacing the digest's previous one) and writes its summary onto every row with the digest. */
+  /**
+   * Stores a result and writes its summary onto every row with the digest. A summary means a completed scan: a
+   * failed scan of a digest with a completed result keeps that result (marked stale) and only records the
+   * failure; a failed scan of any other digest is stored with its partial lists but no summary on the rows.
+   */
   async save(input: ScanResultInput): Promise<void> {
-    const { vulnerabilities = [], ...rest } = input;
-    const result = {
-      ...rest,
-      malicious_files: JSON.stringify(rest.malicious_files ?? []),
-      unsafe_settings: JSON.stringify(rest.unsafe_settings ?? []),
-      sensitive_files: JSON.stringify(rest.sensitive_files ?? []),
-      packages: JSON.stringify(rest.packages ?? []),
-    };
+    const failed = input.status === 'failed';
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('scan_results')
-        .values(result)
-        .onConflict((oc) => oc.column('digest').doUpdateSet({ ...result, scanned_at: sql`now()` }))
-        .execute();
-      await replaceFindings(trx, input.digest, vulnerabilities);
-      await trx
-        .updateTable('images')
-        .set({
-          scan_status: result.status,
-          scan_failed_code: result.failed_code ?? null,
-          latest_scan_time: Date.now(),
-          vul_num: result.vul_num ?? 0,
-          malicious_file_num: result.malicious_file_num ?? 0,
-          unsafe_setting_num: result.unsafe_setting_num ?? 0,
-          severity_level: result.severity_level ?? null,
-        })
-        .where('image_digest', '=', result.digest)
-        .execute();
+      if (failed && (await keptOnFailure(trx, input))) return;
+      await replaceResult(trx, failed ? { ...input, severity_level: null } : { ...input, stale: false });
     });
   }
 
@@ -124,6 +104,7 @@ export class ScanResultStore {
         malicious_file_num: r.malicious_file_num,
         unsafe_setting_num: r.unsafe_setting_num,
         severity_level: r.severity_level,
+        scan_stale: r.stale,
       })
       .where('image_digest', '=', digest)
       .execute();
@@ -135,6 +116,64 @@ export class ScanResultStore {
     if (digests.length === 0) return;
     await this.db.updateTable('images').set({ scan_status: status }).where('image_digest', 'in', digests).execute();
   }
+}
+
+/**
+ * A failed scan of a digest whose last result completed: the result stays (findings, counts, severity), marked
+ * stale with the failure's code; its rows say failed and stale. False when there is no completed result to keep.
+ */
+async function keptOnFailure(trx: Kysely<Schema>, input: ScanResultInput): Promise<boolean> {
+  const kept = await trx
+    .updateTable('scan_results')
+    .set({ stale: true, failed_code: input.failed_code ?? null, failed_detail: input.failed_detail ?? null })
+    .where('digest', '=', input.digest)
+    .where('status', '=', 'success')
+    .executeTakeFirst();
+  if (kept.numUpdatedRows === 0n) return false;
+  await trx
+    .updateTable('images')
+    .set({
+      scan_status: 'failed',
+      scan_failed_code: input.failed_code ?? null,
+      latest_scan_time: Date.now(),
+      scan_stale: true,
+    })
+    .where('image_digest', '=', input.digest)
+    .execute();
+  return true;
+}
+
+/** Replaces the digest's result and findings, and writes its summary (none for a failed scan) onto its rows. */
+async function replaceResult(trx: Kysely<Schema>, input: ScanResultInput): Promise<void> {
+  const { vulnerabilities = [], ...rest } = input;
+  const result = {
+    ...rest,
+    malicious_files: JSON.stringify(rest.malicious_files ?? []),
+    unsafe_settings: JSON.stringify(rest.unsafe_settings ?? []),
+    sensitive_files: JSON.stringify(rest.sensitive_files ?? []),
+    packages: JSON.stringify(rest.packages ?? []),
+  };
+  await trx
+    .insertInto('scan_results')
+    .values(result)
+    .onConflict((oc) => oc.column('digest').doUpdateSet({ ...result, scanned_at: sql`now()` }))
+    .execute();
+  await replaceFindings(trx, input.digest, vulnerabilities);
+  const completed = result.status === 'success';
+  await trx
+    .updateTable('images')
+    .set({
+      scan_status: result.status,
+      scan_failed_code: result.failed_code ?? null,
+      latest_scan_time: Date.now(),
+      vul_num: completed ? (result.vul_num ?? 0) : 0,
+      malicious_file_num: completed ? (result.malicious_file_num ?? 0) : 0,
+      unsafe_setting_num: completed ? (result.unsafe_setting_num ?? 0) : 0,
+      severity_level: completed ? (result.severity_level ?? null) : null,
+      scan_stale: false,
+    })
+    .where('image_digest', '=', result.digest)
+    .execute();
 }
 
 /** The digest's findings rows and inverted-index entries, replaced by `vulnerabilities` (inside the save). */

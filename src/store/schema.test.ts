@@ -130,6 +130,7 @@ const EXPECTED: Expected = {
     unsafe_setting_num: 'default number',
     malicious_file_num: 'default number',
     severity_level: 'nullable string',
+    scan_stale: 'default boolean',
   },
   image_platforms: {
     id: 'identity number',
@@ -255,6 +256,7 @@ const EXPECTED: Expected = {
     packages: 'default json',
     duration_ms: 'default number',
     scanned_at: 'default Date',
+    stale: 'default boolean',
   },
   scan_tasks: {
     id: 'default string',

@@ -120,6 +120,8 @@ export interface ImagesTable {
   unsafe_setting_num: Generated<number>;
   malicious_file_num: Generated<number>;
   severity_level: string | null;
+  /** The summary is of a completed scan, but the latest scan of the digest failed. */
+  scan_stale: Generated<boolean>;
 }
 
 /** image_platforms: the platform images of a multi-arch tag (association_images). */
@@ -283,6 +285,8 @@ export interface ScanResultsTable {
   packages: JSONColumnType<unknown[], string | undefined, string>;
   duration_ms: Generated<number>;
   scanned_at: Generated<Date>;
+  /** A later scan failed: this completed result is kept, and marked as no longer current. */
+  stale: Generated<boolean>;
 }
 
 /** vulnerability_findings: one per vulnerability and package of a scanned digest (findings.ts). */

@@ -77,6 +77,8 @@ test('without data a scan says why, and every status says the data is missing', 
     return r?.scan_status === 'failed' ? r : undefined;
   });
   assert.equal(scanned.scan_failed_desc, 'The vulnerability scan failed.');
+  // A failed scan is no verdict: no severity_level, no counts, on an image never scanned to the end.
+  assert.deepEqual([scanned.severity_level, scanned.vul_num, scanned.scan_stale], [undefined, 0, undefined]);
   const status = await apiCall(server.url, 'GET', '/vulndb');
   assert.equal(status.status, 200);
   assert.deepEqual([status.json.generation, status.json.stale, status.json.feeds], [null, true, []]);
@@ -96,6 +98,7 @@ test('an update through the API puts data live and the server re-scans what it h
     },
     120_000,
   );
+  assert.ok(scanned.severity_level, 'a completed scan has a severity');
   // Every openssl advisory fixed after the release version names both libssl3 and openssl.
   const applies = openssl.filter((r) => JSON.stringify(r).includes('deb12u')).length;
   assert.equal(scanned.vul_num, applies * 2, 'openssl and libssl3 per advisory (no npm feed: lodash has none)');

@@ -127,6 +127,10 @@ export const registryImagesInfo = {
     instance_id: string,
     instance_url: string,
     severity_level: string,
+    scan_stale: {
+      type: 'boolean',
+      description: "Regatta: the digest's latest scan failed; the counts and severity are of the last completed one",
+    },
     association_images: { type: 'array', items: associateImagesInfo },
   },
 } as const;
@@ -209,6 +213,7 @@ export function toRegistryImagesInfo(r: ImageListRow) {
     instance_id: r.instance_id ?? '',
     instance_url: r.instance_url,
     severity_level: r.severity_level ?? undefined,
+    scan_stale: r.scan_stale || undefined,
     association_images: r.is_multiple_arch
       ? r.platforms.map((p) => ({
           id: Number(p.id),

@@ -148,6 +148,7 @@ const image = (over: Partial<ImageListRow> = {}): ImageListRow => ({
   registry_name: 'src',
   registry_type: 'Harbor',
   instance_id: null,
+  scan_stale: false,
   instance_name: 'hub',
   instance_url: 'http://127.0.0.1:5000',
   platforms: [],
