@@ -350,6 +350,30 @@ test('a repository pushed after the last crawl is found on the registry itself',
   }
 });
 
+test('sync_repo lists 100 records by default, as seed 001 says; offset and limit page on, Content-Range counts', async () => {
+  for (let i = 0; i < 101; i++) {
+    const made = await swrHttp('POST', '/namespaces/corp/repos/fresh/sync_repo', {
+      remoteRegionId: 'region-b',
+      remoteNamespace: `mirror${i}`,
+    });
+    assert.equal(made.status, 200, JSON.stringify(made.json));
+  }
+  const first = (await swrClient().listImageAutoSyncReposDetails(
+    Object.assign(new ListImageAutoSyncReposDetailsRequest(), where('corp', 'fresh')),
+  )) as unknown as Json[];
+  assert.equal([...first].length, 100);
+  assert.equal(first[0]!.remoteNamespace, 'mirror0', 'oldest first');
+  const rest = await swrHttp('GET', '/namespaces/corp/repos/fresh/sync_repo?offset=100');
+  assert.deepEqual(
+    rest.json.map((r: Json) => r.remoteNamespace),
+    ['mirror100'],
+  );
+  assert.equal(rest.headers['content-range'], '100-100/101');
+  const all = await swrHttp('GET', '/namespaces/corp/repos/fresh/sync_repo?limit=1000');
+  assert.equal(all.json.length, 101);
+  assert.equal(all.headers['content-range'], '0-100/101');
+});
+
 test('errors in the SWR envelope: bad names 400, unknown organization or repository 404, unknown region 400', async () => {
   const badNs = await swrHttp('GET', '/namespaces/Corp/repos/web$api/sync_repo');
   assert.equal(badNs.status, 400);

@@ -80,7 +80,8 @@ async function lookups(call: ActionCall, tasks: SyncTaskRow[]) {
   for (const uuid of new Set(tasks.flatMap((t) => (t.rule_id ? [t.rule_id] : [])))) {
     ruleIds.set(uuid, (await call.ctx.syncRules.get(call.scope, uuid))?.rule_id ?? '');
   }
-  return { labels, ruleIdOf: (uuid: string | null) => (uuid ? (ruleIds.get(uuid) ?? '') : '') };
+  // A task started by hand has no rule: the field is left out, as the cloud leaves out fields it has no value for.
+  return { labels, ruleIdOf: (uuid: string | null) => (uuid ? ruleIds.get(uuid) : undefined) };
 }
 
 const getRepoSyncTask: Action = async (call) => {

@@ -57,7 +57,7 @@ function images(t: SyncTaskRow, labels: Labels) {
 }
 
 /** A task as ListRepoSyncTask lists it (seed 002), plus Regatta's TaskIssueDetail and Retrying. */
-export function taskView(t: SyncTaskRow, labels: Labels, ruleIdOf: (uuid: string | null) => string) {
+export function taskView(t: SyncTaskRow, labels: Labels, ruleIdOf: (uuid: string | null) => string | undefined) {
   return {
     ModifedTime: t.updated_at.getTime(),
     SyncRuleId: ruleIdOf(t.rule_id),
@@ -77,7 +77,7 @@ export function taskView(t: SyncTaskRow, labels: Labels, ruleIdOf: (uuid: string
 }
 
 /** A task as GetRepoSyncTask answers it: with Progress (percent of bytes), SyncedSize and LayerTasks. */
-export function taskDetail(t: SyncTaskRow, labels: Labels, ruleIdOf: (uuid: string | null) => string) {
+export function taskDetail(t: SyncTaskRow, labels: Labels, ruleIdOf: (uuid: string | null) => string | undefined) {
   const total = Number(t.total_size);
   const synced = Number(t.synced_size);
   const progress = t.status === 'SUCCESS' ? 100 : total > 0 ? Math.floor((100 * synced) / total) : 0;
@@ -149,7 +149,7 @@ const imageSchema = {
 
 /** The fields of a task both views carry. */
 const taskCommon = {
-  SyncRuleId: { type: 'string', description: "The rule's id; empty for a task started by hand" },
+  SyncRuleId: { type: 'string', description: "The rule's id; absent for a task started by hand" },
   SyncTaskId: str,
   SyncBatchTaskId: str,
   TaskStatus: taskStatus,

@@ -22,6 +22,8 @@ import { regionLookup } from './regions.js';
 import { emptyObject, syncRepoList, syncRepoView } from './views.js';
 
 const PATH = '/namespaces/:namespace/repos/:repository/sync_repo';
+/** Records a sync_repo list answers unless asked for more (seed 001: "By default, 100 records will be returned"). */
+const SYNC_REPO_PAGE = 100;
 const tags = ['swr'];
 
 /** Rules whose source is this repository: named by it, or covering it from its whole namespace. */
@@ -54,19 +56,33 @@ export function registerSyncRepoRoutes(app: FastifyInstance, ctx: AppContext, re
       schema: {
         tags,
         summary: 'ListImageAutoSyncReposDetails',
+        description:
+          'Seed 001: 100 records by default. Regatta: `offset` and `limit` (up to 1000) page further; the ' +
+          'Content-Range header says which records came and how many there are (`0-99/250`).',
         params: repoParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            offset: { type: 'integer', minimum: 0, default: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: SYNC_REPO_PAGE },
+          },
+        },
         response: { 200: syncRepoList, ...swrErrorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const scope = scopeOf(request);
       const repo = await repoOf(request);
       await ensureRepository(ctx, scope, repo);
       const rules = await rulesOf(ctx, scope, repo);
-      const regionOf = await regionLookup(ctx, scope, rules);
-      const view = { regionOf, callerName: request.identity!.name, operatorId: () => '' };
+      const { offset, limit } = request.query;
       // Oldest first: the order they were made in.
-      return rules.reverse().map((r) => syncRepoView(r, view, repo.repository));
+      const page = rules.reverse().slice(offset, offset + limit);
+      const regionOf = await regionLookup(ctx, scope, page);
+      const view = { regionOf, callerName: request.identity!.name, operatorId: () => '' };
+      const last = offset + page.length - 1;
+      void reply.header('content-range', page.length ? `${offset}-${last}/${rules.length}` : `*/${rules.length}`);
+      return page.map((r) => syncRepoView(r, view, repo.repository));
     },
   );
 
