@@ -25,12 +25,20 @@ const imageTypes = ['private_image', 'shared_image', 'instance_image', 'harbor',
 /** The filters of ListRegistryImages (also CreateManualImageScanTask's query_info). */
 export const imageFilterProperties = {
   namespace: str(1, 128),
-  image_name: str(1, 128),
+  image_name: {
+    ...str(1, 128),
+    description: 'Regatta: matches names that begin with it (as the console search does); exact for a full name',
+  },
   image_version: str(1, 64),
   registry_name: str(1, 128),
   image_type: { type: 'string', enum: imageTypes },
   latest_version: bool,
-  image_size: { type: 'integer', minimum: 0, maximum: 2_147_483_547 },
+  image_size: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 2_147_483_547,
+    description: 'Regatta: images of at least this many bytes (a lower bound, not an exact size)',
+  },
   scan_status: { type: 'string', enum: ['unscan', 'success', 'scanning', 'failed', 'waiting_for_scan'] },
   start_latest_update_time: millis,
   end_latest_update_time: millis,
