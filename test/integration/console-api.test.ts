@@ -58,7 +58,12 @@ const rule = (extra: Json = {}) => ({
 
 test('whoami, overview and settings answer for the token; without a valid token, 401 in the native envelope', async () => {
   const me = await apiCall(server.url, 'GET', '/whoami');
-  assert.deepEqual(me, { status: 200, json: { name: me.json.name, project_id: PROJECT } });
+  assert.equal(me.status, 200);
+  assert.deepEqual(
+    [me.json.name, me.json.kind, me.json.superadmin, me.json.project_id, me.json.role],
+    ['bootstrap-admin', 'user', true, PROJECT, 'admin'],
+  );
+  assert.deepEqual(me.json.projects, [{ id: PROJECT, name: PROJECT, role: 'admin' }]);
   const overview = await apiCall(server.url, 'GET', '/overview');
   assert.equal(overview.status, 200);
   assert.deepEqual(overview.json.registries, { success: 2 });

@@ -230,7 +230,7 @@ test('signing out, or a token revoked mid-session, leads back to the sign-in for
   await server.runtime.ctx.db
     .updateTable('credentials')
     .set({ revoked_at: new Date() })
-    .where('project_id', '=', PROJECT)
+    .where('name', '=', 'bootstrap token')
     .execute();
   await page().locator('input[name="token"]').waitFor({ timeout: 30_000 });
   assert.equal(await page().evaluate('sessionStorage.length'), 0);

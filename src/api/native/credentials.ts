@@ -103,11 +103,14 @@ export function registerCredentialRoutes(fastify: FastifyInstance, ctx: AppConte
       const body = request.body;
       const holder = body.principal_id ?? identity.id;
       if (holder !== identity.id) await mayManage(ctx, request, holder);
+      // Every project only for a person's own token, asked with a credential that is not bound to one project
+      // itself (a scoped token must not mint an unscoped one).
       const everywhere =
         body.all_projects === true &&
         body.kind === 'token' &&
         holder === identity.id &&
-        request.caller!.kind === 'user';
+        request.caller!.kind === 'user' &&
+        request.caller!.credentialProject === null;
       if (!everywhere && !identity.projectId)
         throw new ForbiddenError('name the project the credential acts in (X-Project-Id header)');
       const init = {
