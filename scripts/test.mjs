@@ -94,7 +94,7 @@ if (files.length === 0) {
 }
 // The console's test drives the built page (dist/web): build it from the sources being tested, once, before
 // any test file runs (a build during the run would replace files a browser is loading).
-if (files.some((f) => f.includes('console'))) run('npm', ['run', 'build:web']);
+if (files.some((f) => f.includes('console') || f.includes('oidc'))) run('npm', ['run', 'build:web']);
 // A hard deadline for each run: a test process that never exits must fail the run, not stall CI.
 const DEADLINE_MS = 45 * 60 * 1000;
 // --test-force-exit: a test file whose tests all ended is ended too, even if something it started still holds

@@ -210,6 +210,30 @@ export class PrincipalStore {
   }
 
   /**
+   * A sign-in whose groups no longer map to any role: the roles earlier sign-ins derived from groups go, and so
+   * do the person's console sessions (roles given by hand stay, as do API tokens and keys, which an admin revokes).
+   */
+  async dropOidcAccess(subject: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('principals')
+        .select('id')
+        .where('oidc_subject', '=', subject)
+        .executeTakeFirst();
+      if (!row) return;
+      await trx.deleteFrom('memberships').where('principal_id', '=', row.id).where('source', '=', 'oidc').execute();
+      await trx.updateTable('principals').set({ superadmin: false }).where('id', '=', row.id).execute();
+      await trx
+        .updateTable('credentials')
+        .set({ revoked_at: new Date() })
+        .where('principal_id', '=', row.id)
+        .where('kind', '=', 'session')
+        .where('revoked_at', 'is', null)
+        .execute();
+    });
+  }
+
+  /**
    * The person an OpenID Connect sign-in names (created on first sign-in), with the roles the provider's groups
    * map to replacing the ones the last sign-in gave (manual memberships stay).
    */

@@ -11,7 +11,7 @@ import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { buildRiskyImage } from '../support/risky-image.js';
 import { skopeoInspectRaw } from '../support/skopeo.js';
 import { VULNDB } from '../support/vulndb.js';
-import { PROJECT, startServer, type TestServer, TOKEN } from './server.js';
+import { startServer, type TestServer, TOKEN } from './server.js';
 
 let server: TestServer;
 let shop: TestRegistry;

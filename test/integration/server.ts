@@ -40,6 +40,8 @@ export interface ServerOptions {
   app?: AppOptions;
   /** More environment for the runtime (e.g. REGATTA_WEBHOOK_URL). */
   env?: Record<string, string>;
+  /** The loopback port to listen on (default: any free one), for URLs that must be known before the start. */
+  port?: number;
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
@@ -52,10 +54,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     REGATTA_BOOTSTRAP_SK: SK,
     ...opts.env,
   };
-  const runtime = await openRuntime({ ...loadConfig(env, { dataDir }), databaseUrl: opts.databaseUrl });
+  const config = loadConfig(env, { dataDir });
+  const runtime = await openRuntime({ ...config, databaseUrl: opts.databaseUrl });
   if (opts.workers ?? true) await startWorkers(runtime.ctx, { pollingIntervalSeconds: 0.5, ...opts.workerOptions });
-  const app = await buildApp(runtime.ctx, { policy: policyOf(opts.workerOptions), ...opts.app });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  const app = await buildApp(runtime.ctx, { policy: policyOf(opts.workerOptions), oidc: config.api.oidc, ...opts.app });
+  await app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

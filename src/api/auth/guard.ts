@@ -62,8 +62,7 @@ export async function authorizeRequest(
 ): Promise<Identity> {
   const identity = authorize(caller, permission, named);
   if (identity.projectId && identity.role && !caller.roles.has(identity.projectId)) {
-    if (!(await ctx.projects.exists(identity.projectId)))
-      throw new ForbiddenError(`no project ${identity.projectId}`);
+    if (!(await ctx.projects.exists(identity.projectId))) throw new ForbiddenError(`no project ${identity.projectId}`);
   }
   return identity;
 }

@@ -2,6 +2,7 @@
 // Identity: projects, people, members, credentials, sign-in and the audit log. Every route declares its
 // permission (auth/access.ts); errors in the native envelope (errors.ts).
 import type { FastifyInstance } from 'fastify';
+import type { OidcConfig } from '../../app/config.js';
 import type { AppContext } from '../../app/context.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerCredentialRoutes } from './credentials.js';
@@ -9,6 +10,7 @@ import { nativeErrorHandler } from './errors.js';
 import { registerEventRoutes } from './events.js';
 import { registerImageRoutes } from './images.js';
 import { registerMemberRoutes } from './members.js';
+import { registerOidcRoutes } from './oidc.js';
 import { registerOverviewRoutes, type ServerPolicy } from './overview.js';
 import { registerProjectRoutes } from './projects.js';
 import { registerRulePreviewRoute } from './rule-preview.js';
@@ -21,7 +23,7 @@ export async function registerNativeApi(
   app: FastifyInstance,
   ctx: AppContext,
   policy: ServerPolicy,
-  opts: { sessionHours: number },
+  opts: { sessionHours: number; oidc?: OidcConfig },
 ): Promise<void> {
   app.setErrorHandler(nativeErrorHandler);
   app.setNotFoundHandler((request, reply) => {
@@ -42,5 +44,6 @@ export async function registerNativeApi(
   registerMemberRoutes(app, ctx);
   registerCredentialRoutes(app, ctx);
   registerSessionRoutes(app, ctx, opts.sessionHours);
+  registerOidcRoutes(app, ctx, opts);
   registerAuditRoutes(app, ctx);
 }

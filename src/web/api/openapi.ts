@@ -54,6 +54,10 @@ export interface paths {
                                 latest_sync_time?: number;
                                 region_id?: string;
                                 instance_id?: string;
+                                /** @description Regatta: the instance users know it by (default its name) */
+                                instance_name?: string;
+                                /** @description Regatta: where users reach it (default protocol://registry_addr) */
+                                instance_url?: string;
                             }[];
                         };
                     };
@@ -92,6 +96,8 @@ export interface paths {
                         get_scan_image_channel?: "Swr" | "Other";
                         region_id?: string;
                         instance_id?: string;
+                        instance_name?: string;
+                        instance_url?: string;
                     };
                 };
             };
@@ -152,6 +158,8 @@ export interface paths {
                         get_scan_image_channel?: "Swr" | "Other";
                         region_id?: string;
                         instance_id?: string;
+                        instance_name?: string;
+                        instance_url?: string;
                     };
                 };
             };
@@ -306,11 +314,13 @@ export interface paths {
                     sort_key?: "latest_scan_time";
                     sort_dir?: "asc" | "desc";
                     namespace?: string;
+                    /** @description Regatta: matches names that begin with it (as the console search does); exact for a full name */
                     image_name?: string;
                     image_version?: string;
                     registry_name?: string;
                     image_type?: "private_image" | "shared_image" | "instance_image" | "harbor" | "jfrog" | "other";
                     latest_version?: boolean;
+                    /** @description Regatta: images of at least this many bytes (a lower bound, not an exact size) */
                     image_size?: number;
                     scan_status?: "unscan" | "success" | "scanning" | "failed" | "waiting_for_scan";
                     start_latest_update_time?: number;
@@ -376,6 +386,8 @@ export interface paths {
                                 instance_id?: string;
                                 instance_url?: string;
                                 severity_level?: string;
+                                /** @description Regatta: the digest's latest scan failed; the counts and severity are of the last completed one */
+                                scan_stale?: boolean;
                                 association_images?: {
                                     id: number;
                                     image_id: string;
@@ -623,12 +635,14 @@ export interface paths {
                         }[];
                         query_info?: {
                             namespace?: string;
+                            /** @description Regatta: matches names that begin with it (as the console search does); exact for a full name */
                             image_name?: string;
                             image_version?: string;
                             registry_name?: string;
                             /** @enum {string} */
                             image_type?: "private_image" | "shared_image" | "instance_image" | "harbor" | "jfrog" | "other";
                             latest_version?: boolean;
+                            /** @description Regatta: images of at least this many bytes (a lower bound, not an exact size) */
                             image_size?: number;
                             /** @enum {string} */
                             scan_status?: "unscan" | "success" | "scanning" | "failed" | "waiting_for_scan";
@@ -1028,12 +1042,14 @@ export interface paths {
                 content: {
                     "application/json": {
                         namespace?: string;
+                        /** @description Regatta: matches names that begin with it (as the console search does); exact for a full name */
                         image_name?: string;
                         image_version?: string;
                         registry_name?: string;
                         /** @enum {string} */
                         image_type?: "private_image" | "shared_image" | "instance_image" | "harbor" | "jfrog" | "other";
                         latest_version?: boolean;
+                        /** @description Regatta: images of at least this many bytes (a lower bound, not an exact size) */
                         image_size?: number;
                         /** @enum {string} */
                         scan_status?: "unscan" | "success" | "scanning" | "failed" | "waiting_for_scan";
@@ -1090,10 +1106,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** ListImageAutoSyncReposDetails */
+        /**
+         * ListImageAutoSyncReposDetails
+         * @description Seed 001: 100 records by default. Regatta: `offset` and `limit` (up to 1000) page further; the Content-Range header says which records came and how many there are (`0-99/250`).
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    offset?: number;
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     /** @description Organization: 1-64 characters, lowercase letters, digits, ".", "_" and "-", a letter first, a letter or digit last */
@@ -2584,6 +2606,8 @@ export interface paths {
                                 instance_id?: string;
                                 instance_url?: string;
                                 severity_level?: string;
+                                /** @description Regatta: the digest's latest scan failed; the counts and severity are of the last completed one */
+                                scan_stale?: boolean;
                                 association_images?: {
                                     id: number;
                                     image_id: string;
@@ -2673,6 +2697,8 @@ export interface paths {
                             instance_id?: string;
                             instance_url?: string;
                             severity_level?: string;
+                            /** @description Regatta: the digest's latest scan failed; the counts and severity are of the last completed one */
+                            scan_stale?: boolean;
                             association_images?: {
                                 id: number;
                                 image_id: string;
@@ -3023,7 +3049,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The caller */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3077,7 +3103,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Projects by name */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3112,7 +3138,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The new project */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3189,7 +3215,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The renamed project */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3226,7 +3252,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description People by name */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3267,7 +3293,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The new person */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3348,7 +3374,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The person as changed */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3389,7 +3415,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Members, service accounts first */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3434,7 +3460,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The member as it is now */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3493,7 +3519,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The member as it is now */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3573,7 +3599,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The new service account */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3624,7 +3650,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Credentials, newest first (never a secret) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3676,7 +3702,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The credential and, this once, its secret */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3735,7 +3761,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The revoked credential */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3791,11 +3817,13 @@ export interface paths {
                     "application/json": {
                         name: string;
                         password: string;
+                        /** @description What the session is listed as (default: console session) */
+                        session_name?: string;
                     };
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The session token, shown once */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3811,7 +3839,7 @@ export interface paths {
                 };
             };
         };
-        /** Signs out: revokes the credential this request carries */
+        /** Signs out: revokes the session this request carries (400 for any other credential) */
         delete: {
             parameters: {
                 query?: never;
@@ -3830,6 +3858,45 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oidc/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the console offers single sign-on (OpenID Connect) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Whether single sign-on is configured, and where the console sends the browser to start it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enabled: boolean;
+                            login_url: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3860,7 +3927,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Entries newest first; next_before pages on */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4289,7 +4356,7 @@ export interface paths {
                             Code?: "success";
                             /** @enum {boolean} */
                             IsSuccess?: true;
-                            /** @description The rule's id; empty for a task started by hand */
+                            /** @description The rule's id; absent for a task started by hand */
                             SyncRuleId?: string;
                             SyncTaskId?: string;
                             SyncBatchTaskId?: string;
@@ -4348,7 +4415,7 @@ export interface paths {
                             /** @description Tasks matching, on every page: a string, as the SDK models have it */
                             TotalCount?: string;
                             SyncTasks?: {
-                                /** @description The rule's id; empty for a task started by hand */
+                                /** @description The rule's id; absent for a task started by hand */
                                 SyncRuleId?: string;
                                 SyncTaskId?: string;
                                 SyncBatchTaskId?: string;
@@ -4564,7 +4631,7 @@ export interface paths {
                             Code?: "success";
                             /** @enum {boolean} */
                             IsSuccess?: true;
-                            /** @description The rule's id; empty for a task started by hand */
+                            /** @description The rule's id; absent for a task started by hand */
                             SyncRuleId?: string;
                             SyncTaskId?: string;
                             SyncBatchTaskId?: string;
@@ -4623,7 +4690,7 @@ export interface paths {
                             /** @description Tasks matching, on every page: a string, as the SDK models have it */
                             TotalCount?: string;
                             SyncTasks?: {
-                                /** @description The rule's id; empty for a task started by hand */
+                                /** @description The rule's id; absent for a task started by hand */
                                 SyncRuleId?: string;
                                 SyncTaskId?: string;
                                 SyncBatchTaskId?: string;

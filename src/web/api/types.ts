@@ -59,3 +59,26 @@ export type VulndbStatus = Answer<'/api/v1/vulndb', 'get'>;
 
 /** GET /api/v1/batches/{id}: a batch with its tasks counted by status. */
 export type SyncBatch = Answer<'/api/v1/batches/{id}', 'get'>;
+
+/** GET /api/v1/whoami: the caller, its role in the request's project, and every project it belongs to. */
+export type Whoami = Answer<'/api/v1/whoami', 'get'>;
+export type Role = Whoami['projects'][number]['role'];
+
+/** A project (GET /api/v1/projects), with the caller's role in it. */
+export type Project = Answer<'/api/v1/projects', 'get'>[number];
+
+/** A person of the server (GET /api/v1/users, superadmin). */
+export type Person = Answer<'/api/v1/users', 'get'>[number];
+
+/** A member of the project: a person or a service account, with its role. */
+export type Member = Answer<'/api/v1/members', 'get'>[number];
+
+/** An API token, console session or AK/SK pair (never its secret). */
+export type Credential = Answer<'/api/v1/credentials', 'get'>[number];
+
+/** A credential just made: its secret (token or secret_key) is in this answer only. */
+export type CreatedCredential = Answer<'/api/v1/credentials', 'post'>;
+
+/** GET /api/v1/audit: a page of entries, newest first, and where the next page starts. */
+export type AuditPage = Answer<'/api/v1/audit', 'get'>;
+export type AuditEntry = AuditPage['entries'][number];

@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { hss } from '../api/client';
 import type { ImageRow } from '../api/types';
 import { useClient } from '../auth';
+import { useIdentity } from '../identity/useIdentity';
 import { ErrorAlert } from '../ui/ErrorAlert';
 
 function useStartScan(row: ImageRow) {
@@ -26,6 +27,7 @@ function useStartScan(row: ImageRow) {
 
 export function ScanNotice({ row }: { row: ImageRow }) {
   const start = useStartScan(row);
+  const mayScan = useIdentity().can('write');
   if (row.scan_status === 'success') return null;
   const busy = row.scan_status === 'scanning' || row.scan_status === 'waiting_for_scan';
   const scanButton = (
@@ -35,7 +37,7 @@ export function ScanNotice({ row }: { row: ImageRow }) {
   );
   const action = (
     <Space>
-      {scanButton}
+      {mayScan && scanButton}
       <Link to="/scans">Scans page</Link>
     </Space>
   );

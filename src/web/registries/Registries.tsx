@@ -8,6 +8,7 @@ import { useSearchParams } from 'react-router';
 import { hss } from '../api/client';
 import type { Page, Registry } from '../api/types';
 import { useClient } from '../auth';
+import { useIdentity } from '../identity/useIdentity';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { ago, when } from '../ui/format';
 import { pager } from '../ui/pager';
@@ -26,6 +27,7 @@ const FILTERS = ['registry_name', 'registry_id', 'registry_addr', 'registry_type
 
 export function Registries() {
   const client = useClient();
+  const mayChange = useIdentity().can('write');
   const queries = useQueryClient();
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
@@ -112,12 +114,16 @@ export function Registries() {
         <Button htmlType="submit">Filter</Button>
       </Form>
       <Space style={{ marginBottom: 16 }}>
-        <Button type="primary" onClick={() => setEditing('new')}>
-          Add registry
-        </Button>
-        <Button icon={<SyncOutlined />} loading={crawl.isPending} onClick={() => crawl.mutate('all')}>
-          Sync all inventories
-        </Button>
+        {mayChange && (
+          <>
+            <Button type="primary" onClick={() => setEditing('new')}>
+              Add registry
+            </Button>
+            <Button icon={<SyncOutlined />} loading={crawl.isPending} onClick={() => crawl.mutate('all')}>
+              Sync all inventories
+            </Button>
+          </>
+        )}
         <Button icon={<ReloadOutlined />} onClick={refresh}>
           Refresh
         </Button>
@@ -162,6 +168,7 @@ export function Registries() {
           },
           {
             title: 'Actions',
+            hidden: !mayChange,
             render: (_, r) => (
               <Space wrap>
                 <Button size="small" onClick={() => crawl.mutate([r.id])}>

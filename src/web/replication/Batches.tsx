@@ -5,6 +5,7 @@ import { App, Button, Progress, Space, Table, Typography } from 'antd';
 import { Link, useSearchParams } from 'react-router';
 import type { SyncBatch, SyncRule, TaskStatus } from '../api/types';
 import { useClient } from '../auth';
+import { useIdentity } from '../identity/useIdentity';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { bytes, when } from '../ui/format';
 import { pager } from '../ui/pager';
@@ -15,6 +16,7 @@ const isOpen = (b: SyncBatch) => b.selection === 'SELECTING' || b.by_status.PEND
 
 export function Batches() {
   const client = useClient();
+  const mayChange = useIdentity().can('write');
   const queries = useQueryClient();
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
@@ -113,7 +115,7 @@ export function Batches() {
             render: (_, b) => (
               <Space>
                 <Link to={`/tasks?batch_id=${encodeURIComponent(b.id)}`}>Tasks</Link>
-                {b.by_status.ERROR + b.by_status.CANCELED > 0 && (
+                {mayChange && b.by_status.ERROR + b.by_status.CANCELED > 0 && (
                   <Button
                     size="small"
                     loading={retry.isPending && retry.variables?.id === b.id}

@@ -46,6 +46,8 @@ function Target({ rule, registry }: { rule: SyncRule; registry: string }) {
 export interface RuleTableProps {
   rules: SyncRule[];
   loading: boolean;
+  /** Whether the role may run, edit and delete rules (else no actions column). */
+  mayChange?: boolean;
   nameOf(registryId: string): string;
   running?: string;
   deleting?: string;
@@ -54,7 +56,8 @@ export interface RuleTableProps {
   onDelete(rule: SyncRule): void;
 }
 
-export function RuleTable({ rules, loading, nameOf, running, deleting, onRun, onEdit, onDelete }: RuleTableProps) {
+export function RuleTable(props: RuleTableProps) {
+  const { rules, loading, mayChange = true, nameOf, running, deleting, onRun, onEdit, onDelete } = props;
   return (
     <Table<SyncRule>
       rowKey="id"
@@ -95,6 +98,7 @@ export function RuleTable({ rules, loading, nameOf, running, deleting, onRun, on
         {
           title: 'Actions',
           key: 'actions',
+          hidden: !mayChange,
           render: (_, r) => (
             <Space>
               <Button size="small" onClick={() => onRun(r)} loading={running === r.id}>

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import type { SyncRule } from '../api/types';
 import { useClient } from '../auth';
+import { useIdentity } from '../identity/useIdentity';
 import { useRegistries } from '../registries/useRegistries';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { RuleDrawer } from './RuleDrawer';
@@ -21,6 +22,7 @@ const tasksOf = (batchId: string) => `/tasks?batch_id=${encodeURIComponent(batch
 
 export function Rules() {
   const client = useClient();
+  const mayChange = useIdentity().can('write');
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const registries = useRegistries();
@@ -68,9 +70,11 @@ export function Rules() {
     <>
       <Flex justify="space-between" align="center" wrap gap={12}>
         <Typography.Title level={2}>Replication rules</Typography.Title>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setDrawer('new')}>
-          New rule
-        </Button>
+        {mayChange && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setDrawer('new')}>
+            New rule
+          </Button>
+        )}
       </Flex>
       <Typography.Paragraph type="secondary">
         A rule copies the images it selects at a source registry to a target: on every push (PASSIVE) or when run by
@@ -94,6 +98,7 @@ export function Rules() {
       <RuleTable
         rules={rules.data?.rules ?? []}
         loading={rules.isLoading}
+        mayChange={mayChange}
         nameOf={registries.nameOf}
         running={run.isPending ? run.variables?.id : undefined}
         deleting={remove.isPending ? remove.variables?.id : undefined}

@@ -3,6 +3,7 @@
 // server's. Sized to fit a laptop screen beside the menu (about 1150 px).
 import { Button, Space, Table, Typography } from 'antd';
 import type { SyncTask } from '../api/types';
+import { useIdentity } from '../identity/useIdentity';
 import { when } from '../ui/format';
 import { pager } from '../ui/pager';
 import { TaskStatusTag } from '../ui/tags';
@@ -54,6 +55,7 @@ export interface TaskTableProps {
 }
 
 export function TaskTable(p: TaskTableProps) {
+  const mayChange = useIdentity().can('write');
   return (
     <Table<SyncTask>
       rowKey="id"
@@ -112,6 +114,7 @@ export function TaskTable(p: TaskTableProps) {
         {
           title: 'Actions',
           key: 'actions',
+          hidden: !mayChange,
           width: 80,
           fixed: 'right',
           render: (_, t) =>

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import type { SyncTask, TaskStatus } from '../api/types';
 import { useClient } from '../auth';
+import { useIdentity } from '../identity/useIdentity';
 import { useRegistries } from '../registries/useRegistries';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { isActive, TaskTable } from './TaskTable';
@@ -15,6 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function Tasks() {
   const client = useClient();
+  const mayChange = useIdentity().can('write');
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const registries = useRegistries();
@@ -100,13 +102,15 @@ export function Tasks() {
         />
         {batchId && (
           <Space>
-            <Button
-              onClick={() => retry.mutate({ id: batchId })}
-              disabled={!UUID.test(batchId)}
-              loading={retry.isPending && !retry.variables?.row}
-            >
-              Retry failed
-            </Button>
+            {mayChange && (
+              <Button
+                onClick={() => retry.mutate({ id: batchId })}
+                disabled={!UUID.test(batchId)}
+                loading={retry.isPending && !retry.variables?.row}
+              >
+                Retry failed
+              </Button>
+            )}
             <Button type="link" onClick={() => update({ batch_id: undefined })}>
               Show every batch
             </Button>

@@ -7,6 +7,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Descriptions, Flex, Skeleton, Table, Tag, Typography } from 'antd';
 import type { VulndbStatus } from '../api/types';
 import { useClient } from '../auth';
+import { useIdentity } from '../identity/useIdentity';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { ago, when } from '../ui/format';
 
@@ -70,6 +71,8 @@ function Freshness({ s }: { s: VulndbStatus }) {
 
 export function ScanData() {
   const client = useClient();
+  // Updating the scan data is the server's business: a superadmin's.
+  const mayUpdate = useIdentity().can('superadmin');
   const { message } = App.useApp();
   const status = useQuery({
     queryKey: ['vulndb'],
@@ -140,11 +143,13 @@ export function ScanData() {
           },
         ]}
       />
-      <div>
-        <Button icon={<CloudDownloadOutlined />} loading={update.isPending} onClick={() => update.mutate()}>
-          Update now
-        </Button>
-      </div>
+      {mayUpdate && (
+        <div>
+          <Button icon={<CloudDownloadOutlined />} loading={update.isPending} onClick={() => update.mutate()}>
+            Update now
+          </Button>
+        </div>
+      )}
     </Flex>
   );
 }

@@ -4,9 +4,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Space, Switch, Typography } from 'antd';
 import type { Settings } from '../api/types';
 import { useClient } from '../auth';
+import { useIdentity } from '../identity/useIdentity';
 
 export function ScanOnSync({ settings: s }: { settings: Settings }) {
   const client = useClient();
+  // The project's own choice is its admin's.
+  const mayChoose = useIdentity().can('admin');
   const queries = useQueryClient();
   const { message } = App.useApp();
   const save = useMutation({
@@ -25,9 +28,10 @@ export function ScanOnSync({ settings: s }: { settings: Settings }) {
           aria-label="Scan new images after an inventory sync"
           checked={s.scan_on_sync}
           loading={save.isPending}
+          disabled={!mayChoose}
           onChange={(on) => save.mutate(on)}
         />
-        {chosen && (
+        {chosen && mayChoose && (
           <Button size="small" type="link" onClick={() => save.mutate(null)} disabled={save.isPending}>
             Use the server's default
           </Button>

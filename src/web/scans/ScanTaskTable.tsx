@@ -1,6 +1,7 @@
 // Scan tasks (ListImageScanTask, type=image_scan): what asked for the scans, how many digests, how many done and
 // failed, when; "Stop" on running ones. A row expands to its failed images and their failure codes.
 import { Button, Popconfirm, Progress, Table, Tag, Tooltip, Typography } from 'antd';
+import { useIdentity } from '../identity/useIdentity';
 import { when } from '../ui/format';
 import { pager } from '../ui/pager';
 import { SCAN_FAILURES, SCAN_TASK_TYPES, type ScanTask } from './types';
@@ -48,6 +49,7 @@ export interface ScanTaskTableProps {
 }
 
 export function ScanTaskTable(p: ScanTaskTableProps) {
+  const mayChange = useIdentity().can('write');
   return (
     <Table<ScanTask>
       rowKey="task_id"
@@ -108,6 +110,7 @@ export function ScanTaskTable(p: ScanTaskTableProps) {
         {
           title: 'Actions',
           key: 'actions',
+          hidden: !mayChange,
           render: (_, t) =>
             t.task_status === 'running' ? (
               <Popconfirm

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { hss } from '../api/client';
 import type { Page } from '../api/types';
 import { useClient } from '../auth';
+import { useIdentity } from '../identity/useIdentity';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { ScanData } from './ScanData';
 import { ScanPolicy } from './ScanPolicy';
@@ -16,6 +17,7 @@ import type { ScanTask } from './types';
 
 export function Scans() {
   const client = useClient();
+  const mayChange = useIdentity().can('write');
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const [paging, setPaging] = useState({ page: 1, pageSize: 10 });
@@ -51,9 +53,11 @@ export function Scans() {
           <Typography.Title level={3} id="scan-tasks">
             Scan tasks
           </Typography.Title>
-          <Button type="primary" icon={<PlayCircleOutlined />} onClick={() => setStarting(true)}>
-            Start a scan
-          </Button>
+          {mayChange && (
+            <Button type="primary" icon={<PlayCircleOutlined />} onClick={() => setStarting(true)}>
+              Start a scan
+            </Button>
+          )}
         </Flex>
         <ErrorAlert error={tasks.error} />
         <ScanTaskTable
