@@ -6,6 +6,7 @@ import { RegattaError } from '../oci/errors.js';
 import { parseImageConfig } from '../oci/image-config.js';
 import type { ImageManifest, Manifest } from '../oci/manifest.js';
 import { readBounded } from '../oci/response.js';
+import { type Unscannable, unscannableImage } from './scannable.js';
 
 export interface PlatformImage {
   image_digest: string;
@@ -14,6 +15,7 @@ export interface PlatformImage {
   architecture: string;
   variant: string | null;
   image_size: number;
+  scannable: boolean;
 }
 
 export interface TagDescription {
@@ -25,6 +27,9 @@ export interface TagDescription {
   /** Config `created` in ms, else undefined (the caller uses the time it first saw the digest). */
   created?: number;
   platforms: PlatformImage[];
+  /** False for artifacts and images over the scanner's limits (scannable.ts). */
+  scannable: boolean;
+  unscannable_reason: Unscannable | null;
 }
 
 const CONFIG_LIMIT = 8 * 1024 * 1024;
@@ -39,6 +44,7 @@ export async function describeTag(
   const manifest = await client.manifestGet(repository, digest, signal);
   if (manifest.kind === 'image') {
     const image = await describeImage(client, repository, manifest.body, signal);
+    const reason = unscannableImage(manifest.body);
     return {
       image_digest: manifest.digest,
       media_type: manifest.mediaType,
@@ -47,6 +53,8 @@ export async function describeTag(
       is_multiple_arch: false,
       created: image.created,
       platforms: [],
+      scannable: reason === undefined,
+      unscannable_reason: reason ?? null,
     };
   }
   const platforms = await describePlatforms(client, repository, manifest, signal);
@@ -58,7 +66,10 @@ export async function describeTag(
     image_size: platforms.reduce((n, p) => n + p.image_size, 0),
     is_multiple_arch: true,
     created,
-    platforms: platforms.map(({ created: _, ...p }) => p),
+    platforms: platforms.map(({ created: _, reason: __, ...p }) => p),
+    // Scanned platform by platform: scannable while one of them is; else the first platform's reason.
+    scannable: platforms.some((p) => p.scannable),
+    unscannable_reason: platforms.some((p) => p.scannable) ? null : (platforms[0]?.reason ?? 'not_a_container_image'),
   };
 }
 
@@ -77,6 +88,9 @@ async function describePlatforms(
         child.kind === 'image'
           ? await describeImage(client, repository, child.body, signal)
           : { size: d.size, configHex: hexOf(d.digest), created: undefined };
+      // A nested index is no platform image the scanner can read.
+      const reason: Unscannable | undefined =
+        child.kind === 'image' ? unscannableImage(child.body) : 'not_a_container_image';
       return {
         image_digest: d.digest,
         image_id: image.configHex,
@@ -85,6 +99,8 @@ async function describePlatforms(
         variant: d.platform!.variant ?? null,
         image_size: image.size,
         created: image.created,
+        scannable: reason === undefined,
+        reason,
       };
     }),
   );

@@ -210,6 +210,10 @@ async function storeTag(ctx: SyncContext, key: RepositoryKey, tag: string, d: Ta
       image_version: tag,
       latest_update_time: created ?? syncTime,
       latest_sync_time: syncTime,
+      // Over the scanner's limits: the seed's own status and code, never queued.
+      ...(fields.unscannable_reason && fields.unscannable_reason !== 'not_a_container_image'
+        ? { scan_status: 'image_oversized', scan_failed_code: fields.unscannable_reason }
+        : {}),
     },
     platforms,
   );

@@ -19,6 +19,7 @@ import { type ScanTarget, scanTargets } from '../store/images-query.js';
 import type { ScanResultInput } from '../store/scan-results.js';
 import type { ScanTaskRow } from '../store/scan-tasks.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../store/scope.js';
+import { expandPlatforms, summarizeIndexesOf } from './platform-scans.js';
 
 /** Records a scan task over `targets` and queues their digests. */
 export async function requestScans(
@@ -26,11 +27,13 @@ export async function requestScans(
   scope: Scope,
   t: { taskType: 'manual' | 'autoSync' | 'cycle'; isAll: boolean; targets: ScanTarget[] },
 ): Promise<ScanTaskRow> {
-  const digests = [...new Set(t.targets.map((x) => x.image_digest))];
+  // A multi-arch tag is scanned platform by platform (platform-scans.ts); artifacts are never queued.
+  const { targets, indexes } = await expandPlatforms(ctx, t.targets);
+  const digests = [...new Set(targets.map((x) => x.image_digest))];
   const task = await ctx.scanTasks.create(scope, { taskType: t.taskType, isAll: t.isAll, digests });
-  await ctx.scanResults.markImages(digests, 'waiting_for_scan');
+  await ctx.scanResults.markImages([...digests, ...indexes], 'waiting_for_scan');
   const seen = new Set<string>();
-  const jobs = t.targets
+  const jobs = targets
     .filter((x) => !seen.has(x.image_digest) && seen.add(x.image_digest))
     .map((x) => ({
       name: Queues.imageScan,
@@ -125,13 +128,14 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
   // With an adapter the findings are its own: a result is reused only while the adapter is the same.
   const version = opts.adapter ? `${dbs.version}+adapter:${opts.adapter.url}` : dbs.version;
   const stored = await ctx.scanResults.get(job.digest);
-  if (stored?.status === 'success' && stored.db_version === version) {
+  if (stored?.status === 'success' && !stored.stale && stored.db_version === version) {
     await ctx.scanResults.applyStored(job.digest);
     await ctx.scanTasks.digestStatus(job.digest, 'success');
+    await summarizeIndexesOf(ctx, job.digest);
     return;
   }
   await ctx.scanTasks.digestStatus(job.digest, 'scanning');
-  await ctx.scanResults.markImages([job.digest], 'scanning');
+  await ctx.scanResults.markImages([job.digest, ...(await ctx.images.indexesOf(job.digest))], 'scanning');
   const started = Date.now();
   try {
     const result = await scanDigest(ctx, job, dbs, opts.adapter);
@@ -148,6 +152,7 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
       ),
     );
     await ctx.scanTasks.digestStatus(job.digest, failed ? 'failed' : 'success', failed);
+    await summarizeIndexesOf(ctx, job.digest);
     await scanFinished(ctx, job.digest, failed ? 'failed' : 'success', started);
   } catch (err) {
     const code: ScanFailure = err instanceof ScanError ? err.code : failureOf(err);
@@ -160,6 +165,7 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
       duration_ms: Date.now() - started,
     });
     await ctx.scanTasks.digestStatus(job.digest, 'failed', code);
+    await summarizeIndexesOf(ctx, job.digest);
     await scanFinished(ctx, job.digest, 'failed', started);
   }
 }
@@ -236,6 +242,7 @@ function failureOf(err: unknown): ScanFailure {
 /** The dead letter of a scan whose worker died on every try. */
 export async function runScanJobFailed(ctx: AppContext, job: ScanJob): Promise<void> {
   await ctx.scanTasks.digestStatus(job.digest, 'failed', 'unknown_error');
+  await summarizeIndexesOf(ctx, job.digest);
 }
 
 /** After a crawl: scan the registry's rows that were never scanned (new or changed digests). */

@@ -54,7 +54,20 @@ export type ImageListRow = Selectable<Schema['images']> & {
   instance_id: string | null;
   instance_name: string;
   instance_url: string;
-  platforms: Selectable<Schema['image_platforms']>[];
+  platforms: PlatformRow[];
+};
+
+/** A platform image of a multi-arch row, with its own scan result's summary when it has one. */
+export type PlatformRow = Selectable<Schema['image_platforms']> & {
+  scan: {
+    status: string;
+    stale: boolean;
+    failed_code: string | null;
+    vul_num: number;
+    unsafe_setting_num: number;
+    malicious_file_num: number;
+    severity_level: string | null;
+  } | null;
 };
 
 /** Registry types → the HSS image_type of their images. */
@@ -232,7 +245,7 @@ function range(q: ImagesQuery, column: TimeColumn, start?: number, end?: number)
 }
 
 async function platformsOf(db: Kysely<Schema>, ids: number[]) {
-  const out = new Map<number, Selectable<Schema['image_platforms']>[]>();
+  const out = new Map<number, PlatformRow[]>();
   if (ids.length === 0) return out;
   const rows = await db
     .selectFrom('image_platforms')
@@ -240,7 +253,29 @@ async function platformsOf(db: Kysely<Schema>, ids: number[]) {
     .where('image_row_id', 'in', ids)
     .orderBy('id')
     .execute();
-  for (const r of rows) out.set(r.image_row_id, [...(out.get(r.image_row_id) ?? []), r]);
+  // Each platform image is scanned by its own digest: its result is its association_images entry's status.
+  const digests = [...new Set(rows.map((r) => r.image_digest))];
+  const results = digests.length
+    ? await db
+        .selectFrom('scan_results')
+        .select([
+          'digest',
+          'status',
+          'stale',
+          'failed_code',
+          'vul_num',
+          'unsafe_setting_num',
+          'malicious_file_num',
+          'severity_level',
+        ])
+        .where('digest', 'in', digests)
+        .execute()
+    : [];
+  const byDigest = new Map(results.map(({ digest, ...r }) => [digest, r]));
+  for (const r of rows) {
+    const scan = byDigest.get(r.image_digest) ?? null;
+    out.set(r.image_row_id, [...(out.get(r.image_row_id) ?? []), { ...r, scan }]);
+  }
   return out;
 }
 
@@ -270,6 +305,7 @@ export async function scanTargets(
   if (registries.size === 0) return [];
   const rows = await filtered(db, scope, { ...f, offset: 0, limit: 0 }, [...registries.keys()])
     .select(['image_digest', 'registry_id', 'namespace', 'image_name'])
+    .where('scannable', '=', true)
     .distinctOn('image_digest')
     .orderBy('image_digest')
     .orderBy('latest_update_time', 'desc')

@@ -6,6 +6,14 @@ import type { Schema } from './schema.js';
 import { inScope, type Scope } from './scope.js';
 
 export type ImageInsert = Omit<Insertable<Schema['images']>, 'id'>;
+/** One platform image of a multi-arch tag, as scans see it. */
+export interface PlatformOfIndex {
+  digest: string;
+  /** os/architecture[/variant] */
+  label: string;
+  scannable: boolean;
+}
+
 export type PlatformInsert = Omit<Insertable<Schema['image_platforms']>, 'id' | 'image_row_id'>;
 
 /** One repository of one registry: the unit a sync writes. */
@@ -55,11 +63,13 @@ export class ImageStore {
             media_type: image.media_type,
             image_size: image.image_size,
             is_multiple_arch: image.is_multiple_arch,
+            scannable: image.scannable ?? true,
+            unscannable_reason: image.unscannable_reason ?? null,
             latest_update_time: image.latest_update_time,
             latest_sync_time: image.latest_sync_time,
             // A new digest is a new image: its old scan no longer applies.
-            scan_status: 'unscan',
-            scan_failed_code: null,
+            scan_status: image.scan_status ?? 'unscan',
+            scan_failed_code: image.scan_failed_code ?? null,
             latest_scan_time: null,
             vul_num: 0,
             unsafe_setting_num: 0,
@@ -163,6 +173,62 @@ export class ImageStore {
     };
   }
   /**
+   * The platforms of the multi-arch tags whose index has one of `digests`: index digest → its platform images
+   * (digest, platform label, whether the scanner can read it), as the last crawl described them.
+   */
+  async platformsOfIndexes(digests: readonly string[]): Promise<Map<string, PlatformOfIndex[]>> {
+    const out = new Map<string, PlatformOfIndex[]>();
+    if (digests.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('images as i')
+      .innerJoin('image_platforms as p', 'p.image_row_id', 'i.id')
+      .select([
+        'i.image_digest as index',
+        'p.image_digest as digest',
+        'p.scannable',
+        'p.os',
+        'p.architecture',
+        'p.variant',
+      ])
+      .where('i.image_digest', 'in', [...new Set(digests)])
+      .where('i.is_multiple_arch', '=', true)
+      .distinctOn(['i.image_digest', 'p.image_digest'])
+      .orderBy('i.image_digest')
+      .orderBy('p.image_digest')
+      .execute();
+    for (const r of rows) {
+      const label = [r.os, r.architecture, r.variant].filter(Boolean).join('/');
+      out.set(r.index, [...(out.get(r.index) ?? []), { digest: r.digest, label, scannable: r.scannable }]);
+    }
+    return out;
+  }
+
+  /** Digests of the multi-arch tags that hold the platform image `digest`. */
+  async indexesOf(digest: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('image_platforms as p')
+      .innerJoin('images as i', 'i.id', 'p.image_row_id')
+      .select('i.image_digest')
+      .distinct()
+      .where('p.image_digest', '=', digest)
+      .execute();
+    return rows.map((r) => r.image_digest);
+  }
+
+  /** Those of `digests` whose rows are all unscannable (artifacts, oversized images): never queued. */
+  async unscannable(digests: readonly string[]): Promise<Set<string>> {
+    if (digests.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('images')
+      .select('image_digest')
+      .where('image_digest', 'in', [...new Set(digests)])
+      .groupBy('image_digest')
+      .having((eb) => eb.fn('bool_or', [eb.ref('scannable')]), '=', false)
+      .execute();
+    return new Set(rows.map((r) => r.image_digest));
+  }
+
+  /**
    * The caller's image row an HSS per-image call names: by Docker image id (`image_id`), narrowed by namespace,
    * name and tag when given (one image id can stand in several repositories), else by the row's numeric id.
    */
@@ -177,7 +243,29 @@ export class ImageStore {
     if (f.namespace !== undefined) q = q.where('namespace', '=', f.namespace);
     if (f.image_name !== undefined) q = q.where('image_name', '=', f.image_name);
     if (f.tag_name !== undefined) q = q.where('image_version', '=', f.tag_name);
-    return q.orderBy('id').limit(1).executeTakeFirst();
+    return (await q.orderBy('id').limit(1).executeTakeFirst()) ?? this.findPlatform(scope, imageId, f);
+  }
+
+  /**
+   * A platform image of one of the caller's multi-arch tags, named by its image id (config digest hex) or its
+   * digest: the scan detail APIs show that platform's own findings. The row is the tag's, the digest the platform's.
+   */
+  private async findPlatform(
+    scope: Scope,
+    imageId: string,
+    f: { namespace?: string; image_name?: string; tag_name?: string },
+  ) {
+    let q = this.db
+      .selectFrom('image_platforms as p')
+      .innerJoin('images', 'images.id', 'p.image_row_id')
+      .select(['images.id', 'p.image_digest', 'p.image_id', 'images.namespace', 'images.image_name'])
+      .select(['images.image_version', 'images.scan_status'])
+      .where(inScope(scope, 'images'))
+      .where((eb) => eb.or([eb('p.image_id', '=', imageId), eb('p.image_digest', '=', imageId)]));
+    if (f.namespace !== undefined) q = q.where('images.namespace', '=', f.namespace);
+    if (f.image_name !== undefined) q = q.where('images.image_name', '=', f.image_name);
+    if (f.tag_name !== undefined) q = q.where('images.image_version', '=', f.tag_name);
+    return q.orderBy('images.id').limit(1).executeTakeFirst();
   }
 
   /**
@@ -218,6 +306,7 @@ export class ImageStore {
       .select(['image_digest', 'registry_id', 'namespace', 'image_name'])
       .where('registry_id', '=', registryId)
       .where('scan_status', '=', 'unscan')
+      .where('scannable', '=', true)
       .distinctOn('image_digest')
       .orderBy('image_digest')
       .limit(max)

@@ -131,6 +131,8 @@ const EXPECTED: Expected = {
     malicious_file_num: 'default number',
     severity_level: 'nullable string',
     scan_stale: 'default boolean',
+    scannable: 'default boolean',
+    unscannable_reason: 'nullable string',
   },
   image_platforms: {
     id: 'identity number',
@@ -141,6 +143,7 @@ const EXPECTED: Expected = {
     architecture: 'required string',
     variant: 'nullable string',
     image_size: 'default number',
+    scannable: 'default boolean',
   },
   inventory_tasks: {
     id: 'default string',

@@ -122,6 +122,9 @@ export interface ImagesTable {
   severity_level: string | null;
   /** The summary is of a completed scan, but the latest scan of the digest failed. */
   scan_stale: Generated<boolean>;
+  /** False for artifacts and images over the scanner's limits: never queued for a scan. */
+  scannable: Generated<boolean>;
+  unscannable_reason: string | null;
 }
 
 /** image_platforms: the platform images of a multi-arch tag (association_images). */
@@ -134,6 +137,7 @@ export interface ImagePlatformsTable {
   architecture: string;
   variant: string | null;
   image_size: Generated<number>;
+  scannable: Generated<boolean>;
 }
 
 /** inventory_tasks: inventory sync tasks. */

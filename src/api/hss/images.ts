@@ -3,7 +3,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { SCAN_FAILURES, type ScanFailure } from '../../scanning/errors.js';
-import { IMAGE_TYPE_OF_REGISTRY, type ImageFilter, type ImageListRow, listImages } from '../../store/images-query.js';
+import {
+  IMAGE_TYPE_OF_REGISTRY,
+  type ImageFilter,
+  type ImageListRow,
+  listImages,
+  type PlatformRow,
+} from '../../store/images-query.js';
 import { typed } from '../typed.js';
 import { invalidParameter } from './errors.js';
 import {
@@ -76,6 +82,9 @@ const associateImagesInfo = {
     architecture: string,
     variant: string,
     image_size: integer,
+    severity_level: { ...string, description: "Regatta: this platform's severity, after a completed scan" },
+    scan_failed_code: { ...string, description: "Regatta: why this platform's latest scan failed" },
+    scannable: { ...bool, description: 'Regatta: false for a platform the scanner cannot read' },
   },
 } as const;
 
@@ -130,6 +139,10 @@ export const registryImagesInfo = {
     domain_name: { ...string, description: 'Owner of a shared SWR image: empty, Regatta holds no shared images' },
     shared_status: { ...string, description: 'Status of a shared SWR image (expired, effective): absent here' },
     scannable: bool,
+    unscannable_reason: {
+      ...string,
+      description: 'Regatta: why scannable is false (not_a_container_image, image_over_sized, image_layer_over_sized)',
+    },
     is_multiple_arch: bool,
     instance_name: string,
     instance_id: string,
@@ -215,32 +228,54 @@ export function toRegistryImagesInfo(r: ImageListRow) {
     unsafe_setting_num: r.unsafe_setting_num,
     malicious_file_num: r.malicious_file_num,
     domain_name: '',
-    scannable: true,
+    scannable: r.scannable,
+    unscannable_reason: r.unscannable_reason ?? undefined,
     is_multiple_arch: r.is_multiple_arch,
     instance_name: r.instance_name,
     instance_id: r.instance_id ?? '',
     instance_url: r.instance_url,
     severity_level: r.severity_level ?? undefined,
     scan_stale: r.scan_stale || undefined,
-    association_images: r.is_multiple_arch
-      ? r.platforms.map((p) => ({
-          id: Number(p.id),
-          image_id: p.image_id,
-          image_name: r.image_name,
-          image_version: r.image_version,
-          image_type: imageType,
-          namespace: r.namespace,
-          image_digest: p.image_digest,
-          scan_status: 'unscan',
-          vul_num: 0,
-          unsafe_setting_num: 0,
-          malicious_file_num: 0,
-          // Regatta's own: which platform this entry is.
-          os: p.os,
-          architecture: p.architecture,
-          variant: p.variant ?? undefined,
-          image_size: Number(p.image_size),
-        }))
-      : undefined,
+    association_images: r.is_multiple_arch ? r.platforms.map((p) => platformEntry(r, p, imageType)) : undefined,
+  };
+}
+
+/**
+ * One platform of a multi-arch row (seed 003 AssociateImagesInfo): its own scan's status and counts (counts only
+ * from a completed scan), else the tag's waiting or scanning state while its scan is on the way.
+ */
+function platformEntry(r: ImageListRow, p: PlatformRow, imageType: string) {
+  const scan = p.scan;
+  const completed = scan?.status === 'success';
+  const pending = r.scan_status === 'waiting_for_scan' || r.scan_status === 'scanning';
+  const status = !p.scannable
+    ? 'unscan'
+    : scan && !(pending && !completed)
+      ? completed && !scan.stale
+        ? 'success'
+        : 'failed'
+      : pending
+        ? r.scan_status
+        : 'unscan';
+  return {
+    id: Number(p.id),
+    image_id: p.image_id,
+    image_name: r.image_name,
+    image_version: r.image_version,
+    image_type: imageType,
+    namespace: r.namespace,
+    image_digest: p.image_digest,
+    scan_status: status,
+    vul_num: completed ? scan.vul_num : 0,
+    unsafe_setting_num: completed ? scan.unsafe_setting_num : 0,
+    malicious_file_num: completed ? scan.malicious_file_num : 0,
+    // Regatta's own: which platform this entry is, and its verdict.
+    os: p.os,
+    architecture: p.architecture,
+    variant: p.variant ?? undefined,
+    image_size: Number(p.image_size),
+    severity_level: completed ? (scan.severity_level ?? undefined) : undefined,
+    scan_failed_code: status === 'failed' ? (scan?.failed_code ?? undefined) : undefined,
+    scannable: p.scannable,
   };
 }

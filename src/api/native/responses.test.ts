@@ -149,6 +149,8 @@ const image = (over: Partial<ImageListRow> = {}): ImageListRow => ({
   registry_type: 'Harbor',
   instance_id: null,
   scan_stale: false,
+  scannable: true,
+  unscannable_reason: null,
   instance_name: 'hub',
   instance_url: 'http://127.0.0.1:5000',
   platforms: [],
@@ -172,6 +174,16 @@ const multiArch = image({
       architecture: 'arm64',
       variant: 'v8',
       image_size: 10,
+      scannable: true,
+      scan: {
+        status: 'success',
+        stale: false,
+        failed_code: null,
+        vul_num: 3,
+        unsafe_setting_num: 1,
+        malicious_file_num: 0,
+        severity_level: 'High',
+      },
     },
     {
       id: 9,
@@ -182,6 +194,8 @@ const multiArch = image({
       architecture: 'amd64',
       variant: null,
       image_size: 11,
+      scannable: false,
+      scan: null,
     },
   ],
 });
@@ -339,6 +353,8 @@ const ANSWERS: [string, number, unknown][] = [
   ['DELETE /credentials/:id', 200, credentialView(credential)],
   ['POST /session', 201, { token: 'rgt_x', expires_at: T1.toISOString(), name: 'alice' }],
   ['DELETE /session', 204, null],
+  ['GET /oidc/config', 200, { enabled: false, login_url: null }],
+  ['GET /oidc/config', 200, { enabled: true, login_url: '/api/v1/oidc/login' }],
   [
     'GET /audit',
     200,

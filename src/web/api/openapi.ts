@@ -381,6 +381,8 @@ export interface paths {
                                 /** @description Status of a shared SWR image (expired, effective): absent here */
                                 shared_status?: string;
                                 scannable: boolean;
+                                /** @description Regatta: why scannable is false (not_a_container_image, image_over_sized, image_layer_over_sized) */
+                                unscannable_reason?: string;
                                 is_multiple_arch: boolean;
                                 instance_name?: string;
                                 instance_id?: string;
@@ -405,6 +407,12 @@ export interface paths {
                                     architecture?: string;
                                     variant?: string;
                                     image_size?: number;
+                                    /** @description Regatta: this platform's severity, after a completed scan */
+                                    severity_level?: string;
+                                    /** @description Regatta: why this platform's latest scan failed */
+                                    scan_failed_code?: string;
+                                    /** @description Regatta: false for a platform the scanner cannot read */
+                                    scannable?: boolean;
                                 }[];
                             }[];
                         };
@@ -2601,6 +2609,8 @@ export interface paths {
                                 /** @description Status of a shared SWR image (expired, effective): absent here */
                                 shared_status?: string;
                                 scannable: boolean;
+                                /** @description Regatta: why scannable is false (not_a_container_image, image_over_sized, image_layer_over_sized) */
+                                unscannable_reason?: string;
                                 is_multiple_arch: boolean;
                                 instance_name?: string;
                                 instance_id?: string;
@@ -2625,6 +2635,12 @@ export interface paths {
                                     architecture?: string;
                                     variant?: string;
                                     image_size?: number;
+                                    /** @description Regatta: this platform's severity, after a completed scan */
+                                    severity_level?: string;
+                                    /** @description Regatta: why this platform's latest scan failed */
+                                    scan_failed_code?: string;
+                                    /** @description Regatta: false for a platform the scanner cannot read */
+                                    scannable?: boolean;
                                 }[];
                             }[];
                         };
@@ -2692,6 +2708,8 @@ export interface paths {
                             /** @description Status of a shared SWR image (expired, effective): absent here */
                             shared_status?: string;
                             scannable: boolean;
+                            /** @description Regatta: why scannable is false (not_a_container_image, image_over_sized, image_layer_over_sized) */
+                            unscannable_reason?: string;
                             is_multiple_arch: boolean;
                             instance_name?: string;
                             instance_id?: string;
@@ -2716,6 +2734,12 @@ export interface paths {
                                 architecture?: string;
                                 variant?: string;
                                 image_size?: number;
+                                /** @description Regatta: this platform's severity, after a completed scan */
+                                severity_level?: string;
+                                /** @description Regatta: why this platform's latest scan failed */
+                                scan_failed_code?: string;
+                                /** @description Regatta: false for a platform the scanner cannot read */
+                                scannable?: boolean;
                             }[];
                         };
                     };
