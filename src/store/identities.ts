@@ -90,18 +90,13 @@ export class IdentityStore {
     name: string;
     superadmin: boolean;
   }): Promise<Caller> {
-    const memberships = await this.db
-      .selectFrom('memberships')
-      .select(['project_id', 'role'])
-      .where('principal_id', '=', row.principal_id)
-      .execute();
     this.touch(row.id);
     return {
       principalId: row.principal_id,
       kind: row.kind,
       name: row.name,
       superadmin: row.superadmin,
-      roles: new Map(memberships.map((m) => [m.project_id, m.role])),
+      roles: await this.rolesOf(row.principal_id),
       credentialId: row.id,
       credentialKind: row.credential_kind,
       credentialProject: row.project_id,
@@ -112,26 +107,22 @@ export class IdentityStore {
   async byPrincipal(principalId: string): Promise<Caller | undefined> {
     const row = await this.db
       .selectFrom('principals')
-      .select(['id as principal_id', 'kind', 'name', 'superadmin'])
+      .select(['kind', 'name', 'superadmin'])
       .where('id', '=', principalId)
       .where('disabled_at', 'is', null)
       .executeTakeFirst();
     if (!row) return undefined;
+    const roles = await this.rolesOf(principalId);
+    return { principalId, ...row, roles, credentialId: '', credentialKind: 'session', credentialProject: null };
+  }
+
+  private async rolesOf(principalId: string): Promise<Map<string, Role>> {
     const memberships = await this.db
       .selectFrom('memberships')
       .select(['project_id', 'role'])
       .where('principal_id', '=', principalId)
       .execute();
-    return {
-      principalId: row.principal_id,
-      kind: row.kind,
-      name: row.name,
-      superadmin: row.superadmin,
-      roles: new Map(memberships.map((m) => [m.project_id, m.role])),
-      credentialId: '',
-      credentialKind: 'session',
-      credentialProject: null,
-    };
+    return new Map(memberships.map((m) => [m.project_id, m.role]));
   }
 
   /** Records the credential's use, at most once a minute per process (a write per request would be waste). */

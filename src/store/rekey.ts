@@ -9,29 +9,25 @@ import type { SecretBox } from './secrets.js';
 /** Seals again what a previous key sealed; returns how many secrets were rewritten. */
 export async function resealSecrets(db: Kysely<Schema>, box: SecretBox): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    let count = 0;
     const registries = await trx
       .selectFrom('registries')
-      .select(['id', 'password_enc'])
+      .select(['id', 'password_enc as sealed'])
       .where('password_enc', 'is not', null)
       .execute();
-    for (const r of registries) {
-      if (!box.sealedWithPrevious(r.password_enc!)) continue;
-      const sealed = box.encrypt(box.decrypt(r.password_enc!));
-      await trx.updateTable('registries').set({ password_enc: sealed }).where('id', '=', r.id).execute();
-      count++;
-    }
     const keys = await trx
       .selectFrom('credentials')
-      .select(['id', 'secret_key_enc'])
+      .select(['id', 'secret_key_enc as sealed'])
       .where('secret_key_enc', 'is not', null)
       .execute();
-    for (const k of keys) {
-      if (!box.sealedWithPrevious(k.secret_key_enc!)) continue;
-      const sealed = box.encrypt(box.decrypt(k.secret_key_enc!));
-      await trx.updateTable('credentials').set({ secret_key_enc: sealed }).where('id', '=', k.id).execute();
-      count++;
-    }
-    return count;
+    const stale = (rows: { id: string; sealed: string | null }[]) =>
+      rows
+        .filter((r) => box.sealedWithPrevious(r.sealed!))
+        .map((r) => ({ id: r.id, sealed: box.encrypt(box.decrypt(r.sealed!)) }));
+    const [registryRows, keyRows] = [stale(registries), stale(keys)];
+    for (const r of registryRows)
+      await trx.updateTable('registries').set({ password_enc: r.sealed }).where('id', '=', r.id).execute();
+    for (const k of keyRows)
+      await trx.updateTable('credentials').set({ secret_key_enc: k.sealed }).where('id', '=', k.id).execute();
+    return registryRows.length + keyRows.length;
   });
 }
