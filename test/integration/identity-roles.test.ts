@@ -141,6 +141,29 @@ for (const engine of engines) {
         const listed = await call(server, 'GET', '/api/v1/credentials', { token: session.json.token });
         assert.ok(listed.json.every((c: Json) => !('secret_key' in c) && !('token' in c)));
       }
+      // A person changes their own password: the current one is asked again; the old one stops working.
+      const vera = people.vera!;
+      const change = (current: string, next: string) =>
+        call(server, 'PUT', '/api/v1/session/password', {
+          token: vera.token,
+          body: { current_password: current, new_password: next },
+        });
+      assert.equal((await change('not-the-password', 'whatever-whatever')).status, 401);
+      assert.equal((await change(vera.password, 'short')).status, 400);
+      assert.equal((await change(vera.password, `${vera.password}-2`)).status, 204);
+      vera.password = `${vera.password}-2`;
+      const oldOne = await call(server, 'POST', '/api/v1/session', {
+        token: '',
+        body: { name: 'vera', password: 'pw-vera-0123456789' },
+      });
+      assert.equal(oldOne.status, 401);
+      // A key pair for a project the person has no role in is refused.
+      const elsewhere = await call(server, 'POST', '/api/v1/credentials', {
+        token: vera.token,
+        project: projects.b,
+        body: { kind: 'access_key', name: 'nope' },
+      });
+      assert.equal(elsewhere.status, 403);
       const wrong = await call(server, 'POST', '/api/v1/session', {
         token: '',
         body: { name: 'vera', password: 'nope-nope-nope' },
@@ -400,7 +423,7 @@ for (const engine of engines) {
       const failed = [...seen.values()].filter(
         (e) => e.action === 'POST /api/v1/session' && e.outcome === 'unauthenticated',
       );
-      assert.equal(failed.length, 1);
+      assert.equal(failed.length, 2, 'the wrong password, and the old one after the change');
       assert.equal(failed[0]!.principal_name, 'vera');
       // Append-only: the table refuses an update.
       await assert.rejects(

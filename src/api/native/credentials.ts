@@ -113,6 +113,9 @@ export function registerCredentialRoutes(fastify: FastifyInstance, ctx: AppConte
         request.caller!.credentialProject === null;
       if (!everywhere && !identity.projectId)
         throw new ForbiddenError('name the project the credential acts in (X-Project-Id header)');
+      // A credential acts with its holder's role there: none, no credential.
+      if (!everywhere && holder === identity.id && identity.role === null)
+        throw new ForbiddenError(`no role in project ${identity.projectId}`);
       const init = {
         principalId: holder,
         name: body.name,

@@ -353,6 +353,7 @@ const ANSWERS: [string, number, unknown][] = [
   ['DELETE /credentials/:id', 200, credentialView(credential)],
   ['POST /session', 201, { token: 'rgt_x', expires_at: T1.toISOString(), name: 'alice' }],
   ['DELETE /session', 204, null],
+  ['PUT /session/password', 204, null],
   ['GET /oidc/config', 200, { enabled: false, login_url: null }],
   ['GET /oidc/config', 200, { enabled: true, login_url: '/api/v1/oidc/login' }],
   [

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { RegattaError } from '../../errors.js';
+import { hashPassword } from '../../services/passwords.js';
 import { signIn } from '../../services/sign-in.js';
 import { markingFailure } from '../auth/authenticate.js';
 import { refuseThrottledName } from '../auth/throttle.js';
@@ -56,6 +57,36 @@ export function registerSessionRoutes(fastify: FastifyInstance, ctx: AppContext,
         'session',
       );
       return reply.status(201).send({ token: session.token, expires_at: expiresAt.toISOString(), name: caller.name });
+    },
+  );
+
+  app.put(
+    '/session/password',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['identity'],
+        summary: "Changes the signed-in person's own password (the current one is asked again)",
+        body: {
+          type: 'object',
+          required: ['current_password', 'new_password'],
+          additionalProperties: false,
+          properties: {
+            current_password: { type: 'string', maxLength: 1024 },
+            new_password: { type: 'string', maxLength: 1024 },
+          },
+        },
+        response: { 204: { type: 'null', description: 'Changed: sign-ins from now on take the new one' } },
+      },
+    },
+    async (request, reply) => {
+      const caller = request.caller!;
+      if (caller.kind !== 'user') throw new RegattaError('INVALID_PARAMETER', 'a service account has no password');
+      refuseThrottledName(request, caller.name);
+      await markingFailure(request, () => signIn(ctx, caller.name, request.body.current_password));
+      const passwordHash = await hashPassword(request.body.new_password);
+      await ctx.principals.update(caller.principalId, { passwordHash });
+      return reply.status(204).send(null);
     },
   );
 
