@@ -6,7 +6,7 @@ import { RegattaError } from '../oci/errors.js';
 import { parseImageConfig } from '../oci/image-config.js';
 import type { ImageManifest, Manifest } from '../oci/manifest.js';
 import { readBounded } from '../oci/response.js';
-import { type Unscannable, unscannableImage } from './scannable.js';
+import { type ScanSizeLimits, type Unscannable, unscannableImage } from './scannable.js';
 
 export interface PlatformImage {
   image_digest: string;
@@ -40,11 +40,12 @@ export async function describeTag(
   repository: string,
   digest: string,
   signal?: AbortSignal,
+  limits?: ScanSizeLimits,
 ): Promise<TagDescription> {
   const manifest = await client.manifestGet(repository, digest, signal);
   if (manifest.kind === 'image') {
     const image = await describeImage(client, repository, manifest.body, signal);
-    const reason = unscannableImage(manifest.body);
+    const reason = unscannableImage(manifest.body, limits);
     return {
       image_digest: manifest.digest,
       media_type: manifest.mediaType,
@@ -57,7 +58,7 @@ export async function describeTag(
       unscannable_reason: reason ?? null,
     };
   }
-  const platforms = await describePlatforms(client, repository, manifest, signal);
+  const platforms = await describePlatforms(client, repository, manifest, signal, limits);
   const created = Math.max(0, ...platforms.map((p) => p.created ?? 0)) || undefined;
   return {
     image_digest: manifest.digest,
@@ -78,6 +79,7 @@ async function describePlatforms(
   repository: string,
   index: Manifest & { kind: 'index' },
   signal?: AbortSignal,
+  limits?: ScanSizeLimits,
 ) {
   // Attestations and signatures ride in indexes as `unknown/unknown` entries: not platforms of the image.
   const children = index.body.manifests.filter((d) => d.platform && d.platform.os !== 'unknown');
@@ -90,7 +92,7 @@ async function describePlatforms(
           : { size: d.size, configHex: hexOf(d.digest), created: undefined };
       // A nested index is no platform image the scanner can read.
       const reason: Unscannable | undefined =
-        child.kind === 'image' ? unscannableImage(child.body) : 'not_a_container_image';
+        child.kind === 'image' ? unscannableImage(child.body, limits) : 'not_a_container_image';
       return {
         image_digest: d.digest,
         image_id: image.configHex,

@@ -9,6 +9,7 @@ import { RegattaError, RegistryError } from '../oci/errors.js';
 import type { ImageStore, RepositoryKey } from '../store/images.js';
 import type { RegistryView } from '../store/registries.js';
 import { describeTag, type TagDescription } from './describe.js';
+import type { ScanSizeLimits } from './scannable.js';
 
 export interface SyncContext {
   registry: RegistryView;
@@ -18,6 +19,8 @@ export interface SyncContext {
   concurrency?: number;
   /** Told of each tag that is new or points at another digest than at the last crawl (the polling trigger). */
   onChanged?: (repo: RepositoryRef, tag: string, digest: string) => void;
+  /** The scanner's size limits: a tag over them is recorded as not scannable (scannable.ts). */
+  scanLimits?: ScanSizeLimits;
   signal?: AbortSignal;
 }
 
@@ -157,7 +160,7 @@ async function syncNewTag(
 ): Promise<void> {
   let described: TagDescription;
   try {
-    described = await describeTag(ctx.connector.client, repo.repository, tag, ctx.signal);
+    described = await describeTag(ctx.connector.client, repo.repository, tag, ctx.signal, ctx.scanLimits);
   } catch (err) {
     if (err instanceof RegistryError && err.isNotFound) return; // deleted between the tag list and now
     if (!(err instanceof RegattaError && err.code === 'UNSUPPORTED_FORMAT')) throw err;
@@ -186,7 +189,7 @@ async function writeTag(
 ): Promise<boolean> {
   let d: TagDescription;
   try {
-    d = await describeTag(ctx.connector.client, repo.repository, digest, ctx.signal);
+    d = await describeTag(ctx.connector.client, repo.repository, digest, ctx.signal, ctx.scanLimits);
   } catch (err) {
     // Not an image (schema1, another artifact's format): skipped. Anything else (an oversized or malformed
     // manifest among them) is a failure the caller records.

@@ -7,6 +7,7 @@ import { connectorFor } from '../inventory/connect.js';
 import { checkAccess } from '../inventory/health.js';
 import { type SyncOutcome, syncRegistry } from '../inventory/sync.js';
 import { RegattaError } from '../oci/errors.js';
+import { DEFAULT_LIMITS } from '../scanning/image-reader.js';
 import { readProjectSettings } from '../store/project-settings.js';
 import type { RegistryView } from '../store/registries.js';
 import type { Scope } from '../store/scope.js';
@@ -102,6 +103,7 @@ export async function crawl(
     connector: target.connector,
     images: ctx.images,
     onChanged: (repo, tag, digest) => changed.push({ namespace: repo.namespace, repository: repo.name, tag, digest }),
+    scanLimits: DEFAULT_LIMITS,
   });
   await ctx.registries.setInventory(target.registry.id, outcome.images, Date.now());
   if (target.registry.latest_sync_time !== null) {

@@ -173,6 +173,24 @@ export class ImageStore {
     };
   }
   /**
+   * Every tag of a registry the caller holds, as the last crawl saw it: full repository path, tag, digest. The
+   * drift view compares a rule's source and target with these, without asking the registries.
+   */
+  async tagsOfRegistry(scope: Scope, registryId: string): Promise<{ path: string; tag: string; digest: string }[]> {
+    const rows = await this.db
+      .selectFrom('images')
+      .select(['namespace', 'image_name', 'image_version', 'image_digest'])
+      .where(inScope(scope, 'images'))
+      .where('registry_id', '=', registryId)
+      .execute();
+    return rows.map((r) => ({
+      path: r.namespace ? `${r.namespace}/${r.image_name}` : r.image_name,
+      tag: r.image_version,
+      digest: r.image_digest,
+    }));
+  }
+
+  /**
    * The platforms of the multi-arch tags whose index has one of `digests`: index digest → its platform images
    * (digest, platform label, whether the scanner can read it), as the last crawl described them.
    */

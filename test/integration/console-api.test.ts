@@ -199,3 +199,28 @@ test("a project's scan-on-sync choice overrides the server's, and null goes back
   const bad = await apiCall(server.url, 'PUT', '/settings', { body: { scan_on_sync: 'yes' } });
   assert.deepEqual([bad.status, bad.json.code], [400, 'INVALID_PARAMETER']);
 });
+
+test("a rule's drift, from the inventories: copied tags in sync, the taken one a conflict, a stray tag extra", async () => {
+  const created = await apiCall(server.url, 'POST', '/rules', { body: rule() });
+  assert.equal(created.status, 201, JSON.stringify(created.json));
+  // At the target, a tag the rule would have made from a source tag that is not there (deleted since).
+  await pushImage(dst, 'mirror/app', 'old', await buildImage({ format: 'oci', seed: 'p-old' }));
+  await inventorySync(server.url, [srcId, dstId]);
+  const drift = await apiCall(server.url, 'GET', `/rules/${created.json.id}/drift`);
+  const states = Object.fromEntries(drift.json.items.map((i: Json) => [i.target.tag, i.state]));
+  assert.deepEqual(
+    { new: states.new, same: states.same, taken: states.taken, old: states.old },
+    { new: 'in_sync', same: 'in_sync', taken: 'conflict', old: 'extra' },
+  );
+  // Tags earlier tests pushed to the source and no run copied since are missing; the counts add up.
+  const count = (state: string) => drift.json.items.filter((i: Json) => i.state === state).length;
+  for (const state of Object.keys(drift.json.counts)) assert.equal(drift.json.counts[state], count(state), state);
+  assert.deepEqual([drift.json.counts.conflict, drift.json.counts.extra, drift.json.counts.drifted], [1, 1, 0]);
+  assert.ok(drift.json.source_synced_at > 0 && drift.json.target_synced_at > 0);
+  const conflicts = await apiCall(server.url, 'GET', `/rules/${created.json.id}/drift?state=conflict`);
+  assert.equal(conflicts.json.total, 1);
+  const [taken] = conflicts.json.items;
+  assert.equal(taken.source.path, 'team/app');
+  assert.notEqual(taken.source.digest, taken.target.digest);
+  assert.equal((await apiCall(server.url, 'GET', '/rules/crsr-0000000000000000/drift')).status, 404);
+});

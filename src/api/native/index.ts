@@ -6,6 +6,7 @@ import type { OidcConfig } from '../../app/config.js';
 import type { AppContext } from '../../app/context.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerCredentialRoutes } from './credentials.js';
+import { registerDriftRoutes } from './drift.js';
 import { nativeErrorHandler } from './errors.js';
 import { registerEventRoutes } from './events.js';
 import { registerImageRoutes } from './images.js';
@@ -46,4 +47,5 @@ export async function registerNativeApi(
   registerSessionRoutes(app, ctx, opts.sessionHours);
   registerOidcRoutes(app, ctx, opts);
   registerAuditRoutes(app, ctx);
+  registerDriftRoutes(app, ctx);
 }

@@ -355,6 +355,25 @@ const ANSWERS: [string, number, unknown][] = [
   ['DELETE /session', 204, null],
   ['PUT /session/password', 204, null],
   ['GET /oidc/config', 200, { enabled: false, login_url: null }],
+  [
+    'GET /rules/:id/drift',
+    200,
+    {
+      rule_id: UUID,
+      counts: { in_sync: 1, missing: 0, drifted: 0, conflict: 0, blocked: 0, extra: 1 },
+      total: 2,
+      items: [
+        {
+          state: 'in_sync',
+          source: { path: 'team/app', tag: '1.0', digest: 'sha256:a' },
+          target: { path: 'mirror/app', tag: '1.0', digest: 'sha256:a' },
+        },
+        { state: 'extra', source: null, target: { path: 'mirror/app', tag: '0.9', digest: 'sha256:b' } },
+      ],
+      source_synced_at: T0.getTime(),
+      target_synced_at: null,
+    },
+  ],
   ['GET /oidc/config', 200, { enabled: true, login_url: '/api/v1/oidc/login' }],
   [
     'GET /audit',
