@@ -24,16 +24,9 @@ import type { Member, Role } from '../api/types';
 import { useClient } from '../auth';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { when } from '../ui/format';
-import { ROLE_COLORS, ROLE_LABELS, ROLES, useIdentity } from './useIdentity';
+import { ROLE_COLORS, ROLE_LABELS, ROLES, SIGN_IN_LABELS, useIdentity } from './useIdentity';
 
 const roleOptions = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
-
-const SIGN_IN: Record<Member['sign_in'], string> = {
-  password: 'Password',
-  sso: 'Single sign-on',
-  'password+sso': 'Password or single sign-on',
-  none: 'Keys only',
-};
 
 interface NewMember {
   name: string;
@@ -196,7 +189,7 @@ export function Members() {
           {
             title: 'Signs in with',
             key: 'sign_in',
-            render: (_, m) => (m.kind === 'service' ? '—' : SIGN_IN[m.sign_in]),
+            render: (_, m) => (m.kind === 'service' ? '—' : SIGN_IN_LABELS[m.sign_in]),
           },
           {
             title: 'Status',

@@ -62,3 +62,11 @@ export function useIdentity(): IdentityView {
 export const ROLE_LABELS: Record<Role, string> = { admin: 'Admin', operator: 'Operator', viewer: 'Viewer' };
 export const ROLE_COLORS: Record<Role, string> = { admin: 'volcano', operator: 'blue', viewer: 'default' };
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
+
+/** How a person signs in, in words (a service account has keys only). */
+export const SIGN_IN_LABELS: Record<'password' | 'sso' | 'password+sso' | 'none', string> = {
+  password: 'Password',
+  sso: 'Single sign-on',
+  'password+sso': 'Password or single sign-on',
+  none: 'Keys only',
+};
