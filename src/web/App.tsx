@@ -6,6 +6,7 @@ import {
   BlockOutlined,
   CloudServerOutlined,
   DashboardOutlined,
+  DiffOutlined,
   KeyOutlined,
   SafetyCertificateOutlined,
   SyncOutlined,
@@ -28,6 +29,7 @@ import { ImageDetail } from './images/ImageDetail';
 import { Images } from './images/Images';
 import { Registries } from './registries/Registries';
 import { Batches } from './replication/Batches';
+import { Drift } from './replication/Drift';
 import { Rules } from './replication/Rules';
 import { Tasks } from './replication/Tasks';
 import { SignIn } from './SignIn';
@@ -48,6 +50,7 @@ const AREAS: Area[] = [
   { key: '/registries', icon: <CloudServerOutlined />, label: 'Registries', need: 'read', project: true },
   { key: '/images', icon: <ApartmentOutlined />, label: 'Images', need: 'read', project: true },
   { key: '/rules', icon: <SyncOutlined />, label: 'Replication rules', need: 'read', project: true },
+  { key: '/drift', icon: <DiffOutlined />, label: 'Drift', need: 'read', project: true },
   { key: '/batches', icon: <BlockOutlined />, label: 'Sync batches', need: 'read', project: true },
   { key: '/tasks', icon: <UnorderedListOutlined />, label: 'Sync tasks', need: 'read', project: true },
   { key: '/scans', icon: <SafetyCertificateOutlined />, label: 'Scans', need: 'read', project: true },
@@ -115,6 +118,7 @@ function Console() {
               <Route path="/images" element={only('/images', <Images />)} />
               <Route path="/images/:id" element={only('/images', <ImageDetail />)} />
               <Route path="/rules" element={only('/rules', <Rules />)} />
+              <Route path="/drift" element={only('/drift', <Drift />)} />
               <Route path="/batches" element={only('/batches', <Batches />)} />
               <Route path="/tasks" element={only('/tasks', <Tasks />)} />
               <Route path="/scans" element={only('/scans', <Scans />)} />

@@ -3887,6 +3887,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes the signed-in person's own password (the current one is asked again) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        current_password: string;
+                        new_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed: sign-ins from now on take the new one */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/oidc/config": {
         parameters: {
             query?: never;
@@ -3976,6 +4017,75 @@ export interface paths {
                                 source: string;
                             }[];
                             next_before: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each image of the rule against its target, from the inventories: in_sync, missing, drifted, conflict, extra */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "in_sync" | "missing" | "drifted" | "conflict" | "blocked" | "extra";
+                    offset?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Counts by state, and the items in the state asked for (every one by default), by target */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rule_id: string;
+                            counts: {
+                                in_sync: number;
+                                missing: number;
+                                drifted: number;
+                                conflict: number;
+                                blocked: number;
+                                extra: number;
+                            };
+                            total: number;
+                            items: {
+                                /** @enum {string} */
+                                state: "in_sync" | "missing" | "drifted" | "conflict" | "blocked" | "extra";
+                                source: {
+                                    path: string;
+                                    tag: string;
+                                    digest: string | null;
+                                } | null;
+                                target: {
+                                    path: string;
+                                    tag: string;
+                                    digest: string | null;
+                                };
+                            }[];
+                            source_synced_at: number | null;
+                            target_synced_at: number | null;
                         };
                     };
                 };

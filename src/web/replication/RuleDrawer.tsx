@@ -4,12 +4,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Divider, Drawer, Form, Space } from 'antd';
 import { useEffect, useRef } from 'react';
+import { Link } from 'react-router';
 import type { SyncRule } from '../api/types';
 import { useClient } from '../auth';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { RuleForm } from './RuleForm';
 import { RulePreview } from './RulePreview';
 import { formValuesOf, type RulePreview as Preview, type RuleFormValues, ruleBodyOf } from './rule-body';
+import { driftOf } from './useDrift';
 
 export function RuleDrawer({ open, editing, onClose }: { open: boolean; editing?: SyncRule; onClose(): void }) {
   const client = useClient();
@@ -62,6 +64,8 @@ export function RuleDrawer({ open, editing, onClose }: { open: boolean; editing?
       onClose={close}
       size={640}
       destroyOnHidden
+      // A saved rule: where its images stand at the target, from the inventories.
+      extra={editing && <Link to={driftOf(editing.id)}>Drift</Link>}
       footer={
         <Space>
           <Button onClick={submit((v) => preview.mutate(v))} loading={preview.isPending}>

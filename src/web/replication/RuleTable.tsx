@@ -1,9 +1,11 @@
 // The project's sync rules, one row each: what they select at the source, where it goes, the trigger, override,
-// and the row's actions ("Run now", "Edit", "Delete"), which the page performs.
+// and the row's actions ("Run now", "Edit", "Delete"), which the page performs; every role sees its "Drift" link.
 import { Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { Link } from 'react-router';
 import type { SyncRule } from '../api/types';
 import { when } from '../ui/format';
 import { TRIGGER_LABELS } from './rule-body';
+import { driftOf } from './useDrift';
 
 const path = (namespace: string, repository: string | null, any: string) =>
   `${namespace ? `${namespace}/` : ''}${repository ?? any}`;
@@ -46,7 +48,7 @@ function Target({ rule, registry }: { rule: SyncRule; registry: string }) {
 export interface RuleTableProps {
   rules: SyncRule[];
   loading: boolean;
-  /** Whether the role may run, edit and delete rules (else no actions column). */
+  /** Whether the role may run, edit and delete rules (else the row links to its drift only). */
   mayChange?: boolean;
   nameOf(registryId: string): string;
   running?: string;
@@ -98,30 +100,41 @@ export function RuleTable(props: RuleTableProps) {
         {
           title: 'Actions',
           key: 'actions',
-          hidden: !mayChange,
           render: (_, r) => (
             <Space>
-              <Button size="small" onClick={() => onRun(r)} loading={running === r.id}>
-                Run now
-              </Button>
-              <Button size="small" onClick={() => onEdit(r)}>
-                Edit
-              </Button>
-              <Popconfirm
-                title={`Delete rule "${r.name}"?`}
-                description="Tasks it started stay listed."
-                okText="Delete"
-                okButtonProps={{ danger: true }}
-                onConfirm={() => onDelete(r)}
-              >
-                <Button size="small" danger loading={deleting === r.id}>
-                  Delete
-                </Button>
-              </Popconfirm>
+              <Link to={driftOf(r.id)}>Drift</Link>
+              {mayChange && <RowActions {...{ rule: r, running, deleting, onRun, onEdit, onDelete }} />}
             </Space>
           ),
         },
       ]}
     />
+  );
+}
+
+function RowActions(
+  p: Pick<RuleTableProps, 'running' | 'deleting' | 'onRun' | 'onEdit' | 'onDelete'> & { rule: SyncRule },
+) {
+  const { rule: r, running, deleting, onRun, onEdit, onDelete } = p;
+  return (
+    <Space>
+      <Button size="small" onClick={() => onRun(r)} loading={running === r.id}>
+        Run now
+      </Button>
+      <Button size="small" onClick={() => onEdit(r)}>
+        Edit
+      </Button>
+      <Popconfirm
+        title={`Delete rule "${r.name}"?`}
+        description="Tasks it started stay listed."
+        okText="Delete"
+        okButtonProps={{ danger: true }}
+        onConfirm={() => onDelete(r)}
+      >
+        <Button size="small" danger loading={deleting === r.id}>
+          Delete
+        </Button>
+      </Popconfirm>
+    </Space>
   );
 }
