@@ -1,12 +1,15 @@
 // The detail page of one image (/images/:id, id = the ListRegistryImages row id): its reference, facts, a notice
-// when it has no current scan, and its scan results in tabs. The row comes from the Images page through the
-// router state at once, and is read again by its id, so a reload or a shared link works.
+// when it has no current scan, a multi-arch image's platforms, and its scan results in tabs: of every platform
+// together, or of the one picked (`platform`, its digest, in the URL like the open `tab`). The row comes from the
+// Images page through the router state at once, and is read again by its id, so a reload or a shared link works.
 import { Alert, Breadcrumb, Skeleton, Typography } from 'antd';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { ImagePlatforms } from './ImagePlatforms';
 import { ImageSummary } from './ImageSummary';
 import { ImageTabs } from './ImageTabs';
 import { detailStateOf, imageRef } from './imageRef';
+import { PlatformSwitch } from './PlatformSwitch';
 import { ScanNotice } from './ScanNotice';
 import { useImageRow } from './useImageRow';
 
@@ -18,14 +21,18 @@ export function ImageDetail() {
   const row = useImageRow(id, handed.row);
   const r = row.data ?? undefined;
   const title = r ? imageRef(r) : `Image ${id}`;
-  const onTab = (tab: string) =>
+  const platforms = r?.is_multiple_arch ? (r.association_images ?? []) : [];
+  const platform = platforms.find((p) => p.image_digest === params.get('platform'));
+  const setParam = (key: string, value: string | undefined) =>
     setParams(
       (p) => {
-        p.set('tab', tab);
+        if (value) p.set(key, value);
+        else p.delete(key);
         return p;
       },
       { replace: true, state: location.state },
     );
+  const onPlatform = (digest: string | undefined) => setParam('platform', digest);
   return (
     <>
       <Breadcrumb
@@ -48,8 +55,19 @@ export function ImageDetail() {
       )}
       {r && <ImageSummary row={r} />}
       {r && <ScanNotice row={r} />}
+      {platforms.length > 0 && (
+        <div style={{ marginBottom: 16 }}>
+          <Typography.Title level={5}>Platforms</Typography.Title>
+          <ImagePlatforms platforms={platforms} selected={platform?.image_digest} onSelect={onPlatform} />
+        </div>
+      )}
       {/* Once the row is known (or known missing): an unscanned image's tabs ask nothing. */}
-      {!row.isPending && <ImageTabs id={id} row={r} tab={params.get('tab')} onTab={onTab} />}
+      {r && platforms.length > 0 && (
+        <PlatformSwitch row={r} platforms={platforms} selected={platform?.image_digest} onSelect={onPlatform} />
+      )}
+      {!row.isPending && (
+        <ImageTabs id={id} row={r} platform={platform} tab={params.get('tab')} onTab={(tab) => setParam('tab', tab)} />
+      )}
     </>
   );
 }

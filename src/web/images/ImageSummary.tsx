@@ -1,10 +1,11 @@
-// The facts of one image at the top of its detail page: registry, digest, size, scan status and time, risk,
-// and its platforms when it is a multi-arch index.
+// The facts of one image at the top of its detail page: registry, digest, size, scan status (or that it cannot be
+// scanned, or that its results are from an earlier scan) and time, risk, and its platforms when it is an index.
 import { Descriptions, Space, Tag, Tooltip, Typography } from 'antd';
 import type { ImageRow } from '../api/types';
 import { ago, bytes, when } from '../ui/format';
-import { RiskBadge, ScanStatusTag } from '../ui/tags';
-import { platformName } from './ImagePlatforms';
+import { RiskBadge } from '../ui/tags';
+import { countsText, platformName } from './platform';
+import { RowScanState } from './ScanStateTags';
 
 function Platforms({ row }: { row: ImageRow }) {
   if (!row.is_multiple_arch || !row.association_images?.length) return <>Single platform</>;
@@ -32,17 +33,21 @@ export function ImageSummary({ row }: { row: ImageRow }) {
         {
           key: 'status',
           label: 'Scan status',
-          children: <ScanStatusTag status={row.scan_status} reason={row.scan_failed_desc} />,
+          children: (
+            <Space size={4} wrap>
+              <RowScanState row={row} />
+            </Space>
+          ),
         },
         {
           key: 'risk',
           label: 'Risk',
-          children: scanned ? (
+          children: !row.scannable ? (
+            '—'
+          ) : scanned ? (
             <Space size={4} wrap>
               <RiskBadge level={row.severity_level} />
-              <span>
-                {row.vul_num} vulnerabilities · {row.malicious_file_num} malicious · {row.unsafe_setting_num} unsafe
-              </span>
+              <span>{countsText(row)}</span>
             </Space>
           ) : (
             <RiskBadge level="unscanned" />

@@ -1,14 +1,16 @@
 // The Images list: one server page of ListRegistryImages rows. Paging and the "Last scanned" sort are the
 // server's (reported through onChange); each image links to its detail page, multi-arch rows expand to their
-// platforms. Counts read "—" for images never scanned, so "0" always means "scanned, nothing found".
+// platforms (each linking to its own findings). Counts read "—" for images never scanned, so "0" always means
+// "scanned, nothing found"; an artifact the scanner cannot read says so.
 import { Table, type TableProps, Tag, Tooltip, Typography } from 'antd';
 import { Link } from 'react-router';
 import type { ImageRow } from '../api/types';
 import { ago, bytes, shortDigest, when } from '../ui/format';
-import { RiskBadge, ScanStatusTag } from '../ui/tags';
+import { RiskBadge } from '../ui/tags';
 import { ImagePlatforms } from './ImagePlatforms';
 import { detailLink, imageRef } from './imageRef';
 import { PAGE_SIZES, type SortDir } from './listParams';
+import { RowScanState } from './ScanStateTags';
 
 interface Props {
   rows: ImageRow[];
@@ -30,11 +32,12 @@ const totalText = (total: number) =>
 
 const count = (r: ImageRow, n: number) => (r.latest_scan_time || r.scan_status === 'success' ? n : '—');
 
+/** Its risk once scanned; else its scan state (not scannable, queued, failed…) and the previous risk, if any. */
 function Risk({ row }: { row: ImageRow }) {
-  if (row.scan_status === 'success') return <RiskBadge level={row.severity_level} />;
+  if (row.scannable && row.scan_status === 'success') return <RiskBadge level={row.severity_level} />;
   return (
     <>
-      <ScanStatusTag status={row.scan_status} reason={row.scan_failed_desc} />
+      <RowScanState row={row} />
       {row.severity_level && <RiskBadge level={row.severity_level} />}
     </>
   );
@@ -75,7 +78,9 @@ export function ImageTable({ rows, total, loading, page, size, sortDir, from, on
       locale={{ emptyText: 'No image matches these filters' }}
       expandable={{
         rowExpandable: (r) => r.is_multiple_arch && (r.association_images?.length ?? 0) > 0,
-        expandedRowRender: (r) => <ImagePlatforms platforms={r.association_images ?? []} />,
+        expandedRowRender: (r) => (
+          <ImagePlatforms platforms={r.association_images ?? []} linkOf={(p) => detailLink(r, from, p)} />
+        ),
       }}
       columns={[
         {

@@ -1,27 +1,22 @@
-// The SBOM tab of an image: Regatta's CycloneDX 1.5 JSON of the packages the last scan found, downloaded with the
-// signed-in token (the API answers JSON, so the browser saves it as `<image>-<tag>.cdx.json`).
+// The SBOM tab of an image: Regatta's CycloneDX 1.5 JSON of the packages the last scan found (of every platform, or
+// of the one picked), downloaded with the signed-in token (the API answers JSON, so the browser saves it as
+// `<image>-<tag>[-<platform>].cdx.json`).
 import { DownloadOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { Button, Typography } from 'antd';
-import { hss } from '../api/client';
 import { useClient } from '../auth';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { sbomFileName } from './imageRef';
+import { type FindingsTarget, findingsUrl } from './useFindings';
 
 interface Props {
-  id: string;
-  /** For the file name; the route id when the row is unknown. */
-  image?: { image_name: string; image_version: string };
+  target: FindingsTarget;
+  fileName: string;
 }
 
-export function SbomTab({ id, image }: Props) {
+export function SbomTab({ target, fileName }: Props) {
   const client = useClient();
   const download = useMutation({
-    mutationFn: () =>
-      client.download(
-        hss(client, `/image/${encodeURIComponent(id)}/sbom`),
-        image ? sbomFileName(image) : `image-${id}.cdx.json`,
-      ),
+    mutationFn: () => client.download(findingsUrl(client, target, 'sbom'), fileName),
   });
   return (
     <>

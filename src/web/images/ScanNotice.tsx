@@ -1,5 +1,6 @@
 // What the detail page says when an image has no current scan: never scanned, queued, running or failed, and what
-// to do about it (start a scan here, or manage scans on the Scans page). Nothing when the last scan succeeded.
+// to do about it (start a scan here, or manage scans on the Scans page). Nothing when the last scan succeeded; for
+// an artifact the scanner cannot read (a Helm chart, a signature, an oversized image), why, and no scan button.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Space } from 'antd';
 import { Link } from 'react-router';
@@ -8,6 +9,7 @@ import type { ImageRow } from '../api/types';
 import { useClient } from '../auth';
 import { useIdentity } from '../identity/useIdentity';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { unscannableText } from './ScanStateTags';
 
 function useStartScan(row: ImageRow) {
   const client = useClient();
@@ -28,6 +30,7 @@ function useStartScan(row: ImageRow) {
 export function ScanNotice({ row }: { row: ImageRow }) {
   const start = useStartScan(row);
   const mayScan = useIdentity().can('write');
+  if (!row.scannable) return <NotScannable reason={row.unscannable_reason} />;
   if (row.scan_status === 'success') return null;
   const busy = row.scan_status === 'scanning' || row.scan_status === 'waiting_for_scan';
   const scanButton = (
@@ -76,5 +79,17 @@ export function ScanNotice({ row }: { row: ImageRow }) {
       />
       <ErrorAlert error={start.error} />
     </>
+  );
+}
+
+function NotScannable({ reason }: { reason?: string }) {
+  return (
+    <Alert
+      showIcon
+      type="info"
+      title="This artifact cannot be scanned"
+      description={`${unscannableText(reason)} It is listed like any image, but has no scan results.`}
+      style={{ marginBottom: 16 }}
+    />
   );
 }
