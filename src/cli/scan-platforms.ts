@@ -10,6 +10,7 @@ import type { RegistryClient } from '../oci/client.js';
 import { type Descriptor, formatPlatform, type ParsedIndex, type Platform, platformMatches } from '../oci/manifest.js';
 import type { ScanDatabases } from '../scanning/databases.js';
 import { ScanError } from '../scanning/errors.js';
+import { mergeFindings } from '../scanning/merge.js';
 import { type ScanReport, type ScanSummary, scanImage, summarize } from '../scanning/scan.js';
 
 /** Two at once: each scan holds a layer stream and the files it keeps in memory, so more mostly costs memory. */
@@ -55,23 +56,12 @@ export async function scanPlatforms(
 
 /** The index's summary: each distinct finding of its platforms once, and so the worst platform's severity. */
 export function overallSummary(reports: readonly PlatformReport[]): ScanSummary {
+  const merged = mergeFindings(reports);
   return summarize(
-    distinct(
-      reports.flatMap((r) => r.vulnerabilities),
-      (v) => `${v.id}\0${v.package.type}\0${v.package.name}\0${v.package.version}`,
-    ),
-    distinct(
-      reports.flatMap((r) => r.maliciousFiles),
-      (m) => `${m.path}\0${m.hash.value}`,
-    ),
-    distinct(
-      reports.flatMap((r) => r.unsafeSettings),
-      (f) => `${f.rule}\0${f.location}`,
-    ),
-    distinct(
-      reports.flatMap((r) => r.sensitiveFiles),
-      (f) => `${f.rule}\0${f.location}`,
-    ),
+    [...merged.vulnerabilities],
+    [...merged.maliciousFiles],
+    [...merged.unsafeSettings],
+    [...merged.sensitiveFiles],
   );
 }
 
@@ -108,14 +98,4 @@ async function mapLimited<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   if (abort.signal.aborted) throw abort.signal.reason;
   return results;
-}
-
-function distinct<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const k = key(item);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

@@ -5,6 +5,7 @@
 // distinct findings of its platforms, the worst severity, and failed (naming the platform) if any platform's
 // latest scan failed. Attestation manifests (`unknown/unknown`) are not platforms: the crawl leaves them out.
 import type { AppContext } from '../app/context.js';
+import { mergeFindings } from '../scanning/merge.js';
 import { summarize } from '../scanning/scan.js';
 import type { StoredVulnerability } from '../store/findings.js';
 import type { PlatformOfIndex } from '../store/images.js';
@@ -65,26 +66,21 @@ const RANK = { Critical: 0, High: 1, Medium: 2, Unknown: 3, Low: 4 } as const;
 
 /** One result for the index: its platforms' findings, each distinct finding once; failed if any platform failed. */
 export function mergeResults(index: string, platforms: readonly PlatformResult[]): ScanResultInput {
-  const vulnerabilities = distinct(
-    platforms.flatMap((p) => p.vulnerabilities),
-    (v) => `${v.id}\0${v.package.type}\0${v.package.name}\0${v.package.version}`,
-  ).sort((a, b) => RANK[a.severity] - RANK[b.severity]);
-  const malicious = distinct(
-    platforms.flatMap((p) => p.result.malicious_files),
-    (m) => `${m.path}\0${m.hash.value}`,
+  const merged = mergeFindings(
+    platforms.map((p) => ({
+      vulnerabilities: p.vulnerabilities,
+      maliciousFiles: p.result.malicious_files,
+      unsafeSettings: p.result.unsafe_settings,
+      sensitiveFiles: p.result.sensitive_files,
+      packages: p.result.packages,
+    })),
   );
-  const settings = distinct(
-    platforms.flatMap((p) => p.result.unsafe_settings),
-    (f) => `${f.rule}\0${f.location}`,
-  );
-  const sensitive = distinct(
-    platforms.flatMap((p) => p.result.sensitive_files),
-    (f) => `${f.rule}\0${f.location}`,
-  );
-  const packages = distinct(
-    platforms.flatMap((p) => p.result.packages),
-    (k) => `${k.type}\0${k.name}\0${k.version}\0${k.path}`,
-  );
+  // Most severe first, as a single image's report lists them.
+  const vulnerabilities = [...merged.vulnerabilities].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  const malicious = [...merged.maliciousFiles];
+  const settings = [...merged.unsafeSettings];
+  const sensitive = [...merged.sensitiveFiles];
+  const packages = [...merged.packages];
   // A stale result is one whose latest scan failed: the platform counts as failed.
   const failed = platforms.find((p) => p.result.status !== 'success' || p.result.stale);
   const summary = summarize(vulnerabilities, malicious, settings, sensitive);
@@ -105,14 +101,4 @@ export function mergeResults(index: string, platforms: readonly PlatformResult[]
     packages,
     duration_ms: platforms.reduce((n, p) => n + (p.result.duration_ms ?? 0), 0),
   };
-}
-
-function distinct<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const k = key(item);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

@@ -12,15 +12,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type AdvisoryFact, osvRecord } from '../support/advisories.js';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
-import {
-  type BuiltImage,
-  blobOf,
-  buildImage,
-  buildIndex,
-  finishImage,
-  type Platform,
-  pushImage,
-} from '../support/fixtures.js';
+import { debianImage, helmChart } from '../support/debian-platforms.js';
+import { buildIndex, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { versions } from '../support/risky-image.js';
 import { until } from '../support/until.js';
@@ -38,48 +31,14 @@ let chart: Json;
 /** Every per-image API path the page asked for. */
 const asked: string[] = [];
 
-const OS_RELEASE = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n';
-const dpkgStatus = (version: string, arch: string) =>
-  [
-    'Package: libssl3',
-    'Status: install ok installed',
-    `Architecture: ${arch}`,
-    'Source: openssl',
-    `Version: ${version}`,
-    'Description: test package',
-    '',
-  ].join('\n');
-
-/** A Debian 12 image for `platform` with libssl3 at `version`. */
-const debianImage = (platform: Platform, version: string) =>
-  buildImage({
-    format: 'oci',
-    platform,
-    user: 'app',
-    seed: `console-platform-${platform.architecture}`,
-    files: { 'etc/os-release': OS_RELEASE, 'var/lib/dpkg/status': dpkgStatus(version, platform.architecture) },
-  });
-
-/** A Helm chart: an OCI artifact, not a container image. */
-const helmChart = (): BuiltImage =>
-  finishImage(
-    'oci',
-    blobOf(
-      Buffer.from(JSON.stringify({ name: 'web', version: '0.1.0', apiVersion: 'v2' })),
-      'application/vnd.cncf.helm.config.v1+json',
-    ),
-    [blobOf(Buffer.from('not really a chart archive'), 'application/vnd.cncf.helm.chart.content.v1.tar+gzip')],
-    { os: 'linux', architecture: 'amd64' },
-  );
-
 const listed = async (image_name: string): Promise<Json | undefined> =>
   (await hssCall(server.url, 'GET', '/image/registries/images', { query: { image_name } })).json.data_list?.[0];
 
 before(async () => {
   [server, registry] = await Promise.all([startServer({ workerOptions: { vulndb: VULNDB } }), startRegistry()]);
   const [arm64, amd64] = await Promise.all([
-    debianImage({ os: 'linux', architecture: 'arm64', variant: 'v8' }, versions.openssl!.release),
-    debianImage({ os: 'linux', architecture: 'amd64' }, versions.openssl!.current),
+    debianImage({ os: 'linux', architecture: 'arm64', variant: 'v8' }, versions.openssl!.release, 'console-platform'),
+    debianImage({ os: 'linux', architecture: 'amd64' }, versions.openssl!.current, 'console-platform'),
   ]);
   await pushImage(registry, 'shop/multi', 'v1', buildIndex([amd64, arm64], 'oci'));
   await pushImage(registry, 'charts/web', '0.1.0', helmChart());

@@ -5,15 +5,8 @@
 // and a cosign signature pushed beside it are listed with scannable false and never queued for a scan.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import {
-  type BuiltImage,
-  blobOf,
-  buildImage,
-  buildIndex,
-  finishImage,
-  type Platform,
-  pushImage,
-} from '../support/fixtures.js';
+import { artifact, debianImage, helmChart } from '../support/debian-platforms.js';
+import { type BuiltImage, buildIndex, pushImage } from '../support/fixtures.js';
 import { huaweiClient, huaweiSdkSandbox } from '../support/huawei-sdk.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { versions } from '../support/risky-image.js';
@@ -25,36 +18,6 @@ let server: TestServer;
 let registry: TestRegistry;
 let undoSandbox: () => void;
 const built: Record<string, BuiltImage> = {};
-
-const OS_RELEASE = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n';
-const dpkgStatus = (version: string, arch: string) =>
-  [
-    'Package: libssl3',
-    'Status: install ok installed',
-    `Architecture: ${arch}`,
-    'Source: openssl',
-    `Version: ${version}`,
-    'Description: test package',
-    '',
-  ].join('\n');
-
-/** A Debian 12 image for `platform` with libssl3 at `version`. */
-const debianImage = (platform: Platform, version: string) =>
-  buildImage({
-    format: 'oci',
-    platform,
-    user: 'app',
-    seed: `platform-${platform.architecture}`,
-    files: { 'etc/os-release': OS_RELEASE, 'var/lib/dpkg/status': dpkgStatus(version, platform.architecture) },
-  });
-
-/** An OCI artifact: `configType` config, one `layerType` layer (a Helm chart, a cosign signature). */
-function artifact(configType: string, config: string, layerType: string, layer: string): BuiltImage {
-  return finishImage('oci', blobOf(Buffer.from(config), configType), [blobOf(Buffer.from(layer), layerType)], {
-    os: 'linux',
-    architecture: 'amd64',
-  });
-}
 
 const listRequest = (queryParams: object) => ({
   method: 'GET',
@@ -69,16 +32,15 @@ before(async () => {
   undoSandbox = huaweiSdkSandbox();
   server = await startServer({ workerOptions: { vulndb: VULNDB } });
   registry = await startRegistry();
-  built.arm64 = await debianImage({ os: 'linux', architecture: 'arm64', variant: 'v8' }, versions.openssl!.release);
-  built.amd64 = await debianImage({ os: 'linux', architecture: 'amd64' }, versions.openssl!.current);
+  built.arm64 = await debianImage(
+    { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    versions.openssl!.release,
+    'platform',
+  );
+  built.amd64 = await debianImage({ os: 'linux', architecture: 'amd64' }, versions.openssl!.current, 'platform');
   const index = buildIndex([built.amd64, built.arm64], 'oci');
   await pushImage(registry, 'shop/multi', 'v1', index);
-  built.chart = artifact(
-    'application/vnd.cncf.helm.config.v1+json',
-    JSON.stringify({ name: 'web', version: '0.1.0', apiVersion: 'v2' }),
-    'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
-    'not really a chart archive',
-  );
+  built.chart = helmChart();
   await pushImage(registry, 'charts/web', '0.1.0', built.chart);
   built.signature = artifact(
     'application/vnd.oci.image.config.v1+json',

@@ -8,16 +8,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  type BuiltImage,
-  type BuiltIndex,
-  blobOf,
-  buildImage,
-  buildIndex,
-  finishImage,
-  type Platform,
-  pushImage,
-} from '../support/fixtures.js';
+import { debianImage } from '../support/debian-platforms.js';
+import { type BuiltImage, type BuiltIndex, blobOf, buildIndex, finishImage, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { versions } from '../support/risky-image.js';
 import { VULNDB } from '../support/vulndb.js';
@@ -27,28 +19,6 @@ let registry: TestRegistry;
 let tmp: string;
 let index: BuiltIndex;
 let ref: string;
-
-const OS_RELEASE = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n';
-const dpkgStatus = (version: string, arch: string) =>
-  [
-    'Package: libssl3',
-    'Status: install ok installed',
-    `Architecture: ${arch}`,
-    'Source: openssl',
-    `Version: ${version}`,
-    'Description: test package',
-    '',
-  ].join('\n');
-
-/** A Debian 12 image for `platform` with libssl3 at `version`. */
-const debianImage = (platform: Platform, version: string) =>
-  buildImage({
-    format: 'oci',
-    platform,
-    user: 'app',
-    seed: `cli-platform-${platform.architecture}`,
-    files: { 'etc/os-release': OS_RELEASE, 'var/lib/dpkg/status': dpkgStatus(version, platform.architecture) },
-  });
 
 /** What buildx puts beside the platforms: an in-toto attestation manifest, platform `unknown/unknown`. */
 function attestation(): BuiltImage {
@@ -71,8 +41,12 @@ interface PlatformJson {
 before(async () => {
   registry = await startRegistry();
   tmp = await mkdtemp(join(tmpdir(), 'regatta-scan-platforms-'));
-  const arm64 = await debianImage({ os: 'linux', architecture: 'arm64', variant: 'v8' }, versions.openssl!.release);
-  const amd64 = await debianImage({ os: 'linux', architecture: 'amd64' }, versions.openssl!.current);
+  const arm64 = await debianImage(
+    { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    versions.openssl!.release,
+    'cli-platform',
+  );
+  const amd64 = await debianImage({ os: 'linux', architecture: 'amd64' }, versions.openssl!.current, 'cli-platform');
   index = buildIndex([amd64, arm64, attestation()], 'oci');
   await pushImage(registry, 'cli/multi', 'v1', index);
   ref = `${registry.host}/cli/multi:v1`;
