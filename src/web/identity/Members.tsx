@@ -24,6 +24,7 @@ import type { Member, Role } from '../api/types';
 import { useClient } from '../auth';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { when } from '../ui/format';
+import { PrincipalName } from './PrincipalName';
 import { ROLE_COLORS, ROLE_LABELS, ROLES, SIGN_IN_LABELS, useIdentity } from './useIdentity';
 
 const roleOptions = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
@@ -155,13 +156,7 @@ export function Members() {
           {
             title: 'Name',
             key: 'name',
-            render: (_, m) => (
-              <Space size={4}>
-                <Typography.Text strong>{m.name}</Typography.Text>
-                {m.id === me.id && <Tag>you</Tag>}
-                {m.superadmin && <Tag color="gold">Superadmin</Tag>}
-              </Space>
-            ),
+            render: (_, m) => <PrincipalName name={m.name} you={m.id === me.id} superadmin={m.superadmin} />,
           },
           {
             title: 'Kind',

@@ -8,6 +8,7 @@ import type { Person } from '../api/types';
 import { useClient } from '../auth';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { when } from '../ui/format';
+import { PrincipalName } from './PrincipalName';
 import { NAME_RULES, SetPassword } from './ProjectDialogs';
 import { SIGN_IN_LABELS, useIdentity } from './useIdentity';
 
@@ -93,12 +94,7 @@ export function People() {
           {
             title: 'Name',
             key: 'name',
-            render: (_, p) => (
-              <Space size={4}>
-                <Typography.Text strong>{p.name}</Typography.Text>
-                {p.id === me.id && <Tag>you</Tag>}
-              </Space>
-            ),
+            render: (_, p) => <PrincipalName name={p.name} you={p.id === me.id} />,
           },
           { title: 'Signs in with', key: 'sign_in', render: (_, p) => SIGN_IN_LABELS[p.sign_in] },
           {
