@@ -125,6 +125,10 @@ export interface ImagesTable {
   /** False for artifacts and images over the scanner's limits: never queued for a scan. */
   scannable: Generated<boolean>;
   unscannable_reason: string | null;
+  /** A referrer tag's subject (`sha256-<hex>[.sig|.att|.sbom]`); null for other tags. */
+  subject_digest: string | null;
+  /** What a referrer tag holds: signature, sbom, attestation, other. */
+  referrer_kinds: JSONColumnType<ReferrerKind[] | null, string | null, string | null>;
 }
 
 /** image_platforms: the platform images of a multi-arch tag (association_images). */
@@ -184,9 +188,38 @@ export interface SyncRulesTable {
   tag_rename: string | null;
   sync_trigger: 'PASSIVE' | 'INITIATIVE';
   override: Generated<boolean>;
+  /** Copy each image's referrers (signatures, SBOMs, attestations) after it. */
+  referrers: Generated<boolean>;
+  /** Replication gates (replication/gates.ts); null: none. */
+  gates: JSONColumnType<RuleGates | null, string | null, string | null>;
+  /** Delete target tags whose source tag was deleted (replication/mirror-deletes.ts). */
+  mirror_deletes: Generated<boolean>;
   created_by: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+/** trusted_keys: public keys a project trusts for cosign signatures. */
+export interface TrustedKeysTable {
+  id: Generated<string>;
+  project_id: string;
+  name: string;
+  public_key_pem: string;
+  /** `sha256:` + hex of the key's DER (SubjectPublicKeyInfo). */
+  fingerprint: string;
+  created_at: Generated<Date>;
+}
+
+/** signature_checks: the latest verification of a digest's signatures against one trusted key. */
+export interface SignatureChecksTable {
+  digest: string;
+  key_fingerprint: string;
+  verified: boolean;
+  signatures: Generated<number>;
+  detail: string | null;
+  registry_id: string | null;
+  repository: string | null;
+  checked_at: Generated<Date>;
 }
 
 /** sync_batches: the tasks of one trigger. */
@@ -214,6 +247,25 @@ export interface SelectionRequest {
   tags?: string[];
   filter?: boolean;
   override?: boolean;
+}
+
+/** What a referrer tag holds (images.referrer_kinds). */
+export type ReferrerKind = 'signature' | 'sbom' | 'attestation' | 'other';
+
+/** A rule's replication gates (sync_rules.gates); each set field is one gate an image must pass to be copied. */
+export interface RuleGates {
+  /** Names of the project's trusted keys: a signature verified by any of them passes. */
+  signed_by?: string[];
+  /** A completed scan result no older than this many hours (a scan is requested when there is none). */
+  max_scan_age_hours?: number;
+  /** Blocks an image with a vulnerability at or above this severity. */
+  block_severity?: 'Critical' | 'High' | 'Medium' | 'Low';
+  /** Vulnerabilities (CVE or advisory id) the severity gate ignores, each until its expiry (ISO 8601) if set. */
+  allow_vulnerabilities?: { id: string; expires_at?: string }[];
+  /** Blocks an image with a malicious file. */
+  no_malicious?: boolean;
+  /** Blocks an image with a secret (sensitive file). */
+  no_secrets?: boolean;
 }
 
 export type SyncTaskStatus = 'PENDING' | 'SYNCHRONIZING' | 'SUCCESS' | 'ERROR' | 'CANCELED';
@@ -246,6 +298,10 @@ export interface SyncTasksTable {
   target_tag: string;
   override: Generated<boolean>;
   platforms: JSONColumnType<string[] | null, string | null, string | null>;
+  /** Copy the image's referrers after it (its rule's option). */
+  referrers: Generated<boolean>;
+  /** The source repository's referrer-schema tags when the task was selected; null: list them when it runs. */
+  referrer_tags: JSONColumnType<string[] | null, string | null, string | null>;
   status: Generated<SyncTaskStatus>;
   issue: string | null;
   issue_detail: string | null;
@@ -371,6 +427,8 @@ export interface Schema {
   inventory_tasks: InventoryTasksTable;
   inventory_task_registries: InventoryTaskRegistriesTable;
   sync_rules: SyncRulesTable;
+  trusted_keys: TrustedKeysTable;
+  signature_checks: SignatureChecksTable;
   sync_batches: SyncBatchesTable;
   sync_tasks: SyncTasksTable;
   request_nonces: RequestNoncesTable;

@@ -25,6 +25,38 @@ import {
   view,
 } from './schemas.js';
 
+/** A rule's replication gates (store/schema.ts RuleGates; evaluated by replication/gates.ts). */
+export const gatesSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED',
+  properties: {
+    signed_by: {
+      type: 'array',
+      maxItems: 32,
+      items: { type: 'string', minLength: 1, maxLength: 128 },
+      description: "Names of the project's trusted keys: a signature verified by any of them passes",
+    },
+    max_scan_age_hours: { type: 'integer', minimum: 1, maximum: 87600 },
+    block_severity: { type: 'string', enum: ['Critical', 'High', 'Medium', 'Low'] },
+    allow_vulnerabilities: {
+      type: 'array',
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        required: ['id'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string', minLength: 1, maxLength: 128 },
+          expires_at: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+    no_malicious: { type: 'boolean' },
+    no_secrets: { type: 'boolean' },
+  },
+} as const;
+
 const registryLocator = {
   type: 'object',
   properties: {
@@ -42,6 +74,17 @@ export const ruleBody = {
     name: { type: 'string', minLength: 1, maxLength: 128 },
     trigger: { ...syncTrigger, default: 'INITIATIVE' },
     override: { type: 'boolean', default: false },
+    referrers: {
+      type: 'boolean',
+      default: true,
+      description: "Copy each image's referrers (signatures, SBOMs, attestations) after it",
+    },
+    mirror_deletes: {
+      type: 'boolean',
+      default: false,
+      description: 'Delete a target tag once its source tag is gone (only while it still names what was copied)',
+    },
+    gates: gatesSchema,
     source: {
       ...registryLocator,
       required: ['namespace'],
@@ -79,6 +122,9 @@ const ruleSchema = view({
   name: str,
   trigger: syncTrigger,
   override: bool,
+  referrers: bool,
+  mirror_deletes: bool,
+  gates: { ...gatesSchema, type: ['object', 'null'] },
   source: view({
     registry_id: str,
     namespace: str,
@@ -140,6 +186,9 @@ async function ruleInputOf(ctx: AppContext, scope: Scope, body: RuleBody) {
     platforms: s.platforms ?? null,
     sync_trigger: body.trigger,
     override: body.override,
+    referrers: body.referrers,
+    mirror_deletes: body.mirror_deletes,
+    gates: body.gates ? JSON.stringify(body.gates) : null,
   };
 }
 
@@ -150,6 +199,9 @@ export function ruleView(r: SyncRuleRow) {
     name: r.name,
     trigger: r.sync_trigger,
     override: r.override,
+    referrers: r.referrers,
+    mirror_deletes: r.mirror_deletes,
+    gates: r.gates,
     source: {
       registry_id: r.source_registry_id,
       namespace: r.source_namespace,
