@@ -9,6 +9,7 @@
 //       repos: 'team/.*'                         # optional, on the path below the namespace
 //       platform: linux/amd64                    # optional; default every platform
 //       override: true                           # optional; default false
+//       referrers: false                         # optional; default true (signatures, SBOMs travel along)
 //       srcCreds: user:password                  # optional; default Docker config.json
 //       destCreds: user:password
 //       insecure: false
@@ -22,6 +23,7 @@ const RuleFields = {
   repos: z.string().optional(),
   platform: z.string().optional(),
   override: z.boolean().optional(),
+  referrers: z.boolean().optional(),
   srcCreds: z.string().optional(),
   destCreds: z.string().optional(),
   insecure: z.boolean().optional(),

@@ -37,8 +37,9 @@ export function summaryLine(r: SyncReport): string {
   if (r.dryRun) {
     return `dry run, ${t.images} images: ${t.copied} to copy, ${t.skipped} unchanged, ${t.failed} failing${conflicts}`;
   }
+  const referrers = t.referrers > 0 ? `, ${t.referrers} referrers (signatures, SBOMs) with them` : '';
   const blobs = `blobs: ${t.blobsCopied} sent (${formatBytes(t.bytesCopied)}), ${t.blobsMounted} mounted, ${t.blobsExisting} already there`;
-  return `synced ${t.images} images in ${r.seconds.toFixed(1)} s: ${t.copied} copied, ${t.skipped} unchanged, ${t.failed} failed${conflicts}; ${blobs}`;
+  return `synced ${t.images} images in ${r.seconds.toFixed(1)} s: ${t.copied} copied, ${t.skipped} unchanged, ${t.failed} failed${conflicts}${referrers}; ${blobs}`;
 }
 
 /** The failed images, one line each: image, code, message. */

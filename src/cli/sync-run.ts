@@ -26,6 +26,8 @@ export interface ResolvedRule {
   repos?: Pattern;
   platform?: Platform;
   override: boolean;
+  /** Copy each image's referrers (signatures, SBOMs, attestations) after it. */
+  referrers: boolean;
   srcCreds?: string;
   destCreds?: string;
   insecure: boolean;
@@ -39,6 +41,7 @@ export interface RuleInput {
   repos?: string;
   platform?: string;
   override?: boolean;
+  referrers?: boolean;
   srcCreds?: string;
   destCreds?: string;
   insecure?: boolean;
@@ -75,6 +78,7 @@ export function resolveRule(input: RuleInput, at: (field: keyof RuleInput) => st
     repos: input.repos === undefined ? undefined : compilePattern(input.repos, at('repos'), 'USAGE'),
     platform,
     override: input.override ?? false,
+    referrers: input.referrers ?? true,
     srcCreds: input.srcCreds,
     destCreds: input.destCreds,
     insecure: input.insecure ?? false,
@@ -136,12 +140,16 @@ async function expand(
   try {
     const from = await clients.get(rule.src.registry, rule.srcCreds, rule.insecure);
     const to = await clients.get(rule.dst.registry, rule.destCreds, rule.insecure);
-    const selection = await selectImages(clientSource(from, catalogs), selectorOf(rule), { concurrency: jobs });
-    const items = selection.planned.map(({ source, target }) => ({
+    const selection = await selectImages(clientSource(from, catalogs), selectorOf(rule), {
+      concurrency: jobs,
+      referrers: rule.referrers,
+    });
+    const items = selection.planned.map(({ source, target, referrers }) => ({
       src: { client: from, repository: `${rule.src.namespace}/${source.repository}`, reference: source.tag },
       dst: { client: to, repository: `${rule.dst.namespace}/${target.repository}`, reference: target.tag },
       override: rule.override,
       platform: rule.platform,
+      referrers,
       rule: index,
     }));
     const failed = selection.failed.map((f) =>

@@ -30,6 +30,11 @@ export interface TagDescription {
   /** False for artifacts and images over the scanner's limits (scannable.ts). */
   scannable: boolean;
   unscannable_reason: Unscannable | null;
+  /**
+   * What says what an artifact is: an image manifest's artifactType, config media type and layers' media types
+   * and `predicateType` annotations; an index's entries' artifactTypes (referrer-kinds.ts reads them).
+   */
+  artifact_hints: string[];
 }
 
 const CONFIG_LIMIT = 8 * 1024 * 1024;
@@ -56,6 +61,7 @@ export async function describeTag(
       platforms: [],
       scannable: reason === undefined,
       unscannable_reason: reason ?? null,
+      artifact_hints: imageHints(manifest.body),
     };
   }
   const platforms = await describePlatforms(client, repository, manifest, signal, limits);
@@ -71,7 +77,15 @@ export async function describeTag(
     // Scanned platform by platform: scannable while one of them is; else the first platform's reason.
     scannable: platforms.some((p) => p.scannable),
     unscannable_reason: platforms.some((p) => p.scannable) ? null : (platforms[0]?.reason ?? 'not_a_container_image'),
+    artifact_hints: manifest.body.manifests.flatMap((d) => (d.artifactType ? [d.artifactType] : [])),
   };
+}
+
+function imageHints(m: ImageManifest): string[] {
+  const hints = [m.config.mediaType, ...m.layers.map((l) => l.mediaType)];
+  if (m.artifactType) hints.push(m.artifactType);
+  for (const l of m.layers) if (l.annotations?.predicateType) hints.push(l.annotations.predicateType);
+  return [...new Set(hints)];
 }
 
 async function describePlatforms(

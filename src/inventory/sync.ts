@@ -9,6 +9,7 @@ import { RegattaError, RegistryError } from '../oci/errors.js';
 import type { ImageStore, RepositoryKey } from '../store/images.js';
 import type { RegistryView } from '../store/registries.js';
 import { describeTag, type TagDescription } from './describe.js';
+import { referrerOf } from './referrer-kinds.js';
 import type { ScanSizeLimits } from './scannable.js';
 
 export interface SyncContext {
@@ -201,10 +202,13 @@ async function writeTag(
 }
 
 async function storeTag(ctx: SyncContext, key: RepositoryKey, tag: string, d: TagDescription, syncTime: number) {
-  const { platforms, created, ...fields } = d;
+  const { platforms, created, artifact_hints, ...fields } = d;
+  const referrer = referrerOf(tag, artifact_hints);
   await ctx.images.upsert(
     {
       ...fields,
+      subject_digest: referrer?.subject ?? null,
+      referrer_kinds: referrer ? JSON.stringify(referrer.kinds) : null,
       project_id: ctx.registry.project_id,
       enterprise_project_id: ctx.registry.enterprise_project_id,
       registry_id: key.registryId,

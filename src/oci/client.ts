@@ -13,7 +13,14 @@ import {
 } from './blob-write.js';
 import { type ListOptions, listPages } from './listing.js';
 import type { Descriptor } from './manifest.js';
-import { manifestDelete, manifestGet, manifestHead, manifestPut, type PushableManifest } from './manifests.js';
+import {
+  manifestDelete,
+  manifestGet,
+  manifestHead,
+  manifestPut,
+  type PushableManifest,
+  tagDelete,
+} from './manifests.js';
 import { tagsPath } from './paths.js';
 import { apiHost, isLoopbackHost } from './reference.js';
 import { referrersList } from './referrers.js';
@@ -60,6 +67,11 @@ export class RegistryClient {
 
   manifestDelete(repository: string, digest: string, signal?: AbortSignal) {
     return manifestDelete(this.transport, repository, digest, signal);
+  }
+
+  /** Deletes one tag only; false when the registry does not delete tags (then only `manifestDelete` is left). */
+  tagDelete(repository: string, tag: string, signal?: AbortSignal) {
+    return tagDelete(this.transport, repository, tag, signal);
   }
 
   blobHead(repository: string, digest: string, signal?: AbortSignal) {

@@ -6,7 +6,7 @@ import { RegistryError } from './errors.js';
 import { type Manifest, parseManifest } from './manifest.js';
 import { MANIFEST_ACCEPT, normalizeMediaType } from './media-types.js';
 import { manifestPath } from './paths.js';
-import { isValidDigest } from './reference.js';
+import { InvalidReferenceError, isValidDigest, isValidTag } from './reference.js';
 import { MANIFEST_LIMIT } from './response.js';
 import { deleteScope, pullScope, pushScope } from './scopes.js';
 import type { Transport } from './transport.js';
@@ -114,14 +114,42 @@ export async function manifestPut(
   return digest;
 }
 
-/** Deletes a manifest by digest (the spec allows deleting by tag only on some registries). */
+/**
+ * Deletes a manifest by digest, and with it every tag that names it (the spec allows deleting by tag only on some
+ * registries: {@link tagDelete}).
+ */
 export async function manifestDelete(
   t: Transport,
   repository: string,
   digest: string,
   signal?: AbortSignal,
 ): Promise<void> {
+  // A tag would make a valid manifest path too: this endpoint takes a digest only.
+  if (!isValidDigest(digest))
+    throw new InvalidReferenceError(`invalid digest ${JSON.stringify(digest.slice(0, 200))}`, digest);
   const url = manifestPath(repository, digest);
   const res = await t.send({ method: 'DELETE', url, scopes: [deleteScope(repository)], expect: [202, 200], signal });
   await res.body.dump();
+}
+
+/**
+ * Deletes one tag, leaving the manifest and its other tags (OCI 1.1, `DELETE /v2/<name>/manifests/<tag>`). False
+ * when the registry does not delete tags: Distribution 2.8 answers 400 DIGEST_INVALID, Harbor UNSUPPORTED, others
+ * 405. A tag the registry does not have is a RegistryError with status 404.
+ * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#deleting-tags
+ */
+export async function tagDelete(t: Transport, repository: string, tag: string, signal?: AbortSignal): Promise<boolean> {
+  if (!isValidTag(tag)) throw new InvalidReferenceError(`invalid tag ${JSON.stringify(tag.slice(0, 200))}`, tag);
+  const url = manifestPath(repository, tag);
+  try {
+    const res = await t.send({ method: 'DELETE', url, scopes: [deleteScope(repository)], expect: [202, 200], signal });
+    await res.body.dump();
+    return true;
+  } catch (err) {
+    const refused =
+      err instanceof RegistryError &&
+      (err.status === 400 || err.status === 405 || err.errors.some((e) => e.code === 'UNSUPPORTED'));
+    if (refused) return false;
+    throw err;
+  }
 }

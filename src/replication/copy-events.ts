@@ -30,3 +30,12 @@ export const emptyStats = (): CopyStats => ({
   bytesCopied: 0,
   manifestsPushed: 0,
 });
+
+/** Adds `more` into `into`. */
+export function addStats(into: CopyStats, more: CopyStats): void {
+  into.blobsCopied += more.blobsCopied;
+  into.blobsExisting += more.blobsExisting;
+  into.blobsMounted += more.blobsMounted;
+  into.bytesCopied += more.bytesCopied;
+  into.manifestsPushed += more.manifestsPushed;
+}

@@ -3,7 +3,8 @@
 // rule would have made from source images that are gone. The same selection as a rule run (select.ts), so the view
 // means what the next run will do: `missing` (copied next run), `drifted` (the target tag names another digest and
 // the rule overrides: replaced next run), `conflict` (another digest, override off: left alone, reported), `extra`
-// (at the target, no longer at the source), `in_sync`. (`blocked` comes with replication gates.)
+// (at the target, no longer at the source), `in_sync`, `blocked` (not at the target because a replication gate
+// of the rule refused that digest in its latest try).
 import { fullPath, type RuleSelector, relativePath, tagMatches } from './rule-match.js';
 import { type RepositorySource, selectImages } from './select.js';
 
@@ -32,6 +33,7 @@ export async function computeDrift(
   rule: DriftRule,
   source: readonly InventoryTag[],
   target: readonly InventoryTag[],
+  blocked: ReadonlySet<string> = new Set(),
 ): Promise<DriftItem[]> {
   const { planned } = await selectImages(inventorySource(source), rule);
   const sourceDigest = byKey(source);
@@ -45,7 +47,15 @@ export async function computeDrift(
     const digest = sourceDigest.get(key(from, p.source.tag))!;
     const there = targetDigest.get(key(to, p.target.tag)) ?? null;
     const state: DriftState =
-      there === null ? 'missing' : there === digest ? 'in_sync' : rule.override ? 'drifted' : 'conflict';
+      there === digest
+        ? 'in_sync'
+        : blocked.has(digest)
+          ? 'blocked'
+          : there === null
+            ? 'missing'
+            : rule.override
+              ? 'drifted'
+              : 'conflict';
     items.push({
       state,
       source: { path: from, repository: p.source.repository, tag: p.source.tag, digest },

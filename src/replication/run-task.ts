@@ -12,7 +12,7 @@ import type { SyncTaskRow, SyncTaskStore } from '../store/sync-tasks.js';
 import { ledgerForBatch } from './batch-ledgers.js';
 import { BlobLedger } from './blob-ledger.js';
 import type { CopyEvent } from './copy-events.js';
-import { copyImage } from './image-copy.js';
+import { copyWithReferrers } from './referrers.js';
 import { fullPath } from './rule-match.js';
 import { taskIssueOf } from './task-issue.js';
 
@@ -34,13 +34,25 @@ export interface RunTaskDeps {
   tickMs?: number;
   /** Tasks at once from or to one registry, across every worker (REGATTA_REGISTRY_CONCURRENCY). */
   perRegistry?: number;
+  /** The rule's replication gates, decided before anything is copied (services/gates.ts). */
+  gate?: (task: SyncTaskRow, source: Connector, signal: AbortSignal) => Promise<GateDecision>;
 }
+
+/** A gate's decision as a task runner needs it: copy, refuse (POLICY_BLOCKED), or wait and come back. */
+export type GateDecision =
+  | { pass: true }
+  | { pass: false; gate: string; detail: string; digest: string }
+  | { pass: 'wait'; note: string };
 
 /**
  * Runs task `id` to its end; returns the final status it wrote, BUSY when a registry of it is at its task limit
- * (the task stays PENDING: the caller queues it again), or undefined if it was not runnable.
+ * or WAIT when its gates wait for a scan (either way the task is PENDING: the caller queues it again later), or
+ * undefined if it was not runnable.
  */
-export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCESS' | 'ERROR' | 'BUSY' | undefined> {
+export async function runSyncTask(
+  deps: RunTaskDeps,
+  id: string,
+): Promise<'SUCCESS' | 'ERROR' | 'BUSY' | 'WAIT' | undefined> {
   const task = await deps.tasks.claim(id, deps.perRegistry);
   if (task === 'busy') return 'BUSY';
   if (!task) return undefined; // finished or canceled before a worker got to it
@@ -61,6 +73,13 @@ export async function runSyncTask(deps: RunTaskDeps, id: string): Promise<'SUCCE
   cancelled.catch(() => undefined);
   try {
     if (!source || !target) throw new RegattaError('REGISTRY_DELETED', 'the source or target registry was removed');
+    const gate = deps.gate ? await deps.gate(task, source.connector, stop.signal) : { pass: true as const };
+    if (gate.pass === 'wait') return (await deps.tasks.unclaim(task.id, gate.note)) ? 'WAIT' : undefined;
+    if (gate.pass === false) {
+      const detail = `${gate.gate}: ${gate.detail}`.slice(0, 500);
+      await deps.tasks.finish(task.id, { status: 'ERROR', issue: 'POLICY_BLOCKED', detail, digest: gate.digest });
+      return 'ERROR';
+    }
     const copy = () => copyTask(task, source.connector, target.connector, progress, stop.signal);
     const result = await Promise.race([deps.withRetries(onRetry, copy), cancelled]);
     // With the last layers and bytes, which a copy faster than one tick never wrote: one statement.
@@ -108,11 +127,12 @@ async function copyTask(
     reference: task.target_tag,
   };
   const opts = { platform, override: task.override, signal, onEvent: (e: CopyEvent) => progress.on(e) };
+  const referrers = task.referrers ? { tags: task.referrer_tags ?? undefined } : undefined;
   try {
-    return await copyImage(src, dst, { ...opts, blobs: ledgerForBatch(task.batch_id) });
+    return await copyWithReferrers(src, dst, { ...opts, blobs: ledgerForBatch(task.batch_id) }, referrers);
   } catch (err) {
     if (!missingBlob(err)) throw err;
-    return copyImage(src, dst, { ...opts, blobs: new BlobLedger() });
+    return copyWithReferrers(src, dst, { ...opts, blobs: new BlobLedger() }, referrers);
   }
 }
 

@@ -9,9 +9,10 @@ import { RegattaError } from '../oci/errors.js';
 import type { Platform } from '../oci/manifest.js';
 import { BlobLedger } from './blob-ledger.js';
 import { TagConflictError } from './conflict.js';
-import { type CopyListener, type CopyStats, emptyStats } from './copy-events.js';
-import { copyImage, type ImageEndpoint } from './image-copy.js';
+import { addStats, type CopyListener, type CopyStats, emptyStats } from './copy-events.js';
+import type { ImageEndpoint } from './image-copy.js';
 import { planImage } from './plan.js';
+import { copyWithReferrers } from './referrers.js';
 import { TargetCensus } from './target-census.js';
 import { taskIssueOf } from './task-issue.js';
 
@@ -20,6 +21,8 @@ export interface SyncItem {
   dst: ImageEndpoint;
   override: boolean;
   platform?: Platform;
+  /** Set: the image's referrers are copied after it (replication/referrers.ts). */
+  referrers?: { tags?: string[] };
   /** Which rule of a rules file it came from (0-based). */
   rule?: number;
 }
@@ -39,6 +42,8 @@ export interface SyncOutcome {
   code?: string;
   message?: string;
   stats?: CopyStats;
+  /** Referrers (signatures, SBOMs, attestations) now at the target with the image. */
+  referrers?: number;
 }
 
 export interface SyncOptions {
@@ -60,6 +65,8 @@ export interface SyncTotals extends CopyStats {
   skipped: number;
   failed: number;
   conflicts: number;
+  /** Referrers at the target with their images (copied or already there). */
+  referrers: number;
 }
 
 /** Runs every item; resolves with one outcome per item, in item order. Rejects only when `signal` aborts. */
@@ -84,18 +91,27 @@ export async function syncImages(items: SyncItem[], opts: SyncOptions): Promise<
 
 async function copyOne(item: SyncItem, opts: SyncOptions, blobs: BlobLedger, census: TargetCensus) {
   const targetAbsent = await census.absent(item.dst, opts.signal);
-  const r = await copyImage(item.src, item.dst, {
-    targetAbsent,
-    override: item.override,
-    platform: item.platform,
-    concurrency: opts.concurrency,
-    chunkSize: opts.chunkSize,
-    blobs,
-    platformsOfUnchanged: false,
-    onEvent: opts.onEvent,
-    signal: opts.signal,
-  });
-  const outcome: SyncOutcome = { ...names(item), status: r.unchanged ? 'skipped' : 'copied', digest: r.digest };
+  const r = await copyWithReferrers(
+    item.src,
+    item.dst,
+    {
+      targetAbsent,
+      override: item.override,
+      platform: item.platform,
+      concurrency: opts.concurrency,
+      chunkSize: opts.chunkSize,
+      blobs,
+      platformsOfUnchanged: false,
+      onEvent: opts.onEvent,
+      signal: opts.signal,
+    },
+    item.referrers,
+  );
+  // An unchanged image whose signature is new counts as copied: something was written.
+  const wrote = !r.unchanged || (r.referrers?.copied ?? 0) > 0;
+  const outcome: SyncOutcome = { ...names(item), status: wrote ? 'copied' : 'skipped', digest: r.digest };
+  if (r.referrers && r.referrers.copied + r.referrers.unchanged > 0)
+    outcome.referrers = r.referrers.copied + r.referrers.unchanged;
   return { ...outcome, stats: r.stats };
 }
 
@@ -148,18 +164,22 @@ function names(item: Pick<SyncItem, 'src' | 'dst' | 'rule'>): Pick<SyncOutcome, 
 
 /** Counts of a run; a conflict (real or predicted) counts as failed, as the exit code does. */
 export function totals(outcomes: SyncOutcome[]): SyncTotals {
-  const t: SyncTotals = { images: outcomes.length, copied: 0, skipped: 0, failed: 0, conflicts: 0, ...emptyStats() };
+  const t: SyncTotals = {
+    images: outcomes.length,
+    copied: 0,
+    skipped: 0,
+    failed: 0,
+    conflicts: 0,
+    referrers: 0,
+    ...emptyStats(),
+  };
   for (const o of outcomes) {
     if (o.status === 'copied' || o.status === 'copy') t.copied++;
     else if (o.status === 'skipped' || o.status === 'skip') t.skipped++;
     else t.failed++;
     if (o.status === 'conflict' || o.code === 'TAG_CONFLICT') t.conflicts++;
-    if (!o.stats) continue;
-    t.blobsCopied += o.stats.blobsCopied;
-    t.blobsExisting += o.stats.blobsExisting;
-    t.blobsMounted += o.stats.blobsMounted;
-    t.bytesCopied += o.stats.bytesCopied;
-    t.manifestsPushed += o.stats.manifestsPushed;
+    t.referrers += o.referrers ?? 0;
+    if (o.stats) addStats(t, o.stats);
   }
   return t;
 }

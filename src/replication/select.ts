@@ -8,11 +8,17 @@ import pLimit from 'p-limit';
 import type { Connector } from '../connectors/connector.js';
 import { repositoryRef } from '../connectors/repository.js';
 import type { RegistryClient } from '../oci/client.js';
+import { referrerTags } from './referrers.js';
 import { fullPath, type ImagePath, type RuleSelector, relativePath, tagMatches, targetOf } from './rule-match.js';
 
 export interface PlannedCopy {
   source: ImagePath;
   target: ImagePath;
+  /**
+   * Set with `referrers`: the image's referrers are copied after it; `tags` are the source repository's
+   * referrer-schema tags when its tag list was read here (else the copy lists them).
+   */
+  referrers?: { tags?: string[] };
 }
 
 /** Where a rule's images are listed from: a stored registry's connector, or a bare client (`regatta sync`). */
@@ -33,6 +39,11 @@ export interface SelectOptions {
   tags?: string[];
   /** Apply the rule's tag filter to `tags` too (default true; a manual tag list of SWR bypasses it). */
   filter?: boolean;
+  /**
+   * Referrer-schema tags (`sha256-<hex>[.sig|.att|.sbom]`) are not images of their own but travel with the image
+   * they name (replication/referrers.ts), whatever the tag filter. Off: they are tags like any other.
+   */
+  referrers?: boolean;
   /** Tag lists read at once (default 8). */
   concurrency?: number;
   signal?: AbortSignal;
@@ -61,11 +72,17 @@ export async function selectImages(
           selection.failed.push({ source: { namespace: rule.source_namespace, repository, tag: '' }, error });
           return [];
         }
+        // Tags given by the caller are not the repository's tag list: taken as they are, and the copy lists the
+        // referrer tags itself.
+        const listed = opts.tags === undefined;
+        const attached = new Set(opts.referrers && listed ? referrerTags(tags) : []);
+        const referrers = opts.referrers ? (listed ? { tags: [...attached] } : {}) : undefined;
         return tags
+          .filter((tag) => !attached.has(tag))
           .filter((tag) => opts.filter === false || tagMatches(rule, tag))
           .map((tag) => {
             const from = { namespace: rule.source_namespace, repository, tag };
-            return { source: from, target: targetOf(rule, from) };
+            return { source: from, target: targetOf(rule, from), ...(referrers ? { referrers } : {}) };
           });
       }),
     ),

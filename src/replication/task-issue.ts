@@ -17,6 +17,8 @@ export const TASK_ISSUES = {
   DIGEST_INVALID: 'content did not match its digest',
   NO_MATCHING_PLATFORM: 'the source index has none of the platforms the rule asks for',
   REGISTRY_DELETED: 'the source or target registry was removed from Regatta',
+  POLICY_BLOCKED:
+    'a replication gate of the rule refused the image (the detail names the gate); it runs again once the reason may be gone',
 } as const;
 
 export type TaskIssue = keyof typeof TASK_ISSUES;

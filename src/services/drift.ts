@@ -17,15 +17,16 @@ export interface RuleDrift {
 export async function ruleDrift(ctx: AppContext, scope: Scope, ruleId: string): Promise<RuleDrift> {
   const rule = await ctx.syncRules.get(scope, ruleId);
   if (!rule) throw new RegattaError('NOT_FOUND', `rule ${ruleId} not found`);
-  const [source, target, sourceRegistry, targetRegistry] = await Promise.all([
+  const [source, target, sourceRegistry, targetRegistry, blocked] = await Promise.all([
     ctx.images.tagsOfRegistry(scope, rule.source_registry_id),
     ctx.images.tagsOfRegistry(scope, rule.target_registry_id),
     ctx.registries.get(scope, rule.source_registry_id),
     ctx.registries.get(scope, rule.target_registry_id),
+    ctx.syncTasks.blockedDigests(rule.id),
   ]);
   return {
     rule_id: rule.id,
-    items: await computeDrift(rule, source, target),
+    items: await computeDrift(rule, source, target, blocked),
     source_synced_at: sourceRegistry?.latest_sync_time ?? null,
     target_synced_at: targetRegistry?.latest_sync_time ?? null,
   };

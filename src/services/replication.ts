@@ -7,6 +7,7 @@ import { Queues, type RuleSelectJob, type SyncTaskJob } from '../app/queue.js';
 import { emitEvent } from '../app/webhooks.js';
 import { RegattaError } from '../errors.js';
 import { connectorFor } from '../inventory/connect.js';
+import { referrerTagSubject } from '../oci/referrers.js';
 import { fullPath, type ImagePath, relativePath, tagMatches, targetOf } from '../replication/rule-match.js';
 import { connectorSource, type PlannedCopy, selectImages } from '../replication/select.js';
 import { taskIssueOf } from '../replication/task-issue.js';
@@ -14,6 +15,8 @@ import type { SelectionRequest } from '../store/schema.js';
 import type { Scope } from '../store/scope.js';
 import type { SyncRuleRow } from '../store/sync-rules.js';
 import type { BatchInput, SyncBatchRow, SyncTaskInput, SyncTaskRow } from '../store/sync-tasks.js';
+import { reopenBlocked } from './gates.js';
+import { mirrorDeletesAfterBatch } from './mirror-deletes.js';
 
 export interface StartedBatch {
   batch: SyncBatchRow;
@@ -62,13 +65,15 @@ export async function selectBatch(ctx: AppContext, batchId: string): Promise<voi
   const request = batch.selection_request ?? {};
   let selection: Awaited<ReturnType<typeof selectImages>>;
   try {
-    selection = await selectImages(connectorSource(source.connector), rule, request);
+    selection = await selectImages(connectorSource(source.connector), rule, { ...request, referrers: rule.referrers });
   } finally {
     await source.connector.close();
   }
   const tasks = selection.planned.map((p) => taskOf(rule, p, request.override ?? rule.override));
   const recorded = await ctx.syncTasks.recordSelection(batchId, tasks, unlisted(selection.failed));
   if (recorded) await enqueueTasks(ctx, recorded);
+  // A run that selected nothing has no task to end it (taskFinished).
+  if (recorded?.length === 0) await mirrorDeletesAfterBatch(ctx, batchId, rule.id);
 }
 
 /** What the selection could not list, said in the batch: `team/a (NETWORK_ERROR), …`. */
@@ -120,9 +125,14 @@ export async function onPush(
 ): Promise<StartedBatch[]> {
   const started: StartedBatch[] = [];
   const path = fullPath(image.namespace, image.repository);
+  // A new signature or attestation: tasks a gate blocked for want of one are decided again.
+  const signed = referrerTagSubject(image.tag);
+  if (signed) await reopenBlocked(ctx, { digests: [signed.subject] });
   for (const rule of await ctx.syncRules.passiveFor(registryId)) {
     const repository = relativePath(rule, path);
-    if (repository === null || !tagMatches(rule, image.tag)) continue;
+    // A pushed signature or SBOM (a referrer-schema tag) follows its image whatever the tag filter, as a tag.
+    const referrer = rule.referrers && referrerTagSubject(image.tag) !== undefined;
+    if (repository === null || !(referrer || tagMatches(rule, image.tag))) continue;
     const source = { namespace: rule.source_namespace, repository, tag: image.tag };
     if (await ctx.syncTasks.alreadyPlanned(rule.id, { ...source, registryId }, image.digest)) continue;
     const task = { ...taskForRule(rule, source), source_digest: image.digest };
@@ -132,13 +142,18 @@ export async function onPush(
   return started;
 }
 
-/** The task copying one source image under `rule`, to where the rule puts it. */
+/** The task copying one source image under `rule`, to where the rule puts it (a referrer tag keeps its name). */
 export function taskForRule(rule: SyncRuleRow, source: ImagePath): SyncTaskInput {
-  return taskOf(rule, { source, target: targetOf(rule, source) });
+  if (referrerTagSubject(source.tag)) {
+    return taskOf(rule, { source, target: { ...targetOf(rule, source), tag: source.tag } });
+  }
+  return taskOf(rule, { source, target: targetOf(rule, source), ...(rule.referrers ? { referrers: {} } : {}) });
 }
 
 function taskOf(rule: SyncRuleRow, p: PlannedCopy, override = rule.override): SyncTaskInput {
   return {
+    referrers: p.referrers !== undefined,
+    referrer_tags: p.referrers?.tags ?? null,
     rule_id: rule.id,
     source_registry_id: rule.source_registry_id,
     source_namespace: p.source.namespace,
@@ -178,9 +193,11 @@ export async function retryBatch(ctx: AppContext, scope: Scope, batchId: string)
 
 /** The event of a task that ended (SUCCESS, ERROR with its TaskIssue, CANCELED). */
 export async function taskFinished(ctx: AppContext, taskId: string): Promise<void> {
-  if (!ctx.webhook) return;
-  const t = await ctx.syncTasks.byId(taskId);
+  const t = await ctx.syncTasks.withRuleOptions(taskId);
   if (!t) return;
+  // The last task of a rule's run: a rule with mirror_deletes propagates deletions, once per batch.
+  if (t.rule_id && t.mirror_deletes) await mirrorDeletesAfterBatch(ctx, t.batch_id, t.rule_id);
+  if (!ctx.webhook) return;
   await emitEvent(ctx, 'io.regatta.sync.task.finished', t.task_id, {
     task_id: t.task_id,
     batch_id: t.batch_id,

@@ -19,6 +19,7 @@ import { type ScanTarget, scanTargets } from '../store/images-query.js';
 import type { ScanResultInput } from '../store/scan-results.js';
 import type { ScanTaskRow } from '../store/scan-tasks.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../store/scope.js';
+import { reopenBlocked } from './gates.js';
 import { expandPlatforms, summarizeIndexesOf } from './platform-scans.js';
 
 /** Records a scan task over `targets` and queues their digests. */
@@ -129,9 +130,13 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
   const version = opts.adapter ? `${dbs.version}+adapter:${opts.adapter.url}` : dbs.version;
   const stored = await ctx.scanResults.get(job.digest);
   if (stored?.status === 'success' && !stored.stale && stored.db_version === version) {
+    // Checked again against the same data: the result is as current as a new scan would be (a gate's maximum
+    // scan age reads it so).
+    await ctx.scanResults.touch(job.digest);
     await ctx.scanResults.applyStored(job.digest);
     await ctx.scanTasks.digestStatus(job.digest, 'success');
     await summarizeIndexesOf(ctx, job.digest);
+    await reopenBlocked(ctx, { digests: [job.digest] });
     return;
   }
   await ctx.scanTasks.digestStatus(job.digest, 'scanning');
@@ -154,6 +159,8 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
     await ctx.scanTasks.digestStatus(job.digest, failed ? 'failed' : 'success', failed);
     await summarizeIndexesOf(ctx, job.digest);
     await scanFinished(ctx, job.digest, failed ? 'failed' : 'success', started);
+    // Sync tasks a gate blocked on this image's last result are decided again on this one.
+    await reopenBlocked(ctx, { digests: [job.digest] });
   } catch (err) {
     const code: ScanFailure = err instanceof ScanError ? err.code : failureOf(err);
     await ctx.scanResults.save({

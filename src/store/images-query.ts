@@ -55,7 +55,17 @@ export type ImageListRow = Selectable<Schema['images']> & {
   instance_name: string;
   instance_url: string;
   platforms: PlatformRow[];
+  supply: SupplyChain;
 };
+
+/** What refers to a row's digest in its registry (referrer tags the crawl saw), and its signature check. */
+export interface SupplyChain {
+  signed: boolean;
+  sbom: boolean;
+  attestations: boolean;
+  /** A signature verified by one of the project's trusted keys (signature_checks); null: never checked. */
+  signature_verified: boolean | null;
+}
 
 /** A platform image of a multi-arch row, with its own scan result's summary when it has one. */
 export type PlatformRow = Selectable<Schema['image_platforms']> & {
@@ -118,6 +128,7 @@ export async function listImages(
     db,
     rows.map((r) => r.id),
   );
+  const supply = await supplyChainOf(db, rows);
   return {
     total,
     rows: rows.map((r) => {
@@ -129,8 +140,54 @@ export async function listImages(
         instance_id: reg.instance_id,
         ...instanceOf(reg),
         platforms: platforms.get(r.id) ?? [],
+        supply: supply(r),
       };
     }),
+  };
+}
+
+type SupplyRowKey = { project_id: string; registry_id: string; image_digest: string };
+
+/** Referrer kinds per (registry, subject digest) and signature checks per digest, for a page of rows. */
+async function supplyChainOf(db: Kysely<Schema>, rows: SupplyRowKey[]) {
+  const digests = [...new Set(rows.map((r) => r.image_digest))];
+  const registries = [...new Set(rows.map((r) => r.registry_id))];
+  const [referrers, checks] =
+    digests.length === 0
+      ? [[], []]
+      : await Promise.all([
+          db
+            .selectFrom('images')
+            .select(['registry_id', 'subject_digest', 'referrer_kinds'])
+            .where('registry_id', 'in', registries)
+            .where('subject_digest', 'in', digests)
+            .execute(),
+          // Only checks against the row's own project's keys count: another project's trust is not this one's.
+          db
+            .selectFrom('signature_checks as c')
+            .innerJoin('trusted_keys as k', 'k.fingerprint', 'c.key_fingerprint')
+            .select(['c.digest', 'c.verified', 'k.project_id'])
+            .where('c.digest', 'in', digests)
+            .execute(),
+        ]);
+  const kinds = new Map<string, Set<string>>();
+  for (const r of referrers) {
+    const key = `${r.registry_id} ${r.subject_digest}`;
+    kinds.set(key, new Set([...(kinds.get(key) ?? []), ...(r.referrer_kinds ?? [])]));
+  }
+  const verified = new Map<string, boolean>();
+  for (const c of checks) {
+    const key = `${c.project_id} ${c.digest}`;
+    verified.set(key, (verified.get(key) ?? false) || c.verified);
+  }
+  return (r: SupplyRowKey): SupplyChain => {
+    const k = kinds.get(`${r.registry_id} ${r.image_digest}`) ?? new Set();
+    return {
+      signed: k.has('signature'),
+      sbom: k.has('sbom'),
+      attestations: k.has('attestation'),
+      signature_verified: verified.get(`${r.project_id} ${r.image_digest}`) ?? null,
+    };
   };
 }
 

@@ -65,6 +65,8 @@ export class ImageStore {
             is_multiple_arch: image.is_multiple_arch,
             scannable: image.scannable ?? true,
             unscannable_reason: image.unscannable_reason ?? null,
+            subject_digest: image.subject_digest ?? null,
+            referrer_kinds: image.referrer_kinds ?? null,
             latest_update_time: image.latest_update_time,
             latest_sync_time: image.latest_sync_time,
             // A new digest is a new image: its old scan no longer applies.

@@ -90,6 +90,11 @@ export class ScanResultStore {
     });
   }
 
+  /** A stored result found current again (same advisory data): its time is now. */
+  async touch(digest: string): Promise<void> {
+    await this.db.updateTable('scan_results').set({ scanned_at: sql`now()` }).where('digest', '=', digest).execute();
+  }
+
   /** Writes a result already stored onto rows that were added since (a new tag of a scanned digest). */
   async applyStored(digest: string): Promise<boolean> {
     const r = await this.get(digest);

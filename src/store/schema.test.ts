@@ -223,6 +223,7 @@ const EXPECTED: Expected = {
     selection: 'default string',
     selection_request: 'nullable json',
     selection_detail: 'nullable string',
+    mirror_deletes_at: 'nullable Date',
   },
   sync_tasks: {
     id: 'default string',

@@ -238,6 +238,8 @@ export interface SyncBatchesTable {
   /** What a rule run was asked for, kept so a restart can select again. */
   selection_request: JSONColumnType<SelectionRequest | null, string | null, string | null>;
   selection_detail: string | null;
+  /** When the rule run's deletion propagation was claimed (mirror_deletes, once per batch). */
+  mirror_deletes_at: Date | null;
 }
 
 export type BatchSelection = 'SELECTING' | 'SELECTED' | 'FAILED';

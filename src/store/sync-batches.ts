@@ -51,6 +51,7 @@ async function summarize(
     .groupBy('b.id')
     .groupBy(['b.project_id', 'b.enterprise_project_id', 'b.sync_trigger', 'b.origin', 'b.created_by'])
     .groupBy(['b.created_at', 'b.rule_id', 'b.selection', 'b.selection_request', 'b.selection_detail'])
+    .groupBy('b.mirror_deletes_at')
     .orderBy('b.created_at', 'desc')
     .execute();
   return rows.map((r) => {
@@ -67,6 +68,7 @@ async function summarize(
       selection: r.selection,
       selection_request: r.selection_request,
       selection_detail: r.selection_detail,
+      mirror_deletes_at: r.mirror_deletes_at,
       tasks: Number(r.tasks),
       by_status: Object.fromEntries(STATUSES.map((s) => [s, Number(row[s])])) as Record<SyncTaskStatus, number>,
       total_size: Number(r.total_size),

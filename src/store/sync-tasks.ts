@@ -20,7 +20,8 @@ export type SyncTaskInput = Omit<
   | 'created_by'
   | 'platforms'
   | 'layers'
-> & { platforms?: string[] | null };
+  | 'referrer_tags'
+> & { platforms?: string[] | null; referrer_tags?: string[] | null };
 
 export interface BatchInput {
   trigger: 'PASSIVE' | 'INITIATIVE';
@@ -322,6 +323,77 @@ export class SyncTaskStore {
       .returningAll()
       .execute();
   }
+
+  /** Claims batch `batchId`'s deletion propagation: true for the one caller that gets it. */
+  async claimMirrorDeletes(batchId: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('sync_batches')
+      .set({ mirror_deletes_at: sql`now()` })
+      .where('id', '=', batchId)
+      .where('mirror_deletes_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** A task with its rule's mirror_deletes (false without a rule): what a task's end needs, in one read. */
+  async withRuleOptions(id: string): Promise<(SyncTaskRow & { mirror_deletes: boolean }) | undefined> {
+    if (!isUuid(id)) return undefined;
+    const row = await this.db
+      .selectFrom('sync_tasks as t')
+      .leftJoin('sync_rules as r', 'r.id', 't.rule_id')
+      .selectAll('t')
+      .select(sql<boolean>`coalesce(r.mirror_deletes, false)`.as('mirror_deletes'))
+      .where('t.id', '=', id)
+      .executeTakeFirst();
+    return row;
+  }
+
+  /** Source digests a gate of the rule refused in their tasks' latest end (the drift view's `blocked`). */
+  async blockedDigests(ruleId: string): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('sync_tasks')
+      .select('source_digest')
+      .distinct()
+      .where('rule_id', '=', ruleId)
+      .where('status', '=', 'ERROR')
+      .where('issue', '=', 'POLICY_BLOCKED')
+      .where('source_digest', 'is not', null)
+      .execute();
+    return new Set(rows.map((r) => r.source_digest!));
+  }
+
+  /**
+   * A claimed task goes back to PENDING without having run (its gate waits for a scan): `note` says why in
+   * `retrying`, as a retry does. False when it is no longer SYNCHRONIZING (canceled meanwhile).
+   */
+  async unclaim(id: string, note: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('sync_tasks')
+      .set({ status: 'PENDING', retrying: note.slice(0, 500), updated_at: sql`now()` })
+      .where('id', '=', id)
+      .where('status', '=', 'SYNCHRONIZING')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Tasks a replication gate blocked (ERROR POLICY_BLOCKED) put back to PENDING, for the reason may have gone
+   * away: those of a rule (its gates changed), of source digests (rescanned, newly signed) or of a project (a key
+   * it trusts was added). Unscoped: called by workers and services after a change they made. Returns them (the
+   * caller enqueues them).
+   */
+  async reopenBlocked(by: { ruleId?: string; digests?: string[]; projectId?: string }): Promise<SyncTaskRow[]> {
+    if (by.digests?.length === 0) return [];
+    let q = this.db
+      .updateTable('sync_tasks')
+      .set({ status: 'PENDING', issue: null, issue_detail: null, finished_at: null, updated_at: sql`now()` })
+      .where('status', '=', 'ERROR')
+      .where('issue', '=', 'POLICY_BLOCKED');
+    if (by.ruleId) q = q.where('rule_id', '=', by.ruleId);
+    if (by.digests) q = q.where('source_digest', 'in', by.digests);
+    if (by.projectId) q = q.where('project_id', '=', by.projectId);
+    return q.returningAll().execute();
+  }
 }
 
 /** Inserts `tasks` PENDING into `batch`, with its scope, trigger and author. */
@@ -337,6 +409,7 @@ async function insertTasks(
       tasks.map((t) => ({
         ...t,
         platforms: t.platforms ? JSON.stringify(t.platforms) : null,
+        referrer_tags: t.referrer_tags ? JSON.stringify(t.referrer_tags) : null,
         task_id: externalId('rst'),
         batch_id: batch.id,
         project_id: batch.project_id,

@@ -17,7 +17,7 @@ test('bash completes commands, subcommands and options from the program itself',
   const r = await runCli(['completion', 'bash']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /complete -F _regatta regatta/);
-  assert.deepEqual(complete(r.stdout, ['regatta', 'rule', '']), ['add', 'ls', 'rm', 'run']);
+  assert.deepEqual(complete(r.stdout, ['regatta', 'rule', '']), ['add', 'ls', 'prune', 'rm', 'run']);
   assert.deepEqual(complete(r.stdout, ['regatta', 'scan', '--f']), ['--fail-on']);
   assert.deepEqual(complete(r.stdout, ['regatta', 'member', '']), ['add', 'add-service', 'ls', 'rm', 'set']);
   assert.deepEqual(complete(r.stdout, ['regatta', 'token', 'create', '--a']), ['--all-projects']);

@@ -152,6 +152,12 @@ export const registryImagesInfo = {
       type: 'boolean',
       description: "Regatta: the digest's latest scan failed; the counts and severity are of the last completed one",
     },
+    signed: { type: 'boolean', description: 'Regatta: a signature (cosign, notation) refers to this digest here' },
+    has_sbom: { type: 'boolean', description: 'Regatta: an SBOM (or an SBOM attestation) refers to this digest here' },
+    signature_verified: {
+      type: 'boolean',
+      description: "Regatta: a signature checked against the project's trusted keys verified (absent: never checked)",
+    },
     association_images: { type: 'array', items: associateImagesInfo },
   },
 } as const;
@@ -236,6 +242,9 @@ export function toRegistryImagesInfo(r: ImageListRow) {
     instance_url: r.instance_url,
     severity_level: r.severity_level ?? undefined,
     scan_stale: r.scan_stale || undefined,
+    signed: r.supply.signed,
+    has_sbom: r.supply.sbom,
+    signature_verified: r.supply.signature_verified ?? undefined,
     association_images: r.is_multiple_arch ? r.platforms.map((p) => platformEntry(r, p, imageType)) : undefined,
   };
 }

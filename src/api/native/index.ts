@@ -11,6 +11,7 @@ import { nativeErrorHandler } from './errors.js';
 import { registerEventRoutes } from './events.js';
 import { registerImageRoutes } from './images.js';
 import { registerMemberRoutes } from './members.js';
+import { registerMirrorDeleteRoutes } from './mirror-deletes.js';
 import { registerOidcRoutes } from './oidc.js';
 import { registerOverviewRoutes, type ServerPolicy } from './overview.js';
 import { registerProjectRoutes } from './projects.js';
@@ -48,4 +49,5 @@ export async function registerNativeApi(
   registerOidcRoutes(app, ctx, opts);
   registerAuditRoutes(app, ctx);
   registerDriftRoutes(app, ctx);
+  registerMirrorDeleteRoutes(app, ctx);
 }

@@ -23,7 +23,14 @@ const previewItem = view(
     target: imagePath,
     action: { type: 'string', enum: ['copy', 'skip', 'conflict', 'error', 'unplanned'] },
   },
-  { digest: str, error: str },
+  {
+    digest: str,
+    error: str,
+    gate: {
+      ...view({ verdict: { type: 'string', enum: ['pass', 'blocked', 'needs_scan'] } }, { gate: str, detail: str }),
+      description: "The rule's gates on this image (a gated rule's planned images); needs_scan: no current scan yet",
+    },
+  },
 );
 
 export function registerRulePreviewRoute(app: FastifyInstance, ctx: AppContext): void {
@@ -53,6 +60,8 @@ export function registerRulePreviewRoute(app: FastifyInstance, ctx: AppContext):
         override: request.body.override,
         platforms: source.platforms ?? null,
         planLimit: PLANNED,
+        gates: request.body.gates ?? null,
+        projectId: scope.projectId,
         signal: AbortSignal.timeout(PREVIEW_TIMEOUT_MS),
       });
       return { total: preview.total, items: preview.items.slice(0, LISTED) };

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { AppContext } from '../../app/context.js';
 import { type RuleSelector, validateSelector } from '../../replication/rule-match.js';
+import { reopenBlocked } from '../../services/gates.js';
 import { runRule } from '../../services/replication.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../../store/scope.js';
 import type { SyncRuleRow } from '../../store/sync-rules.js';
@@ -259,6 +260,8 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: AppContext): void 
       if (!rule) throw notFound('rule');
       const updated = await ctx.syncRules.update(scope, rule.id, await ruleInputOf(ctx, scope, request.body));
       if (!updated) throw notFound('rule');
+      // Its gates or allow-list may have changed: what they blocked is decided again.
+      await reopenBlocked(ctx, { ruleId: updated.id });
       return ruleView(updated);
     },
   );

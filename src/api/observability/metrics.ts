@@ -1,15 +1,18 @@
 // Prometheus metrics at /metrics (prom-client), authenticated like every request (Prometheus sends a Bearer
 // token): HTTP requests by route and status, jobs by queue and state and the queue depth (read from pg-boss's
 // table at scrape time, so every process reports the shared queue), sync tasks by status, bytes copied, scans by
-// outcome with their durations, requests to registries by host, status and error code, and rate-limit waits by
-// host. Process metrics (CPU, memory, event loop) too.
+// outcome with their durations, requests to registries by host, status and error code, rate-limit waits by host,
+// and each rule's images by drift state. Process metrics (CPU, memory, event loop) too.
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../../app/context.js';
 import { onRateLimitWait } from '../../oci/host-budget.js';
 import { onRegistryRequest } from '../../oci/request-events.js';
+import { DRIFT_STATES, type DriftState, driftCounts } from '../../replication/drift.js';
 import type { VulndbStatus } from '../../scanning/feeds/status.js';
+import { ruleDrift } from '../../services/drift.js';
 import { onScanFinished } from '../../services/scanning.js';
+import { ALL_ENTERPRISE_PROJECTS } from '../../store/scope.js';
 import { bytesCopied, countsByStatus, jobCounts, queueDepth } from '../../store/stats.js';
 
 export interface Metrics {
@@ -88,6 +91,7 @@ export function createMetrics(ctx: AppContext, vulndb: () => Promise<VulndbStatu
       for (const r of await countsByStatus(ctx.db, 'scan_results')) this.set({ status: r.status }, r.n);
     },
   });
+  registerDriftGauge(registry, ctx);
   const scanDurations = new Histogram({
     name: 'regatta_scan_duration_seconds',
     help: 'Durations of the scans this process ran, by outcome',
@@ -147,4 +151,50 @@ function registerVulndbGauges(registry: Registry, vulndb: () => Promise<VulndbSt
       for (const f of (await current()).feeds) this.set({ feed: f.name }, f.error ? 1 : 0);
     },
   });
+}
+
+/** How long one computation of every rule's drift serves scrapes (it reads two inventories per rule). */
+const DRIFT_TTL_MS = 60_000;
+
+/** Every rule's images by drift state (services/drift.ts, from the inventories), computed at most once a minute. */
+function registerDriftGauge(registry: Registry, ctx: AppContext): void {
+  let cached: { at: number; counts: Promise<Map<string, Record<DriftState, number>>> } | undefined;
+  const current = () => {
+    if (cached && Date.now() - cached.at < DRIFT_TTL_MS) return cached.counts;
+    const counts = driftOfEveryRule(ctx);
+    const entry = { at: Date.now(), counts };
+    cached = entry;
+    counts.catch(() => {
+      if (cached === entry) cached = undefined; // a failed computation is not served for a minute
+    });
+    return counts;
+  };
+  new Gauge({
+    name: 'regatta_rule_drift_images',
+    help: 'Images of each sync rule by drift state (in_sync, missing, drifted, conflict, blocked, extra), from the inventories',
+    labelNames: ['rule', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await current();
+      this.reset();
+      for (const [rule, byState] of counts) for (const state of DRIFT_STATES) this.set({ rule, state }, byState[state]);
+    },
+  });
+}
+
+async function driftOfEveryRule(ctx: AppContext): Promise<Map<string, Record<DriftState, number>>> {
+  const out = new Map<string, Record<DriftState, number>>();
+  for (const project of await ctx.projects.list()) {
+    const scope = { projectId: project.id, enterpriseProjectId: ALL_ENTERPRISE_PROJECTS };
+    for (let offset = 0; ; offset += 1000) {
+      const { rows } = await ctx.syncRules.list(scope, { offset, limit: 1000 });
+      for (const rule of rows) {
+        // A rule whose drift cannot be computed (its registry just removed) is left out, not the scrape.
+        const drift = await ruleDrift(ctx, scope, rule.id).catch(() => undefined);
+        if (drift) out.set(rule.id, driftCounts(drift.items));
+      }
+      if (rows.length < 1000) break;
+    }
+  }
+  return out;
 }

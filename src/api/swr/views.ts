@@ -71,6 +71,7 @@ export function syncJobView(t: SyncTaskRow, v: ViewContext) {
     syncOperatorName: t.created_by,
     tag: t.source_tag,
     updatedAt: t.updated_at.toISOString(),
+    ...(t.issue ? { taskIssue: t.issue, taskIssueDetail: t.issue_detail ?? '' } : {}),
   };
 }
 
@@ -110,6 +111,11 @@ const syncJob = {
     syncOperatorName: str,
     tag: str,
     updatedAt: { type: 'string', description: 'UTC, ISO 8601' },
+    taskIssue: {
+      type: 'string',
+      description: 'Regatta: why a failed job failed (the ACR TaskIssue codes, e.g. TAG_CONFLICT, POLICY_BLOCKED)',
+    },
+    taskIssueDetail: { type: 'string', description: 'Regatta: the failure in words (for POLICY_BLOCKED, the gate)' },
   },
 } as const;
 

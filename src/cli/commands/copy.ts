@@ -7,7 +7,8 @@ import { parsePlatform } from '../../oci/manifest.js';
 import { parseReference, parseRepository, type Reference } from '../../oci/reference.js';
 import type { RetryInfo } from '../../oci/transport.js';
 import type { CopyEvent } from '../../replication/copy-events.js';
-import { copyImage, type ImageCopyOptions, type ImageCopyResult } from '../../replication/image-copy.js';
+import type { ImageCopyOptions, ImageCopyResult } from '../../replication/image-copy.js';
+import { copyWithReferrers, type ReferrersCopied, referrerTags } from '../../replication/referrers.js';
 import { syncImages } from '../../replication/run.js';
 import { connect } from '../connect.js';
 import { formatBytes, print } from '../output.js';
@@ -17,6 +18,7 @@ interface CopyFlags {
   allPlatforms?: boolean;
   platform?: string;
   allTags?: boolean;
+  referrers?: boolean;
   srcCreds?: string;
   destCreds?: string;
   insecure?: boolean;
@@ -37,6 +39,10 @@ export function registerCopy(program: Command): void {
     .option('--all-platforms', 'copy every platform of an index (the default)')
     .option('--platform <os/arch[/variant]>', 'copy only this platform of an index, as a plain image')
     .option('--all-tags', 'copy every tag of the source repository')
+    .option(
+      '--referrers',
+      "copy the image's signatures, SBOMs and attestations after it (regatta sync does by default)",
+    )
     .option('--src-creds <user:password>', 'source credentials (default: Docker config.json)')
     .option('--dest-creds <user:password>', 'destination credentials (default: Docker config.json)')
     .option('--insecure', 'allow plain http to non-loopback registries')
@@ -100,10 +106,11 @@ async function copyOne(
   flags: CopyFlags,
   bar?: ProgressBar,
 ) {
-  const result = await copyImage(
+  const result = await copyWithReferrers(
     { client: from, repository: src.repository, reference: src.digest ?? src.tag! },
     { client: to, repository: dst.repository, reference: dst.tag ?? dst.digest! },
     opts,
+    flags.referrers ? {} : undefined,
   );
   bar?.end();
   print(flags, { source: formatEndpoint(src), destination: formatEndpoint(dst), ...result }, () =>
@@ -120,7 +127,10 @@ async function copyTags(
   flags: CopyFlags,
   bar?: ProgressBar,
 ) {
-  const tags = await from.tagList(src.repository);
+  const listed = await from.tagList(src.repository);
+  // With --referrers, referrer-schema tags travel with the images they name instead of being copied on their own.
+  const attached = flags.referrers ? referrerTags(listed) : [];
+  const tags = listed.filter((t) => !attached.includes(t));
   // The one pipeline's runner (replication/run.ts): the shared blob ledger and per-tag outcomes, as `regatta sync`.
   const outcomes = await syncImages(
     tags.map((tag) => ({
@@ -128,6 +138,7 @@ async function copyTags(
       dst: { client: to, repository: dst.repository, reference: tag },
       override: true,
       platform: opts.platform,
+      ...(flags.referrers ? { referrers: { tags: attached } } : {}),
     })),
     { ...opts, jobs: positive(flags.images, '--images') },
   );
@@ -167,9 +178,11 @@ function formatEndpoint(e: Endpoint): string {
   return `${e.registry}/${e.repository}${e.tag ? `:${e.tag}` : ''}${e.digest ? `@${e.digest}` : ''}`;
 }
 
-function summary(r: ImageCopyResult, dst: Reference): string {
+function summary(r: ImageCopyResult & { referrers?: ReferrersCopied }, dst: Reference): string {
   const s = r.stats;
+  const n = r.referrers ? r.referrers.copied + r.referrers.unchanged : 0;
+  const referrers = n > 0 ? `, ${n} referrers (signatures, SBOMs) with it` : '';
   const where = `${dst.registry}/${dst.repository}${dst.tag ? `:${dst.tag}` : ''}@${r.digest}`;
   const platforms = r.platforms.length ? ` (${r.platforms.join(', ')})` : '';
-  return `copied ${where}${platforms}: ${s.blobsCopied} blobs (${formatBytes(s.bytesCopied)}) sent, ${s.blobsExisting} already there, ${s.blobsMounted} mounted`;
+  return `copied ${where}${platforms}: ${s.blobsCopied} blobs (${formatBytes(s.bytesCopied)}) sent, ${s.blobsExisting} already there, ${s.blobsMounted} mounted${referrers}`;
 }

@@ -1,5 +1,5 @@
-// `regatta rule add|ls|rm|run`: sync rules on a running server, through its native API (/api/v1). `rule run --wait` follows the batch to its end and exits 1 when any
-// task failed, listing each failure with its cause.
+// `regatta rule add|ls|rm|run|prune`: sync rules on a running server, through its native API (/api/v1). `rule run --wait` follows the batch to its end and exits 1 when any
+// task failed, listing each failure with its cause; `rule prune` propagates deletions (the server's mirror-deletes).
 import type { Command } from 'commander';
 import { apiClient, type ServerFlags, withServerFlags } from '../api-client.js';
 import { formatBytes, print, ReportedError } from '../output.js';
@@ -138,6 +138,36 @@ Examples:
       print(flags, { batch_id: run.batch_id, tasks }, () => summary(tasks));
       if (failed.length) throw new ReportedError('SYNC_FAILED', `${failed.length} of ${tasks.length} tasks failed`);
     });
+
+  withServerFlags(rule.command('prune'))
+    .description("delete target tags the rule copied whose source tag was deleted (the rule's drift: extra)")
+    .argument('<id>', 'rule id')
+    .option('--dry-run', 'only say what would be deleted, and why the other tags stay')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+A tag is deleted only when a run of the rule copied it, the source no longer has it, and the target tag
+still names the digest copied. Exits 1 when a tag could not be checked or deleted.`,
+    )
+    .action(async (id: string, flags: ServerFlags & { dryRun?: boolean; json?: boolean }) => {
+      const api = await apiClient(flags);
+      const url = `/api/v1/rules/${encodeURIComponent(id)}/mirror-deletes`;
+      const out = await api.call<{ items: PruneRow[] }>('POST', url, { body: { dry_run: Boolean(flags.dryRun) } });
+      const line = (i: PruneRow) =>
+        `${i.action.padEnd(12)} ${i.repository}:${i.tag}  ${i.reason}${i.detail ? ` (${i.detail})` : ''}`;
+      print(flags, out, () => (out.items.length ? out.items.map(line).join('\n') : 'no extra tags at the target'));
+      const failed = out.items.filter((i) => i.reason === 'error').length;
+      if (failed) throw new ReportedError('PRUNE_FAILED', `${failed} tags could not be checked or deleted`);
+    });
+}
+
+interface PruneRow {
+  repository: string;
+  tag: string;
+  action: string;
+  reason: string;
+  detail: string | null;
 }
 
 export async function waitForBatch(

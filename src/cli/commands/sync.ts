@@ -18,6 +18,7 @@ interface SyncFlags {
   platform?: string;
   allPlatforms?: boolean;
   override?: boolean;
+  referrers?: boolean;
   dryRun?: boolean;
   jobs?: string;
   srcCreds?: string;
@@ -38,6 +39,7 @@ const FLAG_NAMES: Record<keyof RuleInput, string> = {
   repos: '--repos',
   platform: '--platform',
   override: '--override',
+  referrers: '--no-referrers',
   srcCreds: '--src-creds',
   destCreds: '--dest-creds',
   insecure: '--insecure',
@@ -55,6 +57,7 @@ export function registerSync(program: Command): void {
     .option('--platform <os/arch[/variant]>', 'copy only this platform of each index, as a plain image')
     .option('--all-platforms', 'copy every platform of an index (the default)')
     .option('--override', 'overwrite target tags that name another image (default: report a TAG_CONFLICT)')
+    .option('--no-referrers', "leave each image's signatures, SBOMs and attestations behind (default: copied after it)")
     .option('--dry-run', 'print what would be copied, skipped or in conflict; copy nothing')
     .option('--jobs <n>', `images copied at once (default ${DEFAULT_JOBS})`)
     .option('--src-creds <user:password>', 'source credentials (default: Docker config.json)')
@@ -103,7 +106,7 @@ async function rulesOf(src: string | undefined, dst: string | undefined, flags: 
   if (src || dst) throw new RegattaError('USAGE', 'give either SRC DST or -f rules.yaml, not both');
   // One place for each setting: a rules file carries its own filters, platforms and credentials.
   const inFile = ['tags', 'repos', 'platform', 'override', 'srcCreds', 'destCreds'] as const;
-  const clash = inFile.find((f) => flags[f] !== undefined);
+  const clash = inFile.find((f) => flags[f] !== undefined) ?? (flags.referrers === false ? 'referrers' : undefined);
   if (clash) throw new RegattaError('USAGE', `with -f, set ${FLAG_NAMES[clash]} in the rules file`);
   const file = flags.file;
   const loaded = await loadRulesFile(file);

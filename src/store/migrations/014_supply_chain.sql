@@ -7,9 +7,14 @@ ALTER TABLE sync_rules ADD COLUMN referrers boolean NOT NULL DEFAULT true;
 ALTER TABLE sync_rules ADD COLUMN gates jsonb;
 ALTER TABLE sync_rules ADD COLUMN mirror_deletes boolean NOT NULL DEFAULT false;
 
+-- When a rule run's deletion propagation was claimed (once per batch, whichever worker ends its last task).
+ALTER TABLE sync_batches ADD COLUMN mirror_deletes_at timestamptz;
+
 -- A task's source repository's referrer-schema tags as its selection saw them (null: unknown, list them).
 ALTER TABLE sync_tasks ADD COLUMN referrers boolean NOT NULL DEFAULT false;
 ALTER TABLE sync_tasks ADD COLUMN referrer_tags jsonb;
+-- Tasks a gate blocked, found again by source digest when their reason may have gone away (a scan ended).
+CREATE INDEX sync_tasks_blocked ON sync_tasks (source_digest) WHERE status = 'ERROR' AND issue = 'POLICY_BLOCKED';
 
 -- An image row that is a referrer (a `sha256-<hex>[.sig|.att|.sbom]` tag): the digest it refers to and what it
 -- holds (signature, sbom, attestation, other), so its subject's rows can say signed / SBOM without a registry call.

@@ -390,6 +390,12 @@ export interface paths {
                                 severity_level?: string;
                                 /** @description Regatta: the digest's latest scan failed; the counts and severity are of the last completed one */
                                 scan_stale?: boolean;
+                                /** @description Regatta: a signature (cosign, notation) refers to this digest here */
+                                signed?: boolean;
+                                /** @description Regatta: an SBOM (or an SBOM attestation) refers to this digest here */
+                                has_sbom?: boolean;
+                                /** @description Regatta: a signature checked against the project's trusted keys verified (absent: never checked) */
+                                signature_verified?: boolean;
                                 association_images?: {
                                     id: number;
                                     image_id: string;
@@ -1518,6 +1524,10 @@ export interface paths {
                             tag?: string;
                             /** @description UTC, ISO 8601 */
                             updatedAt?: string;
+                            /** @description Regatta: why a failed job failed (the ACR TaskIssue codes, e.g. TAG_CONFLICT, POLICY_BLOCKED) */
+                            taskIssue?: string;
+                            /** @description Regatta: the failure in words (for POLICY_BLOCKED, the gate) */
+                            taskIssueDetail?: string;
                         }[];
                     };
                 };
@@ -1754,6 +1764,23 @@ export interface paths {
                                 /** @enum {string} */
                                 trigger: "PASSIVE" | "INITIATIVE";
                                 override: boolean;
+                                referrers: boolean;
+                                mirror_deletes: boolean;
+                                /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
+                                gates: {
+                                    /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                                    signed_by?: string[];
+                                    max_scan_age_hours?: number;
+                                    /** @enum {string} */
+                                    block_severity?: "Critical" | "High" | "Medium" | "Low";
+                                    allow_vulnerabilities?: {
+                                        id: string;
+                                        /** Format: date-time */
+                                        expires_at?: string;
+                                    }[];
+                                    no_malicious?: boolean;
+                                    no_secrets?: boolean;
+                                } | null;
                                 source: {
                                     registry_id: string;
                                     namespace: string;
@@ -1799,6 +1826,31 @@ export interface paths {
                         trigger?: "PASSIVE" | "INITIATIVE";
                         /** @default false */
                         override?: boolean;
+                        /**
+                         * @description Copy each image's referrers (signatures, SBOMs, attestations) after it
+                         * @default true
+                         */
+                        referrers?: boolean;
+                        /**
+                         * @description Delete a target tag once its source tag is gone (only while it still names what was copied)
+                         * @default false
+                         */
+                        mirror_deletes?: boolean;
+                        /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
+                        gates?: {
+                            /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                            signed_by?: string[];
+                            max_scan_age_hours?: number;
+                            /** @enum {string} */
+                            block_severity?: "Critical" | "High" | "Medium" | "Low";
+                            allow_vulnerabilities?: {
+                                id: string;
+                                /** Format: date-time */
+                                expires_at?: string;
+                            }[];
+                            no_malicious?: boolean;
+                            no_secrets?: boolean;
+                        };
                         source: {
                             /** Format: uuid */
                             registry_id?: string;
@@ -1838,6 +1890,23 @@ export interface paths {
                             /** @enum {string} */
                             trigger: "PASSIVE" | "INITIATIVE";
                             override: boolean;
+                            referrers: boolean;
+                            mirror_deletes: boolean;
+                            /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
+                            gates: {
+                                /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                                signed_by?: string[];
+                                max_scan_age_hours?: number;
+                                /** @enum {string} */
+                                block_severity?: "Critical" | "High" | "Medium" | "Low";
+                                allow_vulnerabilities?: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    expires_at?: string;
+                                }[];
+                                no_malicious?: boolean;
+                                no_secrets?: boolean;
+                            } | null;
                             source: {
                                 registry_id: string;
                                 namespace: string;
@@ -1900,6 +1969,23 @@ export interface paths {
                             /** @enum {string} */
                             trigger: "PASSIVE" | "INITIATIVE";
                             override: boolean;
+                            referrers: boolean;
+                            mirror_deletes: boolean;
+                            /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
+                            gates: {
+                                /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                                signed_by?: string[];
+                                max_scan_age_hours?: number;
+                                /** @enum {string} */
+                                block_severity?: "Critical" | "High" | "Medium" | "Low";
+                                allow_vulnerabilities?: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    expires_at?: string;
+                                }[];
+                                no_malicious?: boolean;
+                                no_secrets?: boolean;
+                            } | null;
                             source: {
                                 registry_id: string;
                                 namespace: string;
@@ -1945,6 +2031,31 @@ export interface paths {
                         trigger?: "PASSIVE" | "INITIATIVE";
                         /** @default false */
                         override?: boolean;
+                        /**
+                         * @description Copy each image's referrers (signatures, SBOMs, attestations) after it
+                         * @default true
+                         */
+                        referrers?: boolean;
+                        /**
+                         * @description Delete a target tag once its source tag is gone (only while it still names what was copied)
+                         * @default false
+                         */
+                        mirror_deletes?: boolean;
+                        /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
+                        gates?: {
+                            /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                            signed_by?: string[];
+                            max_scan_age_hours?: number;
+                            /** @enum {string} */
+                            block_severity?: "Critical" | "High" | "Medium" | "Low";
+                            allow_vulnerabilities?: {
+                                id: string;
+                                /** Format: date-time */
+                                expires_at?: string;
+                            }[];
+                            no_malicious?: boolean;
+                            no_secrets?: boolean;
+                        };
                         source: {
                             /** Format: uuid */
                             registry_id?: string;
@@ -1984,6 +2095,23 @@ export interface paths {
                             /** @enum {string} */
                             trigger: "PASSIVE" | "INITIATIVE";
                             override: boolean;
+                            referrers: boolean;
+                            mirror_deletes: boolean;
+                            /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
+                            gates: {
+                                /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                                signed_by?: string[];
+                                max_scan_age_hours?: number;
+                                /** @enum {string} */
+                                block_severity?: "Critical" | "High" | "Medium" | "Low";
+                                allow_vulnerabilities?: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    expires_at?: string;
+                                }[];
+                                no_malicious?: boolean;
+                                no_secrets?: boolean;
+                            } | null;
                             source: {
                                 registry_id: string;
                                 namespace: string;
@@ -2492,6 +2620,31 @@ export interface paths {
                         trigger?: "PASSIVE" | "INITIATIVE";
                         /** @default false */
                         override?: boolean;
+                        /**
+                         * @description Copy each image's referrers (signatures, SBOMs, attestations) after it
+                         * @default true
+                         */
+                        referrers?: boolean;
+                        /**
+                         * @description Delete a target tag once its source tag is gone (only while it still names what was copied)
+                         * @default false
+                         */
+                        mirror_deletes?: boolean;
+                        /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
+                        gates?: {
+                            /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                            signed_by?: string[];
+                            max_scan_age_hours?: number;
+                            /** @enum {string} */
+                            block_severity?: "Critical" | "High" | "Medium" | "Low";
+                            allow_vulnerabilities?: {
+                                id: string;
+                                /** Format: date-time */
+                                expires_at?: string;
+                            }[];
+                            no_malicious?: boolean;
+                            no_secrets?: boolean;
+                        };
                         source: {
                             /** Format: uuid */
                             registry_id?: string;
@@ -2541,6 +2694,13 @@ export interface paths {
                                 action: "copy" | "skip" | "conflict" | "error" | "unplanned";
                                 digest?: string;
                                 error?: string;
+                                /** @description The rule's gates on this image (a gated rule's planned images); needs_scan: no current scan yet */
+                                gate?: {
+                                    /** @enum {string} */
+                                    verdict: "pass" | "blocked" | "needs_scan";
+                                    gate?: string;
+                                    detail?: string;
+                                };
                             }[];
                         };
                     };
@@ -2618,6 +2778,12 @@ export interface paths {
                                 severity_level?: string;
                                 /** @description Regatta: the digest's latest scan failed; the counts and severity are of the last completed one */
                                 scan_stale?: boolean;
+                                /** @description Regatta: a signature (cosign, notation) refers to this digest here */
+                                signed?: boolean;
+                                /** @description Regatta: an SBOM (or an SBOM attestation) refers to this digest here */
+                                has_sbom?: boolean;
+                                /** @description Regatta: a signature checked against the project's trusted keys verified (absent: never checked) */
+                                signature_verified?: boolean;
                                 association_images?: {
                                     id: number;
                                     image_id: string;
@@ -2717,6 +2883,12 @@ export interface paths {
                             severity_level?: string;
                             /** @description Regatta: the digest's latest scan failed; the counts and severity are of the last completed one */
                             scan_stale?: boolean;
+                            /** @description Regatta: a signature (cosign, notation) refers to this digest here */
+                            signed?: boolean;
+                            /** @description Regatta: an SBOM (or an SBOM attestation) refers to this digest here */
+                            has_sbom?: boolean;
+                            /** @description Regatta: a signature checked against the project's trusted keys verified (absent: never checked) */
+                            signature_verified?: boolean;
                             association_images?: {
                                 id: number;
                                 image_id: string;
@@ -4093,6 +4265,73 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/mirror-deletes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propagate deletions: the target tags the rule copied whose source tag is gone, deleted (dry run by default) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description Optional: a POST without a body is a dry run */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description false: delete
+                         * @default true
+                         */
+                        dry_run?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Each extra target tag of the rule's drift view: deleted, would_delete or skipped, with the reason */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rule_id: string;
+                            dry_run: boolean;
+                            counts: {
+                                deleted: number;
+                                skipped: number;
+                                would_delete: number;
+                            };
+                            items: {
+                                repository: string;
+                                tag: string;
+                                digest: string | null;
+                                /** @enum {string} */
+                                action: "deleted" | "skipped" | "would_delete";
+                                /** @enum {string} */
+                                reason: "deleted_at_source" | "moved_at_target" | "never_copied" | "still_at_source" | "shared_digest" | "error";
+                                detail: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
