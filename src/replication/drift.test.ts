@@ -84,3 +84,21 @@ test('a renamed tag is read back through the template; one repository target; a 
   ];
   assert.deepEqual(await states(oneTarget, SOURCE, target), ['extra mirror/all:edge', 'conflict mirror/all:latest']);
 });
+
+test('an image a gate refused is blocked, not missing; referrer tags ride with their images and are never extra', async () => {
+  const sig = `sha256-${'a'.repeat(64)}.sig`;
+  const source = [
+    t('team/app', '2.0', 'sha256:a20'),
+    t('team/app', '1.0', 'sha256:a10'),
+    t('team/app', sig, 'sha256:s'),
+  ];
+  const target = [t('mirror/app', '1.0', 'sha256:a10'), t('mirror/app', `sha256-${'b'.repeat(64)}.sig`, 'sha256:old')];
+  const items = await computeDrift({ ...RULE, referrers: true }, source, target, new Set(['sha256:a20']));
+  assert.deepEqual(
+    items.map((i) => `${i.state} ${i.target.path}:${i.target.tag}`),
+    ['in_sync mirror/app:1.0', 'blocked mirror/app:2.0'],
+  );
+  // Without the referrers option, referrer tags are tags like any other.
+  const plain = await computeDrift(RULE, source, target);
+  assert.deepEqual(driftCounts(plain), { in_sync: 1, missing: 2, drifted: 0, conflict: 0, blocked: 0, extra: 1 });
+});

@@ -5,6 +5,7 @@
 // the rule overrides: replaced next run), `conflict` (another digest, override off: left alone, reported), `extra`
 // (at the target, no longer at the source), `in_sync`, `blocked` (not at the target because a replication gate
 // of the rule refused that digest in its latest try).
+import { referrerTagSubject } from '../oci/referrers.js';
 import { fullPath, type RuleSelector, relativePath, tagMatches } from './rule-match.js';
 import { type RepositorySource, selectImages } from './select.js';
 
@@ -26,6 +27,8 @@ export interface DriftItem {
 
 export interface DriftRule extends RuleSelector {
   override: boolean;
+  /** Referrer tags travel with their images (select.ts): not images of their own here either. */
+  referrers?: boolean;
 }
 
 /** Every selected image and every extra target tag, with its state, sorted by target path and tag. */
@@ -35,7 +38,7 @@ export async function computeDrift(
   target: readonly InventoryTag[],
   blocked: ReadonlySet<string> = new Set(),
 ): Promise<DriftItem[]> {
-  const { planned } = await selectImages(inventorySource(source), rule);
+  const { planned } = await selectImages(inventorySource(source), rule, { referrers: rule.referrers });
   const sourceDigest = byKey(source);
   const targetDigest = byKey(target);
   const items: DriftItem[] = [];
@@ -65,6 +68,7 @@ export async function computeDrift(
   const madeBy = ruleImage(rule);
   for (const t of target) {
     if (targeted.has(key(t.path, t.tag)) || !madeBy(t)) continue;
+    if (rule.referrers && referrerTagSubject(t.tag)) continue;
     items.push({ state: 'extra', source: null, target: { path: t.path, tag: t.tag, digest: t.digest } });
   }
   return items.sort((a, b) => a.target.path.localeCompare(b.target.path) || a.target.tag.localeCompare(b.target.tag));

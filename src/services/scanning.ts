@@ -136,7 +136,6 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
     await ctx.scanResults.applyStored(job.digest);
     await ctx.scanTasks.digestStatus(job.digest, 'success');
     await summarizeIndexesOf(ctx, job.digest);
-    await reopenBlocked(ctx, { digests: [job.digest] });
     return;
   }
   await ctx.scanTasks.digestStatus(job.digest, 'scanning');
