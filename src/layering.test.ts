@@ -18,14 +18,28 @@ const ALLOWED: Record<string, string[]> = {
   inventory: ['oci', 'connectors', 'store'],
   replication: ['oci', 'connectors', 'store'],
   scanning: ['oci', 'connectors', 'store'],
+  // Signature verification: reads signatures through the registry client.
+  signing: ['oci'],
   // The context, the queue, webhooks and worker options: what use-cases and handlers share.
   app: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning'],
   // Use-cases: what the facades, the CLI and the queue handlers call.
-  services: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'app'],
+  services: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'signing', 'app'],
   jobs: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'app', 'services'],
   // Facades reach the engines' work through services (a queue handler is not theirs to call).
   api: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'app', 'services'],
-  cli: ['oci', 'connectors', 'store', 'inventory', 'replication', 'scanning', 'app', 'services', 'jobs', 'api'],
+  cli: [
+    'oci',
+    'connectors',
+    'store',
+    'inventory',
+    'replication',
+    'scanning',
+    'signing',
+    'app',
+    'services',
+    'jobs',
+    'api',
+  ],
   // The console talks to the server over HTTP only: it imports nothing of it.
   web: [],
 };

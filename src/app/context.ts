@@ -17,8 +17,10 @@ import { ScanResultStore } from '../store/scan-results.js';
 import { ScanTaskStore } from '../store/scan-tasks.js';
 import type { Schema } from '../store/schema.js';
 import type { SecretBox } from '../store/secrets.js';
+import { SignatureCheckStore } from '../store/signature-checks.js';
 import { SyncRuleStore } from '../store/sync-rules.js';
 import { SyncTaskStore } from '../store/sync-tasks.js';
+import { TrustedKeyStore } from '../store/trusted-keys.js';
 import type { WebhookConfig } from './webhooks.js';
 
 export interface AppContext {
@@ -36,6 +38,8 @@ export interface AppContext {
   syncTasks: SyncTaskStore;
   scanResults: ScanResultStore;
   scanTasks: ScanTaskStore;
+  trustedKeys: TrustedKeyStore;
+  signatureChecks: SignatureCheckStore;
   boss: PgBoss;
   /** Connectors of stored registries shared by this process's sync tasks (kept-alive connections, tokens). */
   connectors: ConnectorPool;
@@ -63,6 +67,8 @@ export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss
     syncTasks: new SyncTaskStore(db),
     scanResults: new ScanResultStore(db),
     scanTasks: new ScanTaskStore(db),
+    trustedKeys: new TrustedKeyStore(db),
+    signatureChecks: new SignatureCheckStore(db),
     boss,
     connectors: new ConnectorPool(registries),
     secrets,

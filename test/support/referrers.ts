@@ -32,6 +32,9 @@ export interface Descriptor {
   annotations?: Record<string, string>;
 }
 
+/** A layer to push with its annotations (without `data`: a blob the repository already has). */
+type AnnotatedBlob = BlobRef & { annotations: Record<string, string> };
+
 /** An ECDSA P-256 key pair, as `cosign generate-key-pair` makes (its public half as PEM). */
 export function cosignKeyPair(): { privateKey: KeyObject; publicKeyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -81,12 +84,7 @@ function selfMadeBundle(payload: Buffer, signature: string): string {
 }
 
 /** An image manifest (OCI) of `layers` with the config cosign writes, pushed under `tag`; returns its digest. */
-async function pushArtifactImage(
-  target: RegistryTarget,
-  repo: string,
-  tag: string,
-  layers: (BlobRef & { annotations: Record<string, string> })[],
-) {
+async function pushArtifactImage(target: RegistryTarget, repo: string, tag: string, layers: AnnotatedBlob[]) {
   const auth = await authorization(target, repo, 'pull,push');
   const config = blobOf(
     Buffer.from(
@@ -120,7 +118,7 @@ async function getManifest(
   repo: string,
   tag: string,
   accept: string,
-): Promise<any | undefined> {
+): Promise<{ layers?: AnnotatedBlob[]; manifests?: Descriptor[] } | undefined> {
   const auth = await authorization(target, repo, 'pull');
   const res = await request(`${target.url}/v2/${repo}/manifests/${tag}`, {
     headers: { accept, ...(auth ? { authorization: auth } : {}) },
@@ -130,7 +128,7 @@ async function getManifest(
     return undefined;
   }
   if (res.statusCode !== 200) throw new Error(`GET ${repo}:${tag} → ${res.statusCode}: ${await res.body.text()}`);
-  return res.body.json();
+  return (await res.body.json()) as { layers?: AnnotatedBlob[]; manifests?: Descriptor[] };
 }
 
 /**
@@ -155,17 +153,9 @@ export async function pushCosignSignature(
       'dev.sigstore.cosign/bundle': selfMadeBundle(payload, signature),
     },
   };
-  const layers = [layer];
-  if (opts.append) {
-    const existing = await getManifest(target, repo, tag, OCI_MANIFEST);
-    for (const l of existing?.layers ?? []) layers.unshift({ ...l, data: undefined });
-  }
-  const { digest } = await pushArtifactImage(
-    target,
-    repo,
-    tag,
-    layers as (BlobRef & { annotations: Record<string, string> })[],
-  );
+  // cosign appends: the signatures already there keep their order (their blobs are in the repository already).
+  const before = opts.append ? ((await getManifest(target, repo, tag, OCI_MANIFEST))?.layers ?? []) : [];
+  const { digest } = await pushArtifactImage(target, repo, tag, [...before, layer]);
   return { tag, digest };
 }
 
@@ -219,7 +209,15 @@ export async function pushOciReferrer(
   target: RegistryTarget,
   repo: string,
   subject: Descriptor,
-  a: { artifactType: string; blob: Buffer; blobMediaType: string; annotations?: Record<string, string> },
+  a: {
+    artifactType: string;
+    blob: Buffer;
+    blobMediaType: string;
+    /** The manifest's annotations (also copied into its descriptor in the fallback index, as the spec asks). */
+    annotations?: Record<string, string>;
+    /** The layer's annotations (cosign's signature annotation for an OCI 1.1 signature). */
+    layerAnnotations?: Record<string, string>;
+  },
 ): Promise<{ descriptor: Descriptor; indexDigest: string }> {
   const auth = await authorization(target, repo, 'pull,push');
   const empty = blobOf(EMPTY.data, EMPTY.mediaType);
@@ -230,7 +228,14 @@ export async function pushOciReferrer(
     mediaType: OCI_MANIFEST,
     artifactType: a.artifactType,
     config: { mediaType: empty.mediaType, size: empty.size, digest: empty.digest },
-    layers: [{ mediaType: layer.mediaType, size: layer.size, digest: layer.digest }],
+    layers: [
+      {
+        mediaType: layer.mediaType,
+        size: layer.size,
+        digest: layer.digest,
+        ...(a.layerAnnotations ? { annotations: a.layerAnnotations } : {}),
+      },
+    ],
     subject: { mediaType: subject.mediaType, size: subject.size, digest: subject.digest },
     ...(a.annotations ? { annotations: a.annotations } : {}),
   };

@@ -19,6 +19,7 @@ import { registerRulePreviewRoute } from './rule-preview.js';
 import { registerRuleRoutes } from './rules.js';
 import { registerSessionRoutes } from './session.js';
 import { registerTaskRoutes } from './tasks.js';
+import { registerTrustedKeyRoutes } from './trusted-keys.js';
 import { registerVulndbRoutes } from './vulndb.js';
 
 export async function registerNativeApi(
@@ -49,5 +50,6 @@ export async function registerNativeApi(
   registerOidcRoutes(app, ctx, opts);
   registerAuditRoutes(app, ctx);
   registerDriftRoutes(app, ctx);
+  registerTrustedKeyRoutes(app, ctx);
   registerMirrorDeleteRoutes(app, ctx);
 }

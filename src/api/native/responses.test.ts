@@ -384,6 +384,38 @@ const ANSWERS: [string, number, unknown][] = [
     },
   ],
   [
+    'GET /trusted-keys',
+    200,
+    {
+      keys: [
+        {
+          name: 'release',
+          fingerprint: `sha256:${'f'.repeat(64)}`,
+          public_key_pem: 'PEM',
+          created_at: T0.toISOString(),
+        },
+      ],
+    },
+  ],
+  [
+    'POST /trusted-keys',
+    201,
+    { name: 'release', fingerprint: `sha256:${'f'.repeat(64)}`, public_key_pem: 'PEM', created_at: T0.toISOString() },
+  ],
+  ['DELETE /trusted-keys/:name', 204, null],
+  [
+    'POST /images/verify',
+    200,
+    {
+      digest: 'sha256:a',
+      verified: true,
+      keys: [
+        { name: 'release', fingerprint: 'sha256:f', verified: true, signatures: 1, detail: null },
+        { name: 'ci', fingerprint: 'sha256:e', verified: false, signatures: 0, detail: 'no signature found' },
+      ],
+    },
+  ],
+  [
     'POST /rules/:id/mirror-deletes',
     200,
     {

@@ -40,6 +40,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./sync.js')).registerSync,
   },
   {
+    name: 'verify',
+    description: "check an image's cosign signatures against public keys",
+    load: async () => (await import('./verify.js')).registerVerify,
+  },
+  {
     name: 'scan',
     description: 'scan an image: packages, vulnerabilities, malicious files, unsafe settings, sensitive files',
     load: async () => (await import('./scan.js')).registerScan,
@@ -68,6 +73,11 @@ export const COMMANDS: CommandEntry[] = [
     name: 'task',
     description: 'sync tasks (on a running server)',
     load: async () => (await import('./task.js')).registerTask,
+  },
+  {
+    name: 'trust',
+    description: 'public keys the project trusts for image signatures (on a running server)',
+    load: async () => (await import('./trust.js')).registerTrust,
   },
   {
     name: 'project',

@@ -4271,6 +4271,181 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/trusted-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's trusted public keys (for cosign signatures) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The keys, by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keys: {
+                                name: string;
+                                fingerprint: string;
+                                public_key_pem: string;
+                                /** Format: date-time */
+                                created_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Trusts a public key (PEM: ECDSA P-256/P-384, Ed25519 or RSA ≥ 2048 bits) under a name
+         * @description A key that is not one of these is refused with 400 INVALID_PARAMETER; a name the project already uses with 409 CONFLICT. The key is stored as canonical PEM (SubjectPublicKeyInfo).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        public_key_pem: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The key as stored */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            fingerprint: string;
+                            public_key_pem: string;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trusted-keys/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stops trusting a key */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The key is no longer trusted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/images/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verifies an image's cosign signatures against the project's trusted keys (or the named ones)
+         * @description Key-based: the signatures under cosign’s `sha256-<hex>.sig` tag and the OCI 1.1 signature referrers, each checked over its payload, which must name the digest the reference resolves to; the transparency log is not consulted. The checks are recorded. An unknown key, registry or image answers 404; a registry that cannot be read 502 REGISTRY_UNAVAILABLE.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        registry_id: string;
+                        repository: string;
+                        reference: string;
+                        keys?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The digest checked and each key verdict (verified when one of its signatures of the digest checks out) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            digest: string;
+                            verified: boolean;
+                            keys: {
+                                name: string;
+                                fingerprint: string;
+                                verified: boolean;
+                                signatures: number;
+                                detail: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rules/{id}/mirror-deletes": {
         parameters: {
             query?: never;
