@@ -13,7 +13,7 @@ export interface SyncReport {
 }
 
 export function buildReport(outcomes: SyncOutcome[], dryRun: boolean, seconds: number): SyncReport {
-  const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'conflict');
+  const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'conflict' || o.status === 'blocked');
   return { dryRun, seconds: Number(seconds.toFixed(3)), totals: totals(outcomes), images: outcomes, failed };
 }
 
@@ -26,7 +26,7 @@ export function planLines(outcomes: SyncOutcome[]): string[] {
     if (o.status === 'skip') return `${what} (has ${short(o.digest)})`;
     if (o.status === 'conflict') return `${what} (target is ${short(o.targetDigest)}, source ${short(o.digest)})`;
     if (o.status === 'copy' && o.targetDigest) return `${what} (replaces ${short(o.targetDigest)})`;
-    if (o.status === 'failed') return `${what}: ${o.code}: ${o.message}`;
+    if (o.status === 'failed' || o.status === 'blocked') return `${what}: ${o.code}: ${o.message}`;
     return what;
   });
 }

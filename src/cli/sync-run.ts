@@ -10,7 +10,7 @@ import type { RetryInfo } from '../oci/transport.js';
 import type { CopyListener } from '../replication/copy-events.js';
 import { compilePattern, type Pattern } from '../replication/pattern.js';
 import type { RuleSelector } from '../replication/rule-match.js';
-import { failedOutcome, type SyncItem, type SyncOutcome, syncImages } from '../replication/run.js';
+import { failedOutcome, type SyncGate, type SyncItem, type SyncOutcome, syncImages } from '../replication/run.js';
 import { CatalogCache, clientSource, selectImages } from '../replication/select.js';
 import { connect } from './connect.js';
 
@@ -110,6 +110,8 @@ export interface RunOptions {
   /** Told once the images are known, then as each finishes. */
   onListed?: (count: number) => void;
   onImage?: (outcome: SyncOutcome) => void;
+  /** Checked before each image is copied (or planned): `--require-signature`. */
+  gate?: SyncGate;
 }
 
 /** Lists what every rule selects, then syncs it all in one pool; one outcome per image (and per failed listing). */

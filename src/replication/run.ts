@@ -27,8 +27,14 @@ export interface SyncItem {
   rule?: number;
 }
 
-/** copied / skipped / failed after a run; copy / skip / conflict / failed after a dry run. */
-export type SyncStatus = 'copied' | 'skipped' | 'failed' | 'copy' | 'skip' | 'conflict';
+/** copied / skipped / failed after a run; copy / skip / conflict / blocked / failed after a dry run. */
+export type SyncStatus = 'copied' | 'skipped' | 'failed' | 'copy' | 'skip' | 'conflict' | 'blocked';
+
+/**
+ * A check an image must pass before it is copied (`regatta sync --require-signature`): undefined to pass, else
+ * why not (the outcome is POLICY_BLOCKED with that detail, and nothing is written).
+ */
+export type SyncGate = (src: ImageEndpoint, digest: string, signal?: AbortSignal) => Promise<string | undefined>;
 
 export interface SyncOutcome {
   source: string;
@@ -56,6 +62,7 @@ export interface SyncOptions {
   onEvent?: CopyListener;
   /** Told as each image finishes. */
   onImage?: (outcome: SyncOutcome) => void;
+  gate?: SyncGate;
   signal?: AbortSignal;
 }
 
@@ -77,7 +84,12 @@ export async function syncImages(items: SyncItem[], opts: SyncOptions): Promise<
   return Promise.all(
     items.map((item) =>
       limit(async () => {
-        const run = opts.dryRun ? planOne(item, opts) : copyOne(item, opts, blobs, census);
+        const blocked = opts.gate ? await gateOne(item, opts, opts.gate).catch((err) => failure(item, err)) : undefined;
+        const run = blocked
+          ? Promise.resolve(blocked)
+          : opts.dryRun
+            ? planOne(item, opts)
+            : copyOne(item, opts, blobs, census);
         const outcome = await run.catch((err) => {
           if (opts.signal?.aborted) throw err;
           return failure(item, err);
@@ -87,6 +99,16 @@ export async function syncImages(items: SyncItem[], opts: SyncOptions): Promise<
       }),
     ),
   );
+}
+
+/** The gate's refusal of an image as its outcome, or undefined when it passes (one HEAD at the source). */
+async function gateOne(item: SyncItem, opts: SyncOptions, gate: SyncGate): Promise<SyncOutcome | undefined> {
+  const head = await item.src.client.manifestHead(item.src.repository, item.src.reference, opts.signal);
+  if (!head) throw new RegattaError('MANIFEST_UNKNOWN', `${item.src.reference} is not in ${item.src.repository}`);
+  const refusal = await gate(item.src, head.digest, opts.signal);
+  if (refusal === undefined) return undefined;
+  const status = opts.dryRun ? 'blocked' : 'failed';
+  return { ...names(item), status, digest: head.digest, code: 'POLICY_BLOCKED', message: refusal };
 }
 
 async function copyOne(item: SyncItem, opts: SyncOptions, blobs: BlobLedger, census: TargetCensus) {

@@ -6,6 +6,9 @@
 // fallback index lists the SBOM artifact.
 import assert from 'node:assert/strict';
 import type { KeyObject } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type BuiltImage, type BuiltIndex, buildImage, buildMultiArch, pushImage } from '../support/fixtures.js';
 import { cosignKeyPair, pushCosignSignature, pushOciReferrer, pushSbomAttestation } from '../support/referrers.js';
@@ -20,6 +23,7 @@ let app: BuiltImage;
 let unsigned: BuiltImage;
 let tool: BuiltIndex;
 let key: KeyObject;
+let publicKeyPem: string;
 /** Every referrer-schema tag pushed at the source, by repository. */
 const referrerTagsOf = new Map<string, string[]>();
 let sbomDigest: string;
@@ -28,7 +32,7 @@ const hexOf = (digest: string) => digest.slice('sha256:'.length);
 
 before(async () => {
   source = await startRegistry();
-  key = cosignKeyPair().privateKey;
+  ({ privateKey: key, publicKeyPem } = cosignKeyPair());
   app = await buildImage({ format: 'oci', seed: 'signed-app', layers: 2 });
   unsigned = await buildImage({ format: 'oci', seed: 'unsigned-app' });
   tool = await buildMultiArch('oci', 'signed-tool');
@@ -195,5 +199,36 @@ test('a rule run through the server copies the referrers too, and the inventory 
   } finally {
     await server.stop();
     await target.stop();
+  }
+});
+
+test('sync --require-signature copies only images a given key signed; a dry run shows the others blocked', async () => {
+  const target = await startRegistry();
+  const dir = await mkdtemp(join(tmpdir(), 'regatta-keys-'));
+  try {
+    const keyFile = join(dir, 'cosign.pub');
+    await writeFile(keyFile, publicKeyPem);
+    const stray = await buildImage({ format: 'oci', seed: 'never-signed' });
+    await pushImage(source, 'supply/app', '0.8', stray);
+    const args = ['--require-signature', keyFile, `${source.host}/supply`, `${target.host}/gated`];
+    const plan = json<{ images: { source: string; status: string; code?: string; message?: string }[] }>(
+      await runCli(['sync', '--json', '--dry-run', ...args]),
+    );
+    const byImage = Object.fromEntries(plan.images.map((o) => [o.source.split('/supply/')[1], o.status]));
+    assert.deepEqual(byImage, { 'app:0.8': 'blocked', 'app:0.9': 'copy', 'app:1.0': 'copy', 'tool:2.0': 'copy' });
+    const blocked = plan.images.find((o) => o.status === 'blocked')!;
+    assert.equal(blocked.code, 'POLICY_BLOCKED');
+    assert.match(blocked.message ?? '', /^signed_by: no signature verified by .*cosign\.pub \(no signature found\)/);
+
+    const run = await runCli(['sync', '--json', ...args]);
+    assert.equal(run.code, 1, 'a blocked image fails the run');
+    const report = json<{ totals: { copied: number; failed: number } }>(run);
+    assert.deepEqual([report.totals.copied, report.totals.failed], [3, 1]);
+    const copied = await tagsAt(target, 'gated/app');
+    assert.ok(copied.includes('0.9') && copied.includes('1.0'), copied.join(' '));
+    assert.ok(!copied.includes('0.8'), 'the unsigned image was not copied');
+  } finally {
+    await target.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -7,9 +7,11 @@ import { RegattaError } from '../../oci/errors.js';
 import type { RetryInfo } from '../../oci/transport.js';
 import { ReportedError } from '../output.js';
 import { ProgressBar } from '../progress.js';
+import { signatureGate } from '../signature-gate.js';
 import { loadRulesFile } from '../sync-file.js';
 import { buildReport, failedLines, planLines, type SyncReport, summaryLine } from '../sync-report.js';
 import { type ResolvedRule, type RuleInput, resolveRule, runRules } from '../sync-run.js';
+import { readKey } from './verify.js';
 
 interface SyncFlags {
   file?: string;
@@ -19,6 +21,7 @@ interface SyncFlags {
   allPlatforms?: boolean;
   override?: boolean;
   referrers?: boolean;
+  requireSignature: string[];
   dryRun?: boolean;
   jobs?: string;
   srcCreds?: string;
@@ -58,6 +61,12 @@ export function registerSync(program: Command): void {
     .option('--all-platforms', 'copy every platform of an index (the default)')
     .option('--override', 'overwrite target tags that name another image (default: report a TAG_CONFLICT)')
     .option('--no-referrers', "leave each image's signatures, SBOMs and attestations behind (default: copied after it)")
+    .option(
+      '--require-signature <key.pub>',
+      'copy only images with a cosign signature this PEM key verifies (again for more keys: any one will do)',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .option('--dry-run', 'print what would be copied, skipped or in conflict; copy nothing')
     .option('--jobs <n>', `images copied at once (default ${DEFAULT_JOBS})`)
     .option('--src-creds <user:password>', 'source credentials (default: Docker config.json)')
@@ -124,8 +133,10 @@ async function run(rules: ResolvedRule[], jobs: number, flags: SyncFlags): Promi
   const started = performance.now();
   let report: SyncReport;
   try {
+    const keys = await Promise.all(flags.requireSignature.map(readKey));
     const outcomes = await runRules(rules, {
       jobs,
+      ...(keys.length > 0 ? { gate: signatureGate(keys) } : {}),
       dryRun: !!flags.dryRun,
       concurrency: BLOBS_PER_IMAGE,
       onEvent: bar?.onEvent,

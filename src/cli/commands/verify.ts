@@ -69,7 +69,7 @@ export function registerVerify(program: Command): void {
 }
 
 /** The key in `file`, named by the file as given. */
-async function readKey(file: string): Promise<TrustedKey> {
+export async function readKey(file: string): Promise<TrustedKey> {
   let pem: string;
   try {
     const bytes = await readFile(file);
