@@ -18,17 +18,12 @@ import {
 } from '../replication/gates.js';
 import { selectPlatform } from '../replication/plan.js';
 import { fullPath } from '../replication/rule-match.js';
+import type { GateDecision } from '../replication/run-task.js';
 import type { RuleGates } from '../store/schema.js';
 import type { SyncTaskRow } from '../store/sync-tasks.js';
 import { enqueueTasks } from './replication.js';
 import { requestScans } from './scanning.js';
 import { verifyImage } from './signatures.js';
-
-/** What a task does after its gates: copy, end POLICY_BLOCKED, or wait (PENDING again) for a scan. */
-export type GateOutcome =
-  | { pass: true }
-  | { pass: false; gate: GateName; detail: string; digest: string }
-  | { pass: 'wait'; note: string };
 
 /** How long a task waits for the scans its gates asked for before it ends blocked. */
 const SCAN_WAIT_MS = 60 * 60 * 1000;
@@ -39,7 +34,7 @@ export async function checkTaskGates(
   task: SyncTaskRow,
   source: RegistryClient,
   signal?: AbortSignal,
-): Promise<GateOutcome> {
+): Promise<GateDecision> {
   const rule = task.rule_id ? await ctx.syncRules.byId(task.rule_id) : undefined;
   if (!hasGates(rule?.gates)) return { pass: true };
   const repository = fullPath(task.source_namespace, task.source_repository);
@@ -69,19 +64,23 @@ export interface GatedImage {
   client: RegistryClient;
 }
 
-/** The verdict for one image (also the rule preview's), with the digests to scan when it must wait. */
+/** A verdict on one image: the refused digest named, the digests to scan first when it must wait. */
+export type Decision =
+  | { pass: true }
+  | { pass: false; gate: GateName; detail: string; digest: string }
+  | { pass: 'wait'; digests: string[] };
+
+/** The verdict for one image (a task's, or the rule preview's). */
 export async function decide(
   ctx: AppContext,
   gates: RuleGates,
   image: GatedImage,
   platforms?: string[] | null,
   signal?: AbortSignal,
-): Promise<
-  { pass: true } | { pass: false; gate: GateName; detail: string; digest: string } | { pass: 'wait'; digests: string[] }
-> {
+): Promise<Decision> {
   const digest = image.manifest.digest;
   const verifiedBy = gates.signed_by?.length
-    ? (await verifyImage(ctx, { ...image, digest, keyNames: gates.signed_by }))
+    ? (await verifyImage(ctx, { ...image, digest, keyNames: gates.signed_by, signal }))
         .filter((r) => r.verified)
         .map((r) => r.name)
     : undefined;
