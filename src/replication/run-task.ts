@@ -8,7 +8,7 @@ import { RegistryError } from '../oci/errors.js';
 import { parsePlatform } from '../oci/manifest.js';
 import type { RetryInfo } from '../oci/transport.js';
 import type { LayerTask } from '../store/schema.js';
-import type { SyncTaskRow, SyncTaskStore } from '../store/sync-tasks.js';
+import type { ClaimedTask, SyncTaskRow, SyncTaskStore } from '../store/sync-tasks.js';
 import { ledgerForBatch } from './batch-ledgers.js';
 import { BlobLedger } from './blob-ledger.js';
 import type { CopyEvent } from './copy-events.js';
@@ -35,7 +35,7 @@ export interface RunTaskDeps {
   /** Tasks at once from or to one registry, across every worker (REGATTA_REGISTRY_CONCURRENCY). */
   perRegistry?: number;
   /** The rule's replication gates, decided before anything is copied (services/gates.ts). */
-  gate?: (task: SyncTaskRow, source: Connector, signal: AbortSignal) => Promise<GateDecision>;
+  gate?: (task: ClaimedTask, source: Connector, signal: AbortSignal) => Promise<GateDecision>;
 }
 
 /** A gate's decision as a task runner needs it: copy, refuse (POLICY_BLOCKED), or wait and come back. */

@@ -20,7 +20,7 @@ import { selectPlatform } from '../replication/plan.js';
 import { fullPath } from '../replication/rule-match.js';
 import type { GateDecision } from '../replication/run-task.js';
 import type { RuleGates } from '../store/schema.js';
-import type { SyncTaskRow } from '../store/sync-tasks.js';
+import type { ClaimedTask, SyncTaskRow } from '../store/sync-tasks.js';
 import { enqueueTasks } from './replication.js';
 import { requestScans } from './scanning.js';
 import { verifyImage } from './signatures.js';
@@ -31,12 +31,12 @@ const SCAN_WAIT_MS = 60 * 60 * 1000;
 /** The gates of `task`'s rule, decided for the image its source tag names now. */
 export async function checkTaskGates(
   ctx: AppContext,
-  task: SyncTaskRow,
+  task: ClaimedTask,
   source: RegistryClient,
   signal?: AbortSignal,
 ): Promise<GateDecision> {
-  const rule = task.rule_id ? await ctx.syncRules.byId(task.rule_id) : undefined;
-  if (!hasGates(rule?.gates)) return { pass: true };
+  const gates = task.rule_gates;
+  if (!hasGates(gates)) return { pass: true };
   const repository = fullPath(task.source_namespace, task.source_repository);
   const manifest = await source.manifestGet(repository, task.source_tag, signal);
   const image = {
@@ -46,7 +46,7 @@ export async function checkTaskGates(
     manifest,
     client: source,
   };
-  const verdict = await decide(ctx, rule.gates, image, task.platforms, signal);
+  const verdict = await decide(ctx, gates, image, task.platforms, signal);
   if (verdict.pass !== 'wait') return verdict;
   if (task.started_at && Date.now() - task.started_at.getTime() > SCAN_WAIT_MS) {
     return { pass: false, gate: 'scan', detail: 'no scan result after an hour of waiting', digest: manifest.digest };

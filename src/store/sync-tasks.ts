@@ -2,12 +2,14 @@
 // them (ACR SyncBatchTaskId). Status moves PENDING → SYNCHRONIZING → SUCCESS | ERROR | CANCELED; the guarded
 // updates below (status in the WHERE) make a cancel win over a worker finishing, and a finished task final.
 import { type Insertable, type Kysely, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely';
-import type { LayerTask, Schema, SelectionRequest, SyncTaskStatus } from './schema.js';
+import type { LayerTask, RuleGates, Schema, SelectionRequest, SyncTaskStatus } from './schema.js';
 import { inScope, isUuid, type Scope, writableEnterpriseProject } from './scope.js';
 import { externalId } from './sync-rules.js';
 
 export type SyncTaskRow = Selectable<Schema['sync_tasks']>;
 export type SyncBatchRow = Selectable<Schema['sync_batches']>;
+/** A task as a worker claims it: with its rule's replication gates (null: none, or no rule). */
+export type ClaimedTask = SyncTaskRow & { rule_gates: RuleGates | null };
 
 export type SyncTaskInput = Omit<
   Insertable<Schema['sync_tasks']>,
@@ -182,7 +184,7 @@ export class SyncTaskStore {
    * checked inside the UPDATE. Returns the row, 'busy' (still PENDING: queue it again), or undefined when the task
    * is not runnable (finished or canceled before a worker got to it).
    */
-  async claim(id: string, perRegistry = Number.POSITIVE_INFINITY): Promise<SyncTaskRow | 'busy' | undefined> {
+  async claim(id: string, perRegistry = Number.POSITIVE_INFINITY): Promise<ClaimedTask | 'busy' | undefined> {
     if (!isUuid(id)) return undefined;
     let claim = this.db
       .updateTable('sync_tasks as t')
@@ -199,7 +201,11 @@ export class SyncTaskStore {
         .where(sql<number>`${liveTasksOf(sql.ref('t.source_registry_id'))}`, '<', perRegistry)
         .where(sql<number>`${liveTasksOf(sql.ref('t.target_registry_id'))}`, '<', perRegistry);
     }
-    const claimed = await claim.returningAll().executeTakeFirst();
+    // The rule's gates come with the claim: a task of an ungated rule costs no read of its rule.
+    const claimed = await claim
+      .returningAll()
+      .returning(sql<RuleGates | null>`(select r.gates from sync_rules r where r.id = t.rule_id)`.as('rule_gates'))
+      .executeTakeFirst();
     if (claimed) return claimed;
     const row = await this.db.selectFrom('sync_tasks').select('status').where('id', '=', id).executeTakeFirst();
     return row && OPEN.includes(row.status) ? 'busy' : undefined;
