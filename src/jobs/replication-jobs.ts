@@ -6,6 +6,7 @@ import { withRetryListener } from '../inventory/connector-pool.js';
 import { runSyncTask } from '../replication/run-task.js';
 import { checkTaskGates } from '../services/gates.js';
 import { selectBatch, taskFinished } from '../services/replication.js';
+import type { ClaimedTask } from '../store/sync-tasks.js';
 
 export function runRuleSelectJob(ctx: AppContext, job: RuleSelectJob): Promise<void> {
   return selectBatch(ctx, job.batchId);
@@ -17,6 +18,7 @@ export async function runRuleSelectFailed(ctx: AppContext, job: RuleSelectJob): 
 }
 
 export async function runSyncTaskJob(ctx: AppContext, job: SyncTaskJob, perRegistry?: number): Promise<void> {
+  let claimed: ClaimedTask | undefined;
   const outcome = await runSyncTask(
     {
       tasks: ctx.syncTasks,
@@ -26,6 +28,9 @@ export async function runSyncTaskJob(ctx: AppContext, job: SyncTaskJob, perRegis
       gate: (task, source, signal) => checkTaskGates(ctx, task, source.client, signal),
     },
     job.taskId,
+    (task) => {
+      claimed = task;
+    },
   );
   // A registry at its limit: the task waits its turn as a new job, and this worker takes other work meanwhile.
   if (outcome === 'BUSY') {
@@ -34,7 +39,7 @@ export async function runSyncTaskJob(ctx: AppContext, job: SyncTaskJob, perRegis
   } else if (outcome === 'WAIT') {
     // Its gates wait for a scan: looked at again in a few seconds (a scan of a small image takes about that).
     await ctx.boss.send(Queues.syncTask, job, { startAfter: GATE_RECHECK_S, priority: job.priority ?? 0 });
-  } else if (outcome) await taskFinished(ctx, job.taskId);
+  } else if (outcome && claimed) await taskFinished(ctx, claimed);
 }
 
 /** Seconds between two looks at a task whose gates wait for a scan. */

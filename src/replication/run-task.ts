@@ -52,10 +52,13 @@ export type GateDecision =
 export async function runSyncTask(
   deps: RunTaskDeps,
   id: string,
+  /** Told of the task once claimed (what its end needs to know of its rule). */
+  onClaimed?: (task: ClaimedTask) => void,
 ): Promise<'SUCCESS' | 'ERROR' | 'BUSY' | 'WAIT' | undefined> {
   const task = await deps.tasks.claim(id, deps.perRegistry);
   if (task === 'busy') return 'BUSY';
   if (!task) return undefined; // finished or canceled before a worker got to it
+  onClaimed?.(task);
   const progress = new TaskProgress();
   const stop = new AbortController();
   const onRetry = (info: RetryInfo) => progress.retrying(info.error.code, info.attempt, info.delayMs);

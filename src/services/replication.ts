@@ -180,7 +180,7 @@ export async function cancelTask(
   const task = await ctx.syncTasks.get(scope, id);
   if (!task) throw new RegattaError('NOT_FOUND', 'no such sync task');
   if (!(await ctx.syncTasks.cancel(scope, task.id))) return { task, canceled: false };
-  await taskFinished(ctx, task.id);
+  await taskFinished(ctx, task);
   return { task, canceled: true };
 }
 
@@ -191,13 +191,23 @@ export async function retryBatch(ctx: AppContext, scope: Scope, batchId: string)
   return retried.length;
 }
 
-/** The event of a task that ended (SUCCESS, ERROR with its TaskIssue, CANCELED). */
-export async function taskFinished(ctx: AppContext, taskId: string): Promise<void> {
-  const t = await ctx.syncTasks.withRuleOptions(taskId);
-  if (!t) return;
+/** A task that ended, as its end needs it: a worker knows its rule's mirror_deletes from the claim. */
+export type EndedTask = Pick<SyncTaskRow, 'id' | 'rule_id' | 'batch_id'> & { rule_mirror_deletes?: boolean };
+
+/**
+ * After a task ended (SUCCESS, ERROR with its TaskIssue, CANCELED): the deletion propagation of its rule's run when
+ * it was the last task, and the webhook event. Without either, it reads nothing (the common case, per task).
+ */
+export async function taskFinished(ctx: AppContext, ended: EndedTask): Promise<void> {
+  const ruleId = ended.rule_id;
+  const mirror = ruleId
+    ? (ended.rule_mirror_deletes ?? (await ctx.syncRules.byId(ruleId))?.mirror_deletes ?? false)
+    : false;
   // The last task of a rule's run: a rule with mirror_deletes propagates deletions, once per batch.
-  if (t.rule_id && t.mirror_deletes) await mirrorDeletesAfterBatch(ctx, t.batch_id, t.rule_id);
+  if (ruleId && mirror) await mirrorDeletesAfterBatch(ctx, ended.batch_id, ruleId);
   if (!ctx.webhook) return;
+  const t = await ctx.syncTasks.byId(ended.id);
+  if (!t) return;
   await emitEvent(ctx, 'io.regatta.sync.task.finished', t.task_id, {
     task_id: t.task_id,
     batch_id: t.batch_id,

@@ -8,8 +8,8 @@ import { externalId } from './sync-rules.js';
 
 export type SyncTaskRow = Selectable<Schema['sync_tasks']>;
 export type SyncBatchRow = Selectable<Schema['sync_batches']>;
-/** A task as a worker claims it: with its rule's replication gates (null: none, or no rule). */
-export type ClaimedTask = SyncTaskRow & { rule_gates: RuleGates | null };
+/** A task as a worker claims it: with its rule's replication gates (null: none, or no rule) and mirror_deletes. */
+export type ClaimedTask = SyncTaskRow & { rule_gates: RuleGates | null; rule_mirror_deletes: boolean };
 
 export type SyncTaskInput = Omit<
   Insertable<Schema['sync_tasks']>,
@@ -205,6 +205,11 @@ export class SyncTaskStore {
     const claimed = await claim
       .returningAll()
       .returning(sql<RuleGates | null>`(select r.gates from sync_rules r where r.id = t.rule_id)`.as('rule_gates'))
+      .returning(
+        sql<boolean>`coalesce((select r.mirror_deletes from sync_rules r where r.id = t.rule_id), false)`.as(
+          'rule_mirror_deletes',
+        ),
+      )
       .executeTakeFirst();
     if (claimed) return claimed;
     const row = await this.db.selectFrom('sync_tasks').select('status').where('id', '=', id).executeTakeFirst();
@@ -339,19 +344,6 @@ export class SyncTaskStore {
       .where('mirror_deletes_at', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
-  }
-
-  /** A task with its rule's mirror_deletes (false without a rule): what a task's end needs, in one read. */
-  async withRuleOptions(id: string): Promise<(SyncTaskRow & { mirror_deletes: boolean }) | undefined> {
-    if (!isUuid(id)) return undefined;
-    const row = await this.db
-      .selectFrom('sync_tasks as t')
-      .leftJoin('sync_rules as r', 'r.id', 't.rule_id')
-      .selectAll('t')
-      .select(sql<boolean>`coalesce(r.mirror_deletes, false)`.as('mirror_deletes'))
-      .where('t.id', '=', id)
-      .executeTakeFirst();
-    return row;
   }
 
   /** Source digests a gate of the rule refused in their tasks' latest end (the drift view's `blocked`). */
