@@ -1,7 +1,8 @@
 // Referrers travel with their images (issue 15), through real Distribution registries (no referrers API: the tag
 // schemas carry them): a plain image with two cosign signatures, an SBOM attestation and an OCI 1.1 SBOM artifact
-// (the `sha256-<hex>` fallback index), the SBOM artifact itself signed (a referrer of a referrer), and a
-// multi-arch index signed at the top and on one platform. Synced by the CLI and by a rule through the server;
+// (the `sha256-<hex>` fallback index), the SBOM artifact itself signed (a referrer of a referrer), a
+// multi-arch index signed at the top and on one platform, and a nested index (an index of that index) signed at
+// both levels. Synced by the CLI and by a rule through the server;
 // at the target, skopeo (an independent reader) finds every referrer tag with the source's bytes, and the
 // fallback index lists the SBOM artifact.
 import assert from 'node:assert/strict';
@@ -10,7 +11,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type BuiltImage, type BuiltIndex, buildImage, buildMultiArch, pushImage } from '../support/fixtures.js';
+import {
+  authorization,
+  type BuiltImage,
+  type BuiltIndex,
+  buildImage,
+  buildMultiArch,
+  MEDIA_TYPES,
+  pushImage,
+  pushManifest,
+} from '../support/fixtures.js';
 import { cosignKeyPair, pushCosignSignature, pushOciReferrer, pushSbomAttestation } from '../support/referrers.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeo, skopeoInspectRaw } from '../support/skopeo.js';
@@ -27,6 +37,7 @@ let publicKeyPem: string;
 /** Every referrer-schema tag pushed at the source, by repository. */
 const referrerTagsOf = new Map<string, string[]>();
 let sbomDigest: string;
+let bundleDigest: string;
 
 const hexOf = (digest: string) => digest.slice('sha256:'.length);
 
@@ -69,6 +80,27 @@ before(async () => {
   await pushCosignSignature(source, 'supply/tool', tool.digest, key);
   await pushCosignSignature(source, 'supply/tool', platform, key);
   referrerTagsOf.set('supply/tool', [`sha256-${hexOf(tool.digest)}.sig`, `sha256-${hexOf(platform)}.sig`]);
+
+  // bundle:1.0, a nested index: an OCI index whose one entry is tool's multi-arch index; both levels signed.
+  await pushImage(source, 'supply/bundle', tool.digest, tool);
+  const body = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.oci.index,
+    manifests: [{ mediaType: tool.mediaType, digest: tool.digest, size: tool.manifest.length }],
+  };
+  const outer = Buffer.from(JSON.stringify(body));
+  bundleDigest = sha256Hex(outer);
+  const auth = await authorization(source, 'supply/bundle', 'pull,push');
+  await pushManifest(
+    source,
+    'supply/bundle',
+    '1.0',
+    { mediaType: body.mediaType, manifest: outer, digest: bundleDigest },
+    auth,
+  );
+  await pushCosignSignature(source, 'supply/bundle', bundleDigest, key);
+  await pushCosignSignature(source, 'supply/bundle', tool.digest, key);
+  referrerTagsOf.set('supply/bundle', [`sha256-${hexOf(bundleDigest)}.sig`, `sha256-${hexOf(tool.digest)}.sig`]);
 });
 
 after(async () => {
@@ -115,17 +147,19 @@ test('regatta sync copies every referrer after its image, digest-identical; --no
     const r = await runCli(['sync', '--json', `${source.host}/supply`, `${target.host}/mirror`]);
     assert.equal(r.code, 0, r.stderr);
     const report = json<{ totals: { images: number; copied: number; referrers: number } }>(r);
-    // Three images; the referrer tags are not images of their own.
-    assert.equal(report.totals.images, 3);
-    assert.equal(report.totals.referrers, 6);
+    // Four images; the referrer tags are not images of their own.
+    assert.equal(report.totals.images, 4);
+    assert.equal(report.totals.referrers, 8);
     await assertReferrersAt(target, 'mirror');
     assert.equal(await digestAt(target, 'mirror/tool:2.0'), tool.digest);
+    assert.equal(await digestAt(target, 'mirror/bundle:1.0'), bundleDigest);
+    assert.equal(await digestAt(target, `mirror/bundle@${tool.children[1]!.digest}`), tool.children[1]!.digest);
 
     // Nothing changed: nothing copied again.
     const again = json<{ totals: { copied: number; skipped: number; blobsCopied: number } }>(
       await runCli(['sync', '--json', `${source.host}/supply`, `${target.host}/mirror`]),
     );
-    assert.deepEqual([again.totals.copied, again.totals.skipped, again.totals.blobsCopied], [0, 3, 0]);
+    assert.deepEqual([again.totals.copied, again.totals.skipped, again.totals.blobsCopied], [0, 4, 0]);
 
     // A new signature of an image already there: the re-sync brings it.
     await pushCosignSignature(source, 'supply/app', unsigned.digest, key);
@@ -165,7 +199,7 @@ test('a rule run through the server copies the referrers too, and the inventory 
     assert.equal(rule.status, 201, JSON.stringify(rule.json));
     assert.equal(rule.json.referrers, true, 'referrers are on by default');
     const run = await runRule(server.url, rule.json.id);
-    assert.equal(run.tasks, 3, 'one task per image; referrer tags ride with theirs');
+    assert.equal(run.tasks, 4, 'one task per image; referrer tags ride with theirs');
     const tasks = await until('rule run done', async () => {
       const { json: t } = await apiCall(server.url, 'GET', `/tasks?batch_id=${run.batch_id}`);
       return t.tasks.every((x: { status: string }) => x.status === 'SUCCESS' || x.status === 'ERROR')
@@ -175,6 +209,7 @@ test('a rule run through the server copies the referrers too, and the inventory 
     assert.deepEqual(
       tasks.map((t: { status: string; issue_detail: string | null }) => [t.status, t.issue_detail]),
       [
+        ['SUCCESS', null],
         ['SUCCESS', null],
         ['SUCCESS', null],
         ['SUCCESS', null],
@@ -215,7 +250,13 @@ test('sync --require-signature copies only images a given key signed; a dry run 
       await runCli(['sync', '--json', '--dry-run', ...args]),
     );
     const byImage = Object.fromEntries(plan.images.map((o) => [o.source.split('/supply/')[1], o.status]));
-    assert.deepEqual(byImage, { 'app:0.8': 'blocked', 'app:0.9': 'copy', 'app:1.0': 'copy', 'tool:2.0': 'copy' });
+    assert.deepEqual(byImage, {
+      'app:0.8': 'blocked',
+      'app:0.9': 'copy',
+      'app:1.0': 'copy',
+      'bundle:1.0': 'copy',
+      'tool:2.0': 'copy',
+    });
     const blocked = plan.images.find((o) => o.status === 'blocked')!;
     assert.equal(blocked.code, 'POLICY_BLOCKED');
     assert.match(blocked.message ?? '', /^signed_by: no signature verified by .*cosign\.pub \(no signature found\)/);
@@ -223,7 +264,7 @@ test('sync --require-signature copies only images a given key signed; a dry run 
     const run = await runCli(['sync', '--json', ...args]);
     assert.equal(run.code, 1, 'a blocked image fails the run');
     const report = json<{ totals: { copied: number; failed: number } }>(run);
-    assert.deepEqual([report.totals.copied, report.totals.failed], [3, 1]);
+    assert.deepEqual([report.totals.copied, report.totals.failed], [4, 1]);
     const copied = await tagsAt(target, 'gated/app');
     assert.ok(copied.includes('0.9') && copied.includes('1.0'), copied.join(' '));
     assert.ok(!copied.includes('0.8'), 'the unsigned image was not copied');
