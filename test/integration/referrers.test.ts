@@ -22,6 +22,7 @@ import {
   pushManifest,
 } from '../support/fixtures.js';
 import { cosignKeyPair, pushCosignSignature, pushOciReferrer, pushSbomAttestation } from '../support/referrers.js';
+import { startReferrersApiProxy } from '../support/referrers-api-proxy.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeo, skopeoInspectRaw } from '../support/skopeo.js';
 import { until } from '../support/until.js';
@@ -271,5 +272,34 @@ test('sync --require-signature copies only images a given key signed; a dry run 
   } finally {
     await target.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('from a registry with the referrers API (a proxy that answers it and hides the tag schema), referrers are copied by digest and the target gets the fallback index', async () => {
+  const proxy = await startReferrersApiProxy(source.url);
+  const target = await startRegistry();
+  try {
+    const r = await runCli([
+      'copy',
+      '--json',
+      '--referrers',
+      `${proxy.host}/supply/app:1.0`,
+      `${target.host}/api/app:1.0`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(proxy.answered > 0, 'the referrers API was asked');
+    // The SBOM artifact (the only OCI 1.1 referrer; cosign's tags are hidden from this client) is at the target
+    // under its own digest, and the target, which has no referrers API, lists it under the tag schema.
+    assert.equal(await digestAt(target, `api/app@${sbomDigest}`), sbomDigest);
+    const index = JSON.parse(
+      (await skopeoInspectRaw(`${target.host}/api/app:sha256-${hexOf(app.digest)}`)).toString(),
+    ) as { manifests: { digest: string; artifactType?: string }[] };
+    assert.deepEqual(
+      index.manifests.map((m) => [m.digest, m.artifactType]),
+      [[sbomDigest, 'application/spdx+json']],
+    );
+    assert.ok(!(await tagsAt(target, 'api/app')).some((t) => t.endsWith('.sig')), 'hidden tags were not copied');
+  } finally {
+    await Promise.all([proxy.stop(), target.stop()]);
   }
 });
