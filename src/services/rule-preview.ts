@@ -35,6 +35,8 @@ export interface PreviewRequest {
   sourceRegistryId: string;
   targetRegistryId: string;
   override: boolean;
+  /** The rule copies referrers with their images. */
+  referrers: boolean;
   platforms: string[] | null;
   /** Images planned against the target (HEADs on both sides); the rest are listed as `unplanned`. */
   planLimit: number;
@@ -71,7 +73,11 @@ export async function previewRule(ctx: AppContext, req: PreviewRequest): Promise
   const target = await connectorFor(ctx.registries, req.targetRegistryId);
   try {
     if (!source || !target) throw new RegattaError('REGISTRY_DELETED', 'the source or target registry was removed');
-    const { planned } = await selectImages(connectorSource(source.connector), req.selector, { signal: req.signal });
+    // Referrer tags ride with their images, as in a run: not images of their own here either.
+    const { planned } = await selectImages(connectorSource(source.connector), req.selector, {
+      signal: req.signal,
+      referrers: req.referrers,
+    });
     const platform = req.platforms?.length === 1 ? parsePlatform(req.platforms[0]!) : undefined;
     const endpoint = (client: typeof source.connector.client, p: ImagePath) => ({
       client,

@@ -58,6 +58,7 @@ export function registerRulePreviewRoute(app: FastifyInstance, ctx: AppContext):
         sourceRegistryId: await locate(ctx, scope, source, 'source'),
         targetRegistryId: await locate(ctx, scope, target, 'target'),
         override: request.body.override,
+        referrers: request.body.referrers,
         platforms: source.platforms ?? null,
         planLimit: PLANNED,
         gates: request.body.gates ?? null,

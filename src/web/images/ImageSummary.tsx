@@ -1,10 +1,12 @@
 // The facts of one image at the top of its detail page: registry, digest, size, scan status (or that it cannot be
-// scanned, or that its results are from an earlier scan) and time, risk, and its platforms when it is an index.
+// scanned, or that its results are from an earlier scan) and time, risk, its signatures and SBOM, and its platforms
+// when it is an index.
 import { Descriptions, Space, Tag, Tooltip, Typography } from 'antd';
 import type { ImageRow } from '../api/types';
 import { ago, bytes, when } from '../ui/format';
 import { RiskBadge } from '../ui/tags';
 import { countsText, platformName } from './platform';
+import { ReferrerTags } from './ReferrerTags';
 import { RowScanState } from './ScanStateTags';
 
 function Platforms({ row }: { row: ImageRow }) {
@@ -65,6 +67,7 @@ export function ImageSummary({ row }: { row: ImageRow }) {
           ),
         },
         { key: 'latest', label: 'Latest version', children: row.latest_version ? 'Yes' : 'No' },
+        { key: 'referrers', label: 'Supply chain', span: 2, children: <ReferrerTags row={row} /> },
         {
           key: 'digest',
           label: 'Digest',

@@ -1,13 +1,16 @@
 // "New rule" or "Edit rule": the rule form in a drawer, with a dry run ("Preview", nothing saved) and "Create rule"
 // (POST) or "Save rule" (PUT, the whole rule). Server errors (an invalid pattern, an unknown registry) show inside
-// the drawer, next to the fields they concern.
+// the drawer, next to the fields they concern. A saved rule's drawer links to its drift and, for a role that may
+// change rules, prunes the target tags whose source tag was deleted.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Divider, Drawer, Form, Space } from 'antd';
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import type { SyncRule } from '../api/types';
 import { useClient } from '../auth';
+import { useIdentity } from '../identity/useIdentity';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { PruneTags } from './PruneTags';
 import { RuleForm } from './RuleForm';
 import { RulePreview } from './RulePreview';
 import { formValuesOf, type RulePreview as Preview, type RuleFormValues, ruleBodyOf } from './rule-body';
@@ -15,6 +18,7 @@ import { driftOf } from './useDrift';
 
 export function RuleDrawer({ open, editing, onClose }: { open: boolean; editing?: SyncRule; onClose(): void }) {
   const client = useClient();
+  const mayChange = useIdentity().can('write');
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const [form] = Form.useForm<RuleFormValues>();
@@ -30,6 +34,9 @@ export function RuleDrawer({ open, editing, onClose }: { open: boolean; editing?
         : client.send<SyncRule>('POST', '/api/v1/rules', ruleBodyOf(v)),
     onSuccess: async (rule) => {
       await queryClient.invalidateQueries({ queryKey: ['rules'] });
+      // Saved gates decide the rule's blocked tasks again, and what its drift calls blocked.
+      if (editing)
+        void queryClient.invalidateQueries({ predicate: (q) => ['tasks', 'drift'].includes(String(q.queryKey[0])) });
       message.success(`Rule "${rule.name}" ${editing ? 'saved' : 'created'}`);
       close();
     },
@@ -65,7 +72,14 @@ export function RuleDrawer({ open, editing, onClose }: { open: boolean; editing?
       size={640}
       destroyOnHidden
       // A saved rule: where its images stand at the target, from the inventories.
-      extra={editing && <Link to={driftOf(editing.id)}>Drift</Link>}
+      extra={
+        editing && (
+          <Space>
+            {mayChange && <PruneTags rule={editing} />}
+            <Link to={driftOf(editing.id)}>Drift</Link>
+          </Space>
+        )
+      }
       footer={
         <Space>
           <Button onClick={submit((v) => preview.mutate(v))} loading={preview.isPending}>

@@ -1,8 +1,10 @@
 // The fields of a new sync rule: where images come from (registry, namespace, one repository or a repository
 // regex, tag regex, semver range, platforms), where they go (registry, namespace, repository, tag template), the
-// trigger and override. Labels are stable: tests find the fields by them.
+// trigger and override, whether signatures and SBOMs go along and deletions follow, and the gates (GatesFields).
+// Labels are stable: tests find the fields by them.
 import { Col, Form, type FormInstance, Input, Radio, Row, Select, Switch, Typography } from 'antd';
 import { useRegistries } from '../registries/useRegistries';
+import { GatesFields } from './GatesFields';
 import { RULE_DEFAULTS, type RuleFormValues, TRIGGER_LABELS } from './rule-body';
 
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
@@ -161,6 +163,29 @@ export function RuleForm({ form, onChange }: { form: FormInstance<RuleFormValues
           </Form.Item>
         </Col>
       </Row>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item
+            name="referrers"
+            label="Copy signatures and SBOMs"
+            valuePropName="checked"
+            extra="The signatures, SBOMs and attestations of an image are copied after it."
+          >
+            <Switch aria-label="Copy signatures and SBOMs" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item
+            name="mirror_deletes"
+            label="Delete tags deleted at the source"
+            valuePropName="checked"
+            extra="After each run, a target tag the rule copied goes once its source tag is gone (never one that moved)."
+          >
+            <Switch aria-label="Delete tags deleted at the source" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <GatesFields />
     </Form>
   );
 }

@@ -1,7 +1,9 @@
 // A rule's dry run as the drawer shows it: how many images the rule selects now, and for the first of them the
-// target each would be copied to and what the copy would do (copy, skip, conflict, error with its code, unplanned).
+// target each would be copied to and what the copy would do (copy, skip, conflict, error with its code, unplanned),
+// and for a gated rule each image's verdict (pass, blocked by which gate and why, needs a scan first).
 import { Table, Tag, Tooltip, Typography } from 'antd';
 import { shortDigest } from '../ui/format';
+import { GateVerdictTag } from './GateTags';
 import { type RulePreview as Preview, type PreviewAction, refOf } from './rule-body';
 
 type Item = Preview['items'][number];
@@ -25,12 +27,18 @@ export function RuleActionTag({ action }: { action: PreviewAction }) {
 
 function counts(items: Item[]): string {
   const by = new Map<string, number>();
-  for (const i of items) by.set(i.action, (by.get(i.action) ?? 0) + 1);
-  return [...by].map(([a, n]) => `${n} ${a}`).join(', ');
+  const gates = new Map<string, number>();
+  for (const i of items) {
+    by.set(i.action, (by.get(i.action) ?? 0) + 1);
+    if (i.gate) gates.set(i.gate.verdict, (gates.get(i.gate.verdict) ?? 0) + 1);
+  }
+  const list = (m: Map<string, number>) => [...m].map(([a, n]) => `${n} ${a.replace('_', ' ')}`).join(', ');
+  return gates.size ? `${list(by)}; gates: ${list(gates)}` : list(by);
 }
 
 export function RulePreview({ preview }: { preview: Preview }) {
   const listed = preview.items.length;
+  const gated = preview.items.some((i) => i.gate);
   return (
     <section aria-label="Preview">
       <Typography.Title level={5}>Preview</Typography.Title>
@@ -68,6 +76,10 @@ export function RulePreview({ preview }: { preview: Preview }) {
                 </>
               ),
             },
+            // A gated rule's verdicts only: an ungated rule copies whatever it selects.
+            ...(gated
+              ? [{ title: 'Gate', key: 'gate', render: (_: unknown, i: Item) => <GateVerdictTag gate={i.gate} /> }]
+              : []),
             {
               title: 'Digest',
               key: 'digest',

@@ -1,9 +1,10 @@
-// The project's sync rules, one row each: what they select at the source, where it goes, the trigger, override,
-// and the row's actions ("Run now", "Edit", "Delete"), which the page performs; every role sees its "Drift" link.
+// The project's sync rules, one row each: what they select at the source, where it goes, the trigger, how it copies
+// (override, signatures and SBOMs along, deletions followed), its gates in words, and the row's actions ("Run now", "Edit", "Delete"), which the page performs; every role sees its "Drift" link.
 import { Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import type { SyncRule } from '../api/types';
 import { when } from '../ui/format';
+import { RuleGatesList } from './GateTags';
 import { TRIGGER_LABELS } from './rule-body';
 import { driftOf } from './useDrift';
 
@@ -30,6 +31,18 @@ function Source({ rule, registry }: { rule: SyncRule; registry: string }) {
           ))}
         </span>
       ) : null}
+    </Space>
+  );
+}
+
+function Copying({ rule: r }: { rule: SyncRule }) {
+  return (
+    <Space orientation="vertical" size={0}>
+      <span>{r.override ? 'Overrides target tags' : 'Keeps target tags'}</span>
+      <Typography.Text type="secondary">
+        {r.referrers ? 'with signatures and SBOMs' : 'without signatures and SBOMs'}
+      </Typography.Text>
+      {r.mirror_deletes && <Typography.Text type="secondary">deletes what the source deleted</Typography.Text>}
     </Space>
   );
 }
@@ -66,7 +79,7 @@ export function RuleTable(props: RuleTableProps) {
       loading={loading}
       dataSource={rules}
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
-      scroll={{ x: 1000 }}
+      scroll={{ x: 1250 }}
       columns={[
         { title: 'Name', dataIndex: 'name', key: 'name' },
         {
@@ -86,7 +99,8 @@ export function RuleTable(props: RuleTableProps) {
             <Tag color={r.trigger === 'PASSIVE' ? 'blue' : 'default'}>{TRIGGER_LABELS[r.trigger] ?? r.trigger}</Tag>
           ),
         },
-        { title: 'Override', key: 'override', render: (_, r) => (r.override ? 'Yes' : 'No') },
+        { title: 'Copy', key: 'copy', width: 170, render: (_, r) => <Copying rule={r} /> },
+        { title: 'Gates', key: 'gates', width: 200, render: (_, r) => <RuleGatesList gates={r.gates} /> },
         {
           title: 'Created',
           key: 'created',

@@ -1,5 +1,5 @@
 // Sync tasks as a table: source and target references with their registries, status (and attempt when retried),
-// copy progress, cause of a failure, latest time; a row expands to its layers and full issue detail. Paging is the
+// copy progress, cause of a failure (or the policy that blocked it), latest time; a row expands to its layers and full issue detail. Paging is the
 // server's. Sized to fit a laptop screen beside the menu (about 1150 px).
 import { Button, Space, Table, Typography } from 'antd';
 import type { SyncTask } from '../api/types';
@@ -125,7 +125,11 @@ export function TaskTable(p: TaskTableProps) {
             ) : t.status === 'ERROR' ? (
               <Button
                 size="small"
-                title="Run the failed tasks of this task's batch again"
+                title={
+                  t.issue === 'POLICY_BLOCKED'
+                    ? "Run the failed tasks of this task's batch again (a blocked one is also decided again by itself once its reason may be gone)"
+                    : "Run the failed tasks of this task's batch again"
+                }
                 onClick={() => p.onRetry(t)}
                 loading={p.busy === t.id}
               >

@@ -1,6 +1,8 @@
 // The rule form's values and the body POST|PUT /api/v1/rules (and /rules/preview) take, one from the other: empty
-// optional fields are left out (the server refuses empty strings), the registries are named by id.
+// optional fields are left out (the server refuses empty strings), the registries are named by id; the gates are
+// gates.ts's.
 import type { SyncRule } from '../api/types';
+import { type GatesFormValues, gatesBodyOf, gatesFormOf, type RuleGates } from './gates';
 
 export type Trigger = SyncRule['trigger'];
 
@@ -19,12 +21,18 @@ export interface RuleFormValues {
   tag_rename?: string;
   trigger: Trigger;
   override: boolean;
+  referrers: boolean;
+  mirror_deletes: boolean;
+  gates?: GatesFormValues;
 }
 
 export interface RuleBody {
   name?: string;
   trigger: Trigger;
   override: boolean;
+  referrers: boolean;
+  mirror_deletes: boolean;
+  gates?: RuleGates;
   source: {
     registry_id: string;
     namespace: string;
@@ -39,6 +47,13 @@ export interface RuleBody {
 
 export type PreviewAction = 'copy' | 'skip' | 'conflict' | 'error' | 'unplanned';
 
+/** A gated rule's verdict on one planned image: `gate` and `detail` name what blocked it. */
+export interface GateVerdict {
+  verdict: 'pass' | 'blocked' | 'needs_scan';
+  gate?: string;
+  detail?: string;
+}
+
 export interface ImagePath {
   namespace: string;
   repository: string;
@@ -48,10 +63,24 @@ export interface ImagePath {
 /** POST /api/v1/rules/preview: every image the rule selects now (`total`), the first ones listed with a plan. */
 export interface RulePreview {
   total: number;
-  items: Array<{ source: ImagePath; target: ImagePath; action: PreviewAction; digest?: string; error?: string }>;
+  items: Array<{
+    source: ImagePath;
+    target: ImagePath;
+    action: PreviewAction;
+    digest?: string;
+    error?: string;
+    gate?: GateVerdict;
+  }>;
 }
 
-export const RULE_DEFAULTS: Partial<RuleFormValues> = { tag_filter: '.*', trigger: 'INITIATIVE', override: false };
+export const RULE_DEFAULTS: Partial<RuleFormValues> = {
+  tag_filter: '.*',
+  trigger: 'INITIATIVE',
+  override: false,
+  // The server's defaults: signatures and SBOMs travel with their image; target tags are never deleted.
+  referrers: true,
+  mirror_deletes: false,
+};
 
 /** A trimmed value, or undefined when nothing is left. */
 const opt = (v: string | undefined) => {
@@ -66,6 +95,9 @@ export function ruleBodyOf(v: RuleFormValues): RuleBody {
     name: opt(v.name),
     trigger: v.trigger,
     override: Boolean(v.override),
+    referrers: v.referrers ?? true,
+    mirror_deletes: Boolean(v.mirror_deletes),
+    gates: gatesBodyOf(v.gates),
     source: {
       registry_id: v.source_registry,
       namespace: v.source_namespace?.trim() ?? '',
@@ -103,6 +135,9 @@ export function formValuesOf(r: SyncRule): RuleFormValues {
     tag_rename: or(r.target.tag_rename),
     trigger: r.trigger,
     override: r.override,
+    referrers: r.referrers,
+    mirror_deletes: r.mirror_deletes,
+    gates: gatesFormOf(r.gates),
   };
 }
 
