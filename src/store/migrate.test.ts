@@ -26,9 +26,11 @@ const TABLES = [
   'scan_task_digests',
   'scan_tasks',
   'schema_migrations',
+  'signature_checks',
   'sync_batches',
   'sync_rules',
   'sync_tasks',
+  'trusted_keys',
   'vulnerability_digests',
   'vulnerability_findings',
 ];
