@@ -13,6 +13,7 @@ import {
   TeamOutlined,
   UnorderedListOutlined,
   UserSwitchOutlined,
+  VerifiedOutlined,
 } from '@ant-design/icons';
 import { Alert, Layout, Menu, Spin, Typography } from 'antd';
 import type { ReactNode } from 'react';
@@ -24,6 +25,7 @@ import { IdentityBar } from './identity/IdentityBar';
 import { Keys } from './identity/Keys';
 import { Members } from './identity/Members';
 import { ProjectsPeople } from './identity/ProjectsPeople';
+import { TrustedKeys } from './identity/TrustedKeys';
 import { type Permission, useIdentity } from './identity/useIdentity';
 import { ImageDetail } from './images/ImageDetail';
 import { Images } from './images/Images';
@@ -54,6 +56,7 @@ const AREAS: Area[] = [
   { key: '/batches', icon: <BlockOutlined />, label: 'Sync batches', need: 'read', project: true },
   { key: '/tasks', icon: <UnorderedListOutlined />, label: 'Sync tasks', need: 'read', project: true },
   { key: '/scans', icon: <SafetyCertificateOutlined />, label: 'Scans', need: 'read', project: true },
+  { key: '/trusted-keys', icon: <VerifiedOutlined />, label: 'Trusted keys', need: 'read', project: true },
   { key: '/members', icon: <TeamOutlined />, label: 'Members', need: 'read', project: true },
   { key: '/keys', icon: <KeyOutlined />, label: 'Keys & tokens', need: 'read', project: false },
   { key: '/audit', icon: <AuditOutlined />, label: 'Audit', need: 'admin', project: true },
@@ -122,6 +125,7 @@ function Console() {
               <Route path="/batches" element={only('/batches', <Batches />)} />
               <Route path="/tasks" element={only('/tasks', <Tasks />)} />
               <Route path="/scans" element={only('/scans', <Scans />)} />
+              <Route path="/trusted-keys" element={only('/trusted-keys', <TrustedKeys />)} />
               <Route path="/members" element={only('/members', <Members />)} />
               <Route path="/keys" element={<Keys />} />
               <Route path="/audit" element={only('/audit', <Audit />)} />

@@ -4,6 +4,7 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space, Switch, Typography } from 'antd';
+import { Link } from 'react-router';
 import type { paths } from '../api/openapi.js';
 import { useClient } from '../auth';
 import { GATE_SEVERITIES } from './gates';
@@ -28,11 +29,15 @@ function SignedBySelect(props: { value?: string[]; onChange?: (v: string[]) => v
       options={(keys.data?.keys ?? []).map((k) => ({ value: k.name, label: `${k.name} (${k.fingerprint})` }))}
       optionFilterProp="label"
       notFoundContent={
-        keys.isLoading
-          ? 'Loading…'
-          : keys.error
-            ? `Could not list the trusted keys: ${keys.error.message}`
-            : 'No trusted key in this project: add one with `regatta trust add`'
+        keys.isLoading ? (
+          'Loading…'
+        ) : keys.error ? (
+          `Could not list the trusted keys: ${keys.error.message}`
+        ) : (
+          <>
+            No trusted key in this project: <Link to="/trusted-keys">add one on Trusted keys</Link>
+          </>
+        )
       }
     />
   );
