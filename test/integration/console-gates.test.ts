@@ -8,14 +8,14 @@
 // image copied by itself (no retry asked); "Prune deleted tags" dry-runs, then deletes the tag the source deleted;
 // and after an inventory sync the signed image's page says "Signed". Screenshots land in test-artifacts/console/.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { freshPostgresDatabase } from '../support/database.js';
 import { type BuiltImage, buildImage, pushImage } from '../support/fixtures.js';
+import { log4jJar } from '../support/log4j-jar.js';
 import { cosignKeyPair, pushCosignSignature } from '../support/referrers.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeo, skopeoInspectRaw, withTransport } from '../support/skopeo.js';
@@ -48,20 +48,6 @@ let batchId: string;
 // On PostgreSQL when DATABASE_URL is set (as on CI), else the embedded default.
 let dropDatabase = async () => {};
 
-/** A jar naming log4j-core 2.14.1 in its pom.properties, zipped with Debian's zip (as gates.test.ts makes it). */
-async function log4jJar(): Promise<Buffer> {
-  const root = join(dir, 'jar');
-  const pom = join(root, 'META-INF/maven/org.apache.logging.log4j/log4j-core');
-  await mkdir(pom, { recursive: true });
-  await writeFile(join(root, 'META-INF/MANIFEST.MF'), 'Manifest-Version: 1.0\n');
-  await writeFile(
-    join(pom, 'pom.properties'),
-    'groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n',
-  );
-  execFileSync('zip', ['-q', '-r', join(dir, 'log4j-core-2.14.1.jar'), '.'], { cwd: root });
-  return readFile(join(dir, 'log4j-core-2.14.1.jar'));
-}
-
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'regatta-console-gates-'));
   const fresh = process.env.DATABASE_URL ? await freshPostgresDatabase(process.env.DATABASE_URL) : undefined;
@@ -77,7 +63,7 @@ before(async () => {
     format: 'oci',
     seed: 'console-gate-log4j',
     user: 'app',
-    files: { 'app/lib/log4j-core-2.14.1.jar': await log4jJar() },
+    files: { 'app/lib/log4j-core-2.14.1.jar': await log4jJar(dir) },
   });
   for (const [name, image] of Object.entries(images)) await pushImage(src, `gated/${name}`, '1.0', image);
   await pushCosignSignature(src, 'gated/clean', images.clean.digest, cosignKeyPair().privateKey);

@@ -5,13 +5,13 @@
 // verdict; an allow-list entry for the CVE, added to the rule, gets the vulnerable image copied with no manual
 // retry, while the unsigned one stays blocked. No scan was asked for by hand: the gates asked for them.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import RPCClient from '@alicloud/pop-core';
 import { type BuiltImage, buildImage, pushImage } from '../support/fixtures.js';
+import { log4jJar } from '../support/log4j-jar.js';
 import { cosignKeyPair, pushCosignSignature } from '../support/referrers.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
@@ -39,20 +39,6 @@ const images: Record<'clean' | 'unsigned' | 'vulnerable', BuiltImage> = {} as ne
 let ruleId: string;
 let batchId: string;
 
-/** A jar naming log4j-core 2.14.1 in its pom.properties, zipped with Debian's zip (as the java cataloger test). */
-async function log4jJar(): Promise<Buffer> {
-  const root = join(dir, 'jar');
-  const pom = join(root, 'META-INF/maven/org.apache.logging.log4j/log4j-core');
-  await mkdir(pom, { recursive: true });
-  await writeFile(join(root, 'META-INF/MANIFEST.MF'), 'Manifest-Version: 1.0\n');
-  await writeFile(
-    join(pom, 'pom.properties'),
-    'groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n',
-  );
-  execFileSync('zip', ['-q', '-r', join(dir, 'log4j-core-2.14.1.jar'), '.'], { cwd: root });
-  return readFile(join(dir, 'log4j-core-2.14.1.jar'));
-}
-
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'regatta-gates-'));
   // SWR answers for the registry of its region: the source.
@@ -64,7 +50,7 @@ before(async () => {
     format: 'oci',
     seed: 'gate-log4j',
     user: 'app',
-    files: { 'app/lib/log4j-core-2.14.1.jar': await log4jJar() },
+    files: { 'app/lib/log4j-core-2.14.1.jar': await log4jJar(dir) },
   });
   const release = cosignKeyPair();
   for (const [name, image] of Object.entries(images)) await pushImage(src, `gated/${name}`, '1.0', image);
