@@ -20,7 +20,7 @@ import { selectPlatform } from '../replication/plan.js';
 import { fullPath } from '../replication/rule-match.js';
 import type { GateDecision } from '../replication/run-task.js';
 import type { RuleGates } from '../store/schema.js';
-import type { ClaimedTask, SyncTaskRow } from '../store/sync-tasks.js';
+import type { ClaimedTask, ReopenScope, SyncTaskRow } from '../store/sync-tasks.js';
 import { enqueueTasks } from './replication.js';
 import { requestScans } from './scanning.js';
 import { verifyImage } from './signatures.js';
@@ -155,14 +155,22 @@ async function requestMissingScans(ctx: AppContext, task: SyncTaskRow, digests: 
   });
 }
 
+/** The gates a scan result decides: a new scan may undo their refusals. */
+export const SCAN_GATES: readonly GateName[] = [
+  'max_scan_age_hours',
+  'block_severity',
+  'no_malicious',
+  'no_secrets',
+  'scan',
+];
+/** The gate a signature or a trusted key decides. */
+export const SIGNATURE_GATES: readonly GateName[] = ['signed_by'];
+
 /**
  * Puts the tasks a gate blocked back in the queue when their reason may have gone away; each is decided again.
  * `digests`: scanned or newly signed digests (the indexes holding them are looked up too).
  */
-export async function reopenBlocked(
-  ctx: AppContext,
-  by: { ruleId?: string; digests?: string[]; projectId?: string },
-): Promise<number> {
+export async function reopenBlocked(ctx: AppContext, by: ReopenScope): Promise<number> {
   let digests = by.digests;
   if (digests) {
     const indexes = await Promise.all(digests.map((d) => ctx.images.indexesOf(d)));

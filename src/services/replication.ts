@@ -15,7 +15,7 @@ import type { SelectionRequest } from '../store/schema.js';
 import type { Scope } from '../store/scope.js';
 import type { SyncRuleRow } from '../store/sync-rules.js';
 import type { BatchInput, SyncBatchRow, SyncTaskInput, SyncTaskRow } from '../store/sync-tasks.js';
-import { reopenBlocked } from './gates.js';
+import { reopenBlocked, SIGNATURE_GATES } from './gates.js';
 import { mirrorDeletesAfterBatch } from './mirror-deletes.js';
 
 export interface StartedBatch {
@@ -127,7 +127,7 @@ export async function onPush(
   const path = fullPath(image.namespace, image.repository);
   // A new signature or attestation: tasks a gate blocked for want of one are decided again.
   const signed = referrerTagSubject(image.tag);
-  if (signed) await reopenBlocked(ctx, { digests: [signed.subject] });
+  if (signed) await reopenBlocked(ctx, { digests: [signed.subject], gates: SIGNATURE_GATES });
   for (const rule of await ctx.syncRules.passiveFor(registryId)) {
     const repository = relativePath(rule, path);
     // A pushed signature or SBOM (a referrer-schema tag) follows its image whatever the tag filter, as a tag.

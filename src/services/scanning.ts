@@ -19,7 +19,7 @@ import { type ScanTarget, scanTargets } from '../store/images-query.js';
 import type { ScanResultInput } from '../store/scan-results.js';
 import type { ScanTaskRow } from '../store/scan-tasks.js';
 import { ALL_ENTERPRISE_PROJECTS, type Scope } from '../store/scope.js';
-import { reopenBlocked } from './gates.js';
+import { reopenBlocked, SCAN_GATES } from './gates.js';
 import { expandPlatforms, summarizeIndexesOf } from './platform-scans.js';
 
 /** Records a scan task over `targets` and queues their digests. */
@@ -159,7 +159,7 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
     await summarizeIndexesOf(ctx, job.digest);
     await scanFinished(ctx, job.digest, failed ? 'failed' : 'success', started);
     // Sync tasks a gate blocked on this image's last result are decided again on this one.
-    await reopenBlocked(ctx, { digests: [job.digest] });
+    await reopenBlocked(ctx, { digests: [job.digest], gates: SCAN_GATES });
   } catch (err) {
     const code: ScanFailure = err instanceof ScanError ? err.code : failureOf(err);
     await ctx.scanResults.save({

@@ -53,6 +53,15 @@ const OPEN: SyncTaskStatus[] = ['PENDING', 'SYNCHRONIZING'];
 /** A running task writes progress or a heartbeat at least this often (s); one silent longer counts as dead. */
 export const HEARTBEAT_WINDOW_S = 30;
 
+/** Which blocked tasks `reopenBlocked` puts back: every filter given must hold. */
+export interface ReopenScope {
+  ruleId?: string;
+  digests?: string[];
+  projectId?: string;
+  /** The gates whose refusals the change may undo (the task detail's `gate:` prefix). */
+  gates?: readonly string[];
+}
+
 export class SyncTaskStore {
   constructor(private readonly db: Kysely<Schema>) {}
 
@@ -377,11 +386,12 @@ export class SyncTaskStore {
   /**
    * Tasks a replication gate blocked (ERROR POLICY_BLOCKED) put back to PENDING, for the reason may have gone
    * away: those of a rule (its gates changed), of source digests (rescanned, newly signed) or of a project (a key
-   * it trusts was added). Unscoped: called by workers and services after a change they made. Returns them (the
-   * caller enqueues them).
+   * it trusts was added); with `gates`, only those one of these gates refused (the detail starts with its name), so
+   * a scan does not reopen a task refused for want of a signature. Unscoped: called by workers and services after a
+   * change they made. Returns them (the caller enqueues them).
    */
-  async reopenBlocked(by: { ruleId?: string; digests?: string[]; projectId?: string }): Promise<SyncTaskRow[]> {
-    if (by.digests?.length === 0) return [];
+  async reopenBlocked(by: ReopenScope): Promise<SyncTaskRow[]> {
+    if (by.digests?.length === 0 || by.gates?.length === 0) return [];
     let q = this.db
       .updateTable('sync_tasks')
       .set({ status: 'PENDING', issue: null, issue_detail: null, finished_at: null, updated_at: sql`now()` })
@@ -390,6 +400,8 @@ export class SyncTaskStore {
     if (by.ruleId) q = q.where('rule_id', '=', by.ruleId);
     if (by.digests) q = q.where('source_digest', 'in', by.digests);
     if (by.projectId) q = q.where('project_id', '=', by.projectId);
+    const gates = by.gates;
+    if (gates) q = q.where((eb) => eb.or(gates.map((g) => eb('issue_detail', 'like', `${g}:%`))));
     return q.returningAll().execute();
   }
 }

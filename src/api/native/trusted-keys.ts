@@ -13,7 +13,7 @@ import {
   UnsupportedFormatError,
 } from '../../oci/errors.js';
 import { isValidDigest, isValidRepository, isValidTag } from '../../oci/reference.js';
-import { reopenBlocked } from '../../services/gates.js';
+import { reopenBlocked, SIGNATURE_GATES } from '../../services/gates.js';
 import { addTrustedKey, verifyImage } from '../../services/signatures.js';
 import type { TrustedKeyRow } from '../../store/trusted-keys.js';
 import { typed } from '../typed.js';
@@ -70,7 +70,7 @@ export function registerTrustedKeyRoutes(app: FastifyInstance, ctx: AppContext):
       const projectId = nativeScope(request).projectId;
       const row = await addTrustedKey(ctx, projectId, request.body.name, request.body.public_key_pem);
       // Images a signature gate refused for want of this key's signature are decided again.
-      await reopenBlocked(ctx, { projectId });
+      await reopenBlocked(ctx, { projectId, gates: SIGNATURE_GATES });
       return reply.status(201).send(keyView(row));
     },
   );
