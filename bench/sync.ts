@@ -9,7 +9,8 @@
 //   server  the same corpus through the service path (bench/lib/server-sync.ts): a server (embedded, workers in the
 //           process) runs an INITIATIVE rule over the namespace, timed until no task of its batch is open, then
 //           again with nothing changed; skopeo sync of the corpus is timed in the same run. The 202 of the run
-//           is timed on its own (the images are selected in the background).
+//           is timed on its own (the images are selected in the background). Fair share: a second project's 5-task
+//           batch started during the first run is timed to its end.
 //   server-pg  the same on PostgreSQL (DATABASE_URL): an API-only server and two `regatta worker` processes.
 //   big     one image with one --big-mib MiB layer (default 1024): `regatta copy` vs the raw stream of the layer with
 //           curl, `curl GET | curl PUT` into an upload session (monolithic) and `curl GET | curl PATCH` + `curl PUT`
@@ -31,6 +32,7 @@ import { parseArgs } from 'node:util';
 import pLimit from 'p-limit';
 import { startRegistry, type TestRegistry } from '../test/support/registry.js';
 import { AccessLog, type RequestCounts } from './lib/access-log.js';
+import { type CpuSeconds, cpuWindow } from './lib/crawl-cpu.js';
 import { BIG_REPO, BIG_TAG, pushBigImage } from './lib/fixtures.js';
 import { installKillHook, type Measured, timed } from './lib/processes.js';
 import {
@@ -127,6 +129,8 @@ interface SyncRun {
   firstRssMiB: number;
   firstRequests: RequestCounts;
   resyncRequests: RequestCounts;
+  /** CPU seconds of the tool and of both registries, first sync then re-sync. */
+  cpu: { tool: [number, number]; registries: [number, number] };
 }
 type Tool = 'regatta' | 'skopeo';
 
@@ -159,12 +163,17 @@ async function benchSync(s: Settings, work: string, tools: Tools, src: TestRegis
           command.cmd === 'skopeo' ? 'skopeo' : 'node bin/regatta.js',
           ...command.args.slice(command.cmd === 'skopeo' ? 2 : 1),
         ].join(' ');
+        const registries = { registry: [src.pid, dst.pid] };
         let mark = await log.mark();
+        let endCpu = await cpuWindow(registries);
         const first = await run(work, `${tool} run ${n}, first sync`, command);
+        const firstCpu = (await endCpu()).registry ?? Number.NaN;
         const firstRequests = await log.count(mark);
         await verifyCorpus(dst, prefix, corpus);
         mark = await log.mark();
+        endCpu = await cpuWindow(registries);
         const again = await run(work, `${tool} run ${n}, re-sync`, command);
+        const againCpu = (await endCpu()).registry ?? Number.NaN;
         const resyncRequests = await log.count(mark);
         await verifyCorpus(dst, prefix, corpus);
         progress(`    source requests: first ${fmt(firstRequests)}; re-sync ${fmt(resyncRequests)}`);
@@ -175,6 +184,7 @@ async function benchSync(s: Settings, work: string, tools: Tools, src: TestRegis
           firstRssMiB: first.maxRssKiB / 1024,
           firstRequests,
           resyncRequests,
+          cpu: { tool: [first.cpuS, again.cpuS], registries: [firstCpu, againCpu] },
         });
       });
     }
@@ -319,6 +329,24 @@ function reportServer(server: ServerRun[], title: string, corpus: unknown): void
   console.log(
     `  runs: ${server.map((r) => `${r.firstS.toFixed(2)}/${r.resyncS.toFixed(2)}/${r.skopeoS.toFixed(2)}`).join('  ')} s (first/re-run/skopeo)`,
   );
+  const cpu = server.flatMap((r) => (r.cpu ? [r.cpu] : []));
+  if (cpu.length > 0) {
+    const med = (f: (c: CpuSeconds) => number | undefined) => {
+      const values = cpu.flatMap((c) => f(c) ?? []);
+      return values.length ? `${median(values).toFixed(1)} s` : '–';
+    };
+    console.log(
+      `  CPU of the first run (medians): Regatta ${med((c) => c.regatta)}, embedded database ${med((c) => c.database)}, ` +
+        `both registries ${med((c) => c.registry)} (PostgreSQL's own processes not counted)`,
+    );
+  }
+  const side = server.flatMap((r) => (r.sideS === undefined ? [] : [r]));
+  if (side.length === 0) return;
+  const ahead = side.filter((r) => r.sideBeforeBig).length;
+  console.log(
+    `  second project's 5-task batch started during the first run: median ${median(side.map((r) => r.sideS!)).toFixed(2)} s ` +
+      `(${side.map((r) => r.sideS!.toFixed(2)).join(' ')}), ended before the big batch in ${ahead} of ${side.length}`,
+  );
 }
 
 function report(record: Record<string, unknown>): void {
@@ -339,8 +367,16 @@ function report(record: Record<string, unknown>): void {
       console.log(
         `  ${t.padEnd(7)} first ${runs.map((r) => r.firstS.toFixed(2)).join(' ')} s; re-sync ${runs.map((r) => r.resyncS.toFixed(2)).join(' ')} s; re-sync source blob GETs ${runs.map((r) => r.resyncRequests.blobGets).join(' ')}; source requests first/re-sync ${med(t, (r) => r.firstRequests.total)}/${med(t, (r) => r.resyncRequests.total)}; peak RSS ${Math.max(...runs.map((r) => r.firstRssMiB)).toFixed(0)} MiB`,
       );
+      const cpu = (f: (r: SyncRun) => number) => med(t, f).toFixed(2);
+      console.log(
+        `    CPU s (medians) first sync: ${t} ${cpu((r) => r.cpu.tool[0])}, both registries ${cpu((r) => r.cpu.registries[0])}; ` +
+          `re-sync: ${t} ${cpu((r) => r.cpu.tool[1])}, registries ${cpu((r) => r.cpu.registries[1])}`,
+      );
       console.log(`    ${sync.commands[t]}`);
     }
+    console.log(
+      '  On 2 cores a run cannot take less than (tool CPU + registries CPU) / 2: the floor each ratio rests on.',
+    );
   }
   for (const [key, title] of [
     ['server', 'embedded, in-process workers'],

@@ -1,21 +1,35 @@
-// CPU seconds spent during a window by the processes of a crawl: this process (the Regatta server, its workers and
-// the bench's own polling, all in one), the embedded database (PGlite, a child process of this one) and the
-// registry. Read from /proc/<pid>/stat (utime + stime, clock ticks) and process.cpuUsage(); Linux only, a
+// CPU seconds spent during a window by the processes of a crawl or a server sync: this process (the Regatta server,
+// its workers and the bench's own polling, all in one) with any `regatta worker` processes, the embedded database
+// (PGlite, a child process of this one) and the registries. Read from /proc/<pid>/stat (utime + stime, clock ticks) and process.cpuUsage(); Linux only, a
 // process that cannot be read counts as absent. PostgreSQL's backends are not ours to watch: left out.
 import { readdir, readFile } from 'node:fs/promises';
 
 const TICKS_PER_SECOND = 100; // `getconf CLK_TCK` on Linux
 
 export interface CpuPids {
-  registry: number;
+  /** The registry, or several (summed). */
+  registry: number | number[];
   /** The embedded database process, when there is one. */
   database?: number;
+  /** Regatta's other processes (`regatta worker`), counted with this one. */
+  workers?: number[];
 }
 
 export interface CpuSeconds {
   regatta: number;
   database?: number;
   registry?: number;
+}
+
+/** utime + stime of the processes in seconds, or undefined when one cannot be read. */
+async function sumCpuSeconds(pids: number[]): Promise<number | undefined> {
+  let sum = 0;
+  for (const pid of pids) {
+    const s = await procCpuSeconds(pid);
+    if (s === undefined) return undefined;
+    sum += s;
+  }
+  return sum;
 }
 
 /** utime + stime of `pid` in seconds, or undefined when it cannot be read. */
@@ -50,9 +64,10 @@ export async function embeddedDatabase(): Promise<{ pid: number; pgdata: string 
 
 async function snapshot(pids: CpuPids): Promise<CpuSeconds> {
   const own = process.cpuUsage();
+  const workers = (await sumCpuSeconds(pids.workers ?? [])) ?? 0;
   return {
-    regatta: (own.user + own.system) / 1e6,
-    registry: await procCpuSeconds(pids.registry),
+    regatta: (own.user + own.system) / 1e6 + workers,
+    registry: await sumCpuSeconds([pids.registry].flat()),
     database: pids.database === undefined ? undefined : await procCpuSeconds(pids.database),
   };
 }

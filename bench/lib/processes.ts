@@ -9,6 +9,8 @@ export interface Measured {
   wallS: number;
   /** Peak resident set size of the command, KiB. */
   maxRssKiB: number;
+  /** CPU seconds of the command (user + system). */
+  cpuS: number;
   stdout: string;
   stderr: string;
 }
@@ -59,7 +61,7 @@ function keepTail(text: string, more: Buffer): string {
 
 /** Runs `cmd args…` under GNU time; rejects (with the command's stderr) unless it exits 0. */
 export async function timed(cmd: string, args: string[], opts: TimedOptions): Promise<Measured> {
-  const child = spawn(TIME, ['-f', '%e %M', '-o', opts.timeFile, cmd, ...args], {
+  const child = spawn(TIME, ['-f', '%e %M %U %S', '-o', opts.timeFile, cmd, ...args], {
     // Benchmarks reach loopback only: a `regatta serve`/`worker` here downloads no advisories.
     env: { ...(opts.env ?? process.env), REGATTA_VULNDB_UPDATE: 'off' },
     cwd: opts.cwd,
@@ -89,11 +91,10 @@ export async function timed(cmd: string, args: string[], opts: TimedOptions): Pr
     const what = `${cmd} ${args.join(' ')}`;
     if (timedOut) throw new Error(`${what}: killed after ${timeoutMs} ms\n${stderr.trim()}`);
     if (code !== 0) throw new Error(`${what}: exit ${code}\n${stderr.trim()}`);
-    const [wall, rss] = (await readFile(opts.timeFile, 'utf8')).trim().split('\n').pop()!.split(' ');
-    const wallS = Number(wall);
-    const maxRssKiB = Number(rss);
-    if (!Number.isFinite(wallS) || !Number.isFinite(maxRssKiB)) throw new Error(`${what}: no GNU time figures`);
-    return { wallS, maxRssKiB, stdout, stderr };
+    const line = (await readFile(opts.timeFile, 'utf8')).trim().split('\n').pop()!;
+    const [wallS, maxRssKiB, user, system] = line.split(' ').map(Number) as [number, number, number, number];
+    if (![wallS, maxRssKiB, user, system].every(Number.isFinite)) throw new Error(`${what}: no GNU time figures`);
+    return { wallS, maxRssKiB, cpuS: user + system, stdout, stderr };
   } finally {
     clearTimeout(timer);
     killGroup(child);

@@ -8,7 +8,7 @@ import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { buildImage, pushImage } from '../support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { until } from '../support/until.js';
-import { addRegistry, apiCall, hssCall, type Json, runRule, startServer, type TestServer } from './server.js';
+import { addRegistry, apiCall, type Json, runRule, startServer, type TestServer } from './server.js';
 
 const OTHER = { project: 'p0ther0project0001', token: 'other-project-token-0123' };
 const BIG = 24;
@@ -61,8 +61,8 @@ test("another project's 3-task batch started during a 24-task batch ends while t
   await server.runtime.ctx.identities.ensure({ projectId: OTHER.project, name: 'other', token: OTHER.token });
   const small = await startBatch(
     OTHER.token,
-    await addRegistryAs('src', src.host),
-    await addRegistryAs('dst', dst.host),
+    await addRegistry(server.url, { name: 'src', host: src.host, as: OTHER, wait: false }),
+    await addRegistry(server.url, { name: 'dst', host: dst.host, as: OTHER, wait: false }),
     'small/app',
   );
   const smallDone = await until('the small batch ended', async () => {
@@ -78,14 +78,3 @@ test("another project's 3-task batch started during a 24-task batch ends while t
   await until('the big batch ended too', async () => ((await batchOf(big)).finished_at ? true : undefined));
   assert.equal((await batchOf(big)).by_status.SUCCESS, BIG);
 });
-
-/** AddRegistry through HSS as the other project. */
-async function addRegistryAs(name: string, host: string): Promise<string> {
-  const r = await hssCall(server.url, 'POST', '/image/registries', {
-    project: OTHER.project,
-    token: OTHER.token,
-    body: { registry_name: name, registry_type: 'Other', protocol: 'http', registry_addr: host },
-  });
-  assert.equal(r.status, 200, JSON.stringify(r.json));
-  return String(r.json.id);
-}

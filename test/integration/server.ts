@@ -133,11 +133,19 @@ export async function runRule(
  * Connects a loopback registry through HSS AddRegistry (type Other, plain http) and, unless `wait` is false,
  * waits until its access check says success; resolves with its id.
  */
+/** Another project than the default one: its id and a token of it. */
+export interface ProjectCaller {
+  project: string;
+  token: string;
+}
+
 export async function addRegistry(
   baseUrl: string,
-  r: { name: string; host: string; region?: string; instance?: string; wait?: boolean },
+  r: { name: string; host: string; region?: string; instance?: string; wait?: boolean; as?: ProjectCaller },
 ): Promise<string> {
+  const caller = r.as ?? {};
   const add = await hssCall(baseUrl, 'POST', '/image/registries', {
+    ...caller,
     body: {
       registry_name: r.name,
       registry_type: 'Other',
@@ -150,7 +158,7 @@ export async function addRegistry(
   if (add.status !== 200) throw new Error(`AddRegistry ${r.name}: ${add.status} ${JSON.stringify(add.json)}`);
   if (r.wait === false) return String(add.json.id);
   return until(`${r.name} connected`, async () => {
-    const list = await hssCall(baseUrl, 'GET', '/image/registries', { query: { registry_name: r.name } });
+    const list = await hssCall(baseUrl, 'GET', '/image/registries', { ...caller, query: { registry_name: r.name } });
     const row = list.json.data_list?.[0];
     return row?.status === 'success' ? String(row.id) : undefined;
   });

@@ -5,13 +5,11 @@
 import type { Command } from 'commander';
 import { RegattaError } from '../../oci/errors.js';
 import type { RetryInfo } from '../../oci/transport.js';
+import type { SyncGate } from '../../replication/run.js';
 import { ReportedError } from '../output.js';
 import { ProgressBar } from '../progress.js';
-import { signatureGate } from '../signature-gate.js';
-import { loadRulesFile } from '../sync-file.js';
 import { buildReport, failedLines, planLines, type SyncReport, summaryLine } from '../sync-report.js';
 import { type ResolvedRule, type RuleInput, resolveRule, runRules } from '../sync-run.js';
-import { readKey } from './verify.js';
 
 interface SyncFlags {
   file?: string;
@@ -118,6 +116,8 @@ async function rulesOf(src: string | undefined, dst: string | undefined, flags: 
   const clash = inFile.find((f) => flags[f] !== undefined) ?? (flags.referrers === false ? 'referrers' : undefined);
   if (clash) throw new RegattaError('USAGE', `with -f, set ${FLAG_NAMES[clash]} in the rules file`);
   const file = flags.file;
+  // Loaded with -f alone: the YAML parser and its schema are start-up time a plain sync does not need.
+  const { loadRulesFile } = await import('../sync-file.js');
   const loaded = await loadRulesFile(file);
   const rules = loaded.rules.map((r, i) =>
     resolveRule({ ...r, insecure: r.insecure || flags.insecure }, (field) => `${file}: rules[${i}].${field}`),
@@ -133,10 +133,10 @@ async function run(rules: ResolvedRule[], jobs: number, flags: SyncFlags): Promi
   const started = performance.now();
   let report: SyncReport;
   try {
-    const keys = await Promise.all(flags.requireSignature.map(readKey));
+    const gate = await requiredSignature(flags.requireSignature);
     const outcomes = await runRules(rules, {
       jobs,
-      ...(keys.length > 0 ? { gate: signatureGate(keys) } : {}),
+      ...(gate ? { gate } : {}),
       dryRun: !!flags.dryRun,
       concurrency: BLOBS_PER_IMAGE,
       onEvent: bar?.onEvent,
@@ -159,6 +159,13 @@ async function run(rules: ResolvedRule[], jobs: number, flags: SyncFlags): Promi
       `${failed.length} of ${report.totals.images} images ${flags.dryRun ? 'would fail' : 'failed'} (first: ${first.source}: ${first.code})`,
     );
   }
+}
+
+/** The `--require-signature` gate; its keys are read and the signing code loaded only when asked for. */
+async function requiredSignature(keyFiles: string[]): Promise<SyncGate | undefined> {
+  if (keyFiles.length === 0) return undefined;
+  const [{ readKey }, { signatureGate }] = await Promise.all([import('./verify.js'), import('../signature-gate.js')]);
+  return signatureGate(await Promise.all(keyFiles.map(readKey)));
 }
 
 function print(report: SyncReport, flags: SyncFlags): void {
