@@ -9,7 +9,7 @@ import { parsePlatform } from '../oci/manifest.js';
 import type { RetryInfo } from '../oci/transport.js';
 import type { LayerTask } from '../store/schema.js';
 import type { ClaimedTask, SyncTaskRow, SyncTaskStore } from '../store/sync-tasks.js';
-import { ledgerForBatch } from './batch-ledgers.js';
+import { censusForBatch, ledgerForBatch } from './batch-ledgers.js';
 import { BlobLedger } from './blob-ledger.js';
 import type { CopyEvent } from './copy-events.js';
 import { copyWithReferrers } from './referrers.js';
@@ -131,8 +131,14 @@ async function copyTask(
   };
   const opts = { platform, override: task.override, signal, onEvent: (e: CopyEvent) => progress.on(e) };
   const referrers = task.referrers ? { tags: task.referrer_tags ?? undefined } : undefined;
+  const targetAbsent = await censusForBatch(task.batch_id).absent(dst, signal);
   try {
-    return await copyWithReferrers(src, dst, { ...opts, blobs: ledgerForBatch(task.batch_id) }, referrers);
+    return await copyWithReferrers(
+      src,
+      dst,
+      { ...opts, targetAbsent, blobs: ledgerForBatch(task.batch_id) },
+      referrers,
+    );
   } catch (err) {
     if (!missingBlob(err)) throw err;
     return copyWithReferrers(src, dst, { ...opts, blobs: new BlobLedger() }, referrers);
