@@ -24,6 +24,7 @@ import { VULNDB } from '../support/vulndb.js';
 import {
   addRegistry,
   apiCall,
+  endedTasks,
   inventorySync,
   type Json,
   runRule,
@@ -96,15 +97,7 @@ const row = (text: string) => page().getByRole('row').filter({ hasText: text });
 
 /** The batch's tasks of tag 1.0 by source repository, once none is open. */
 async function ended(batch: string): Promise<Map<string, Json>> {
-  const tasks = await until(
-    `batch ${batch} ended`,
-    async () => {
-      const { json } = await api('GET', `/tasks?batch_id=${batch}`);
-      const open = json.tasks.some((t: Json) => t.status === 'PENDING' || t.status === 'SYNCHRONIZING');
-      return open ? undefined : (json.tasks as Json[]);
-    },
-    120_000,
-  );
+  const tasks = await endedTasks(server.url, batch, 120_000);
   return new Map(tasks.filter((t) => t.source.tag === '1.0').map((t) => [t.source.repository as string, t]));
 }
 

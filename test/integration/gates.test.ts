@@ -21,6 +21,7 @@ import {
   AK,
   addRegistry,
   apiCall,
+  endedTasks,
   inventorySync,
   type Json,
   runRule,
@@ -89,15 +90,7 @@ const ruleBody = (allow: { id: string }[] = []) => ({
 
 /** The batch's tasks by source repository once none is open. */
 async function ended(batch: string): Promise<Map<string, Json>> {
-  const tasks = await until(
-    `batch ${batch} ended`,
-    async () => {
-      const { json } = await api('GET', `/tasks?batch_id=${batch}`);
-      const open = json.tasks.some((t: Json) => t.status === 'PENDING' || t.status === 'SYNCHRONIZING');
-      return open ? undefined : (json.tasks as Json[]);
-    },
-    120_000,
-  );
+  const tasks = await endedTasks(server.url, batch, 120_000);
   return new Map(tasks.map((t) => [t.source.repository as string, t]));
 }
 

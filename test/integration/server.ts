@@ -164,6 +164,19 @@ export async function addRegistry(
   });
 }
 
+/** The tasks of a batch once none of them is PENDING or SYNCHRONIZING. */
+export async function endedTasks(baseUrl: string, batchId: string, timeoutMs?: number): Promise<Json[]> {
+  return until(
+    `batch ${batchId} ended`,
+    async () => {
+      const { json } = await apiCall(baseUrl, 'GET', `/tasks?batch_id=${batchId}`);
+      const open = json.tasks.some((t: Json) => t.status === 'PENDING' || t.status === 'SYNCHRONIZING');
+      return open ? undefined : (json.tasks as Json[]);
+    },
+    timeoutMs,
+  );
+}
+
 /** Runs an inventory sync of `registryIds` through HSS and waits until every registry of it finished. */
 export async function inventorySync(baseUrl: string, registryIds: string[]): Promise<void> {
   const task = await hssCall(baseUrl, 'POST', '/image/image-sync/tasks', {

@@ -3,13 +3,13 @@
 // why. Nothing is deleted until "Delete N tags" runs it for real, which checks every tag again (a tag that moved
 // at the target is kept) and lists what it did. Whether or not the rule deletes by itself after each run.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Modal, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Modal, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import type { paths } from '../api/openapi.js';
 import type { SyncRule } from '../api/types';
 import { useClient } from '../auth';
+import { DigestText } from '../ui/DigestText';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { shortDigest } from '../ui/format';
 
 type Pruned = paths['/api/v1/rules/{id}/mirror-deletes']['post']['responses'][200]['content']['application/json'];
 type Item = Pruned['items'][number];
@@ -54,14 +54,7 @@ function PruneTable({ result }: { result: Pruned }) {
         {
           title: 'Digest',
           key: 'digest',
-          render: (_, i) =>
-            i.digest ? (
-              <Tooltip title={i.digest}>
-                <Typography.Text type="secondary">{shortDigest(i.digest)}</Typography.Text>
-              </Tooltip>
-            ) : (
-              '—'
-            ),
+          render: (_, i) => <DigestText digest={i.digest} />,
         },
         {
           title: 'Action',

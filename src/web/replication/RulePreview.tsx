@@ -2,7 +2,7 @@
 // target each would be copied to and what the copy would do (copy, skip, conflict, error with its code, unplanned),
 // and for a gated rule each image's verdict (pass, blocked by which gate and why, needs a scan first).
 import { Table, Tag, Tooltip, Typography } from 'antd';
-import { shortDigest } from '../ui/format';
+import { DigestText } from '../ui/DigestText';
 import { GateVerdictTag } from './GateTags';
 import { type RulePreview as Preview, type PreviewAction, refOf } from './rule-body';
 
@@ -83,14 +83,7 @@ export function RulePreview({ preview }: { preview: Preview }) {
             {
               title: 'Digest',
               key: 'digest',
-              render: (_, i) =>
-                i.digest ? (
-                  <Tooltip title={i.digest}>
-                    <Typography.Text type="secondary">{shortDigest(i.digest)}</Typography.Text>
-                  </Tooltip>
-                ) : (
-                  '—'
-                ),
+              render: (_, i) => <DigestText digest={i.digest} />,
             },
           ]}
         />
