@@ -1,13 +1,14 @@
 // Signature verification of an image (issue 15): its cosign signatures found in the registry it is in, checked
-// against the project's trusted keys (or the named ones), and the result recorded per digest and key beside the
-// scan results (image rows show `signature_verified`). The replication gate `signed_by`, the API's
-// `POST /images/verify` and the trusted-key routes all come through here. Key-based only: no transparency log,
-// no keyless identities (signing/cosign.ts says what that leaves out).
+// against the project's trusted signers (or the named ones): public keys, and keyless identities checked against
+// the trusted root the project gave with them (signing/keyless.ts). The result is recorded per digest and signer
+// beside the scan results (image rows show `signature_verified`). The replication gate `signed_by`, the API's
+// `POST /images/verify` and the trusted-key routes all come through here.
 import type { AppContext } from '../app/context.js';
 import { RegattaError } from '../errors.js';
 import type { RegistryClient } from '../oci/client.js';
-import { findSignatures, type KeyVerdict, verifySignatures } from '../signing/cosign.js';
-import { parsePublicKey, type TrustedKey } from '../signing/keys.js';
+import { findSignatures, type KeyVerdict, type TrustedSigner, verifySignatures } from '../signing/cosign.js';
+import { parseIdentity, trustIdentity } from '../signing/keyless.js';
+import { parsePublicKey } from '../signing/keys.js';
 import type { TrustedKeyRow } from '../store/trusted-keys.js';
 
 export type { KeyVerdict } from '../signing/cosign.js';
@@ -46,26 +47,39 @@ export async function verifyImage(ctx: AppContext, img: ImageToVerify): Promise<
   return verdicts;
 }
 
+/** What a project may trust: a public key (PEM) or a keyless identity with the trusted root that vouches for it. */
+export type SignerInput =
+  | { publicKeyPem: string }
+  | { keyless: { issuer: string; subject: string; trustedRoot: unknown } };
+
 /**
- * Trusts the public key in `pem` under `name` in the project, stored as canonical PEM with its fingerprint.
- * @throws RegattaError INVALID_PARAMETER for a PEM that is not one supported public key, CONFLICT for a name taken
+ * Trusts a signer under `name` in the project: a public key stored as canonical PEM, or a keyless identity with
+ * its trusted root as canonical JSON; each with its fingerprint.
+ * @throws RegattaError INVALID_PARAMETER for a PEM that is not one supported public key or an unusable trusted
+ *   root, CONFLICT for a name taken
  */
 export async function addTrustedKey(
   ctx: AppContext,
   projectId: string,
   name: string,
-  pem: string,
+  signer: SignerInput,
 ): Promise<TrustedKeyRow> {
-  const parsed = parsePublicKey(pem);
+  if ('keyless' in signer) return ctx.trustedKeys.add(projectId, { name, ...parseIdentity(signer.keyless) });
+  const parsed = parsePublicKey(signer.publicKeyPem);
   return ctx.trustedKeys.add(projectId, { name, pem: parsed.pem, fingerprint: parsed.fingerprint });
 }
 
-/** The project's keys (only those named when `names` is given), parsed for verification. */
-async function trustedKeys(ctx: AppContext, projectId: string, names?: readonly string[]): Promise<TrustedKey[]> {
+/** The project's signers (only those named when `names` is given), made ready for verification. */
+async function trustedKeys(ctx: AppContext, projectId: string, names?: readonly string[]): Promise<TrustedSigner[]> {
   const rows = await ctx.trustedKeys.list(projectId, names);
   return rows.map((r) => {
-    const { key, fingerprint } = parsePublicKey(r.public_key_pem);
-    return { name: r.name, key, fingerprint };
+    if (r.public_key_pem !== null) {
+      const { key, fingerprint } = parsePublicKey(r.public_key_pem);
+      return { name: r.name, key, fingerprint };
+    }
+    // The database's check guarantees a keyless row has all three.
+    const identity = { issuer: r.issuer ?? '', subject: r.subject ?? '', trustedRoot: r.trusted_root ?? '' };
+    return trustIdentity(r.name, { ...identity, fingerprint: r.fingerprint });
   });
 }
 

@@ -4,21 +4,24 @@
 // bytes; the payload names the signed manifest's digest (`critical.image.docker-manifest-digest`), which must be
 // the image's. Found under cosign's tag `sha256-<hex>.sig` and among the OCI 1.1 referrers of cosign's artifact
 // type (the referrers API, else the `sha256-<hex>` fallback index).
-// What this is NOT: key-based verification only. The bundle (`dev.sigstore.cosign/bundle`) is neither checked nor
-// required, so nothing here shows that a signature was logged in a transparency log (Rekor) or when it was made;
-// keyless signatures (a Fulcio certificate and an OIDC identity) are not verified at all and count as unverified.
-// A signature counts only when one of the project's own keys made it.
+// Two kinds of signer are trusted: a public key (the signature checks out with it; the Rekor bundle is not required,
+// as `cosign verify --key … --insecure-ignore-tlog`), and a keyless identity (certificate, log entry and identity
+// checked against the user's trusted root: keyless.ts). A signature counts only when a signer the project trusts
+// made it.
 import { verify as verifySignature } from 'node:crypto';
 import type { RegistryClient } from '../oci/client.js';
 import { DigestMismatchError, InvalidResponseError, RegistryError, UnsupportedFormatError } from '../oci/errors.js';
 import type { Manifest } from '../oci/manifest.js';
 import { fallbackTag, referrersList } from '../oci/referrers.js';
 import { readBounded } from '../oci/response.js';
+import { checksKeyless, type KeylessMaterial, type TrustedIdentity } from './keyless.js';
 import type { TrustedKey } from './keys.js';
 
 const SIG_ARTIFACT_TYPE = 'application/vnd.dev.cosign.artifact.sig.v1+json';
 const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
+const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
+const BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
 /** A simple-signing payload is a few hundred bytes; more is not one. */
 const PAYLOAD_LIMIT = 64 * 1024;
 /** Signatures (and signature manifests) read per image: a hostile registry cannot make a check read without end. */
@@ -31,7 +34,12 @@ export interface FoundSignature {
   signature: Buffer;
   /** The manifest that carried it. */
   manifest: string;
+  /** The certificate and log bundle of a keyless signature. */
+  keyless?: KeylessMaterial;
 }
+
+/** Whom a project trusts to sign: a public key or a keyless identity. */
+export type TrustedSigner = TrustedKey | TrustedIdentity;
 
 export interface KeyVerdict {
   name: string;
@@ -75,17 +83,25 @@ export async function findSignatures(
       const payload = await optional(
         readBounded(client.blobGet(repository, layer, { signal }), PAYLOAD_LIMIT, 'signature payload'),
       );
-      if (payload) found.push({ payload, signature: Buffer.from(annotation, 'base64'), manifest: m.digest });
+      if (!payload) continue;
+      const certificate = layer.annotations?.[CERTIFICATE_ANNOTATION];
+      const bundle = layer.annotations?.[BUNDLE_ANNOTATION];
+      found.push({
+        payload,
+        signature: Buffer.from(annotation, 'base64'),
+        manifest: m.digest,
+        ...(certificate && bundle ? { keyless: { certificate, bundle } } : {}),
+      });
     }
   }
   return found;
 }
 
-/** Each key's verdict on `digest`: verified when one signature names the digest and checks out with the key. */
+/** Each signer's verdict on `digest`: verified when one signature names the digest and is that signer's. */
 export function verifySignatures(
   found: readonly FoundSignature[],
   digest: string,
-  keys: readonly TrustedKey[],
+  keys: readonly TrustedSigner[],
 ): KeyVerdict[] {
   const naming = found.filter((s) => signedDigest(s.payload) === digest);
   return keys.map((k) => {
@@ -97,7 +113,7 @@ export function verifySignatures(
           ? 'no signature found'
           : naming.length === 0
             ? `${count(found.length)} found, none of ${digest} (digest mismatch)`
-            : `${count(naming.length)} of the digest, none made by this key (bad signature or another signer)`;
+            : `${count(naming.length)} of the digest, none made by this ${'verifier' in k ? 'identity' : 'key'} (bad signature or another signer)`;
     return { name: k.name, fingerprint: k.fingerprint, verified: signatures > 0, signatures, detail };
   });
 }
@@ -121,7 +137,8 @@ function signedDigest(payload: Buffer): string | undefined {
  * for P-384 is SHA-384: both are accepted for P-384. RSA is PKCS#1 v1.5 (node's default for RSA keys); Ed25519
  * hashes itself.
  */
-function checks(s: FoundSignature, k: TrustedKey): boolean {
+function checks(s: FoundSignature, k: TrustedSigner): boolean {
+  if ('verifier' in k) return checksKeyless(k, s);
   const hashes =
     k.key.asymmetricKeyType === 'ed25519'
       ? [null]

@@ -199,13 +199,20 @@ export interface SyncRulesTable {
   updated_at: Generated<Date>;
 }
 
-/** trusted_keys: public keys a project trusts for cosign signatures. */
+/** trusted_keys: signers a project trusts for cosign signatures: public keys and keyless identities. */
 export interface TrustedKeysTable {
   id: Generated<string>;
   project_id: string;
   name: string;
-  public_key_pem: string;
-  /** `sha256:` + hex of the key's DER (SubjectPublicKeyInfo). */
+  /** 'key' (public_key_pem) or 'keyless' (issuer, subject, trusted_root). */
+  kind: Generated<'key' | 'keyless'>;
+  public_key_pem: string | null;
+  /** Keyless: the OIDC issuer and the certificate subject (SAN) that must match exactly. */
+  issuer: string | null;
+  subject: string | null;
+  /** Keyless: the sigstore trusted root (canonical JSON) the certificate and log entry are checked against. */
+  trusted_root: string | null;
+  /** Key: `sha256:` + hex of its DER (SubjectPublicKeyInfo). Keyless: `sha256:` over issuer, subject and root. */
   fingerprint: string;
   created_at: Generated<Date>;
 }

@@ -1,5 +1,5 @@
-// Trusted keys and signature checks on both engines: keys are named within their project (the same name in two
-// projects is two keys; twice in one is CONFLICT), listed by name, picked by names and removed per project; a
+// Trusted keys and signature checks on both engines: keys and keyless identities are named within their project
+// (the same name in two projects is two keys; twice in one is CONFLICT), listed by name, picked by names and removed per project; a
 // digest's latest check per key fingerprint replaces the one before.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -41,6 +41,24 @@ for (const engine of testDatabases()) {
       ['PEM-R'],
     );
     assert.deepEqual(await keys.list(a, []), []);
+    // A keyless identity beside the keys: same names space, its own columns.
+    const id = { name: 'ci-keyless', fingerprint: fp('5'), issuer: 'https://issuer', subject: 'me', trustedRoot: '{}' };
+    const row = await keys.add(a, id);
+    assert.deepEqual(
+      [row.kind, row.public_key_pem, row.issuer, row.subject, row.trusted_root],
+      ['keyless', null, 'https://issuer', 'me', '{}'],
+    );
+    await assert.rejects(keys.add(a, { ...id, fingerprint: fp('6') }), { code: 'CONFLICT' });
+    assert.equal((await keys.list(a, ['release'])).at(0)?.kind, 'key');
+    await assert.rejects(
+      db
+        .insertInto('trusted_keys')
+        .values({ project_id: a, name: 'half', kind: 'keyless', fingerprint: fp('7') })
+        .execute(),
+      /trusted_keys_kind/,
+      'a keyless row without its identity is refused by the database',
+    );
+    assert.equal(await keys.remove(a, 'ci-keyless'), true);
     assert.equal(await keys.remove(b, 'ci'), false, "another project's key is not B's to remove");
     assert.equal(await keys.remove(a, 'ci'), true);
     assert.equal(await keys.remove(a, 'ci'), false);

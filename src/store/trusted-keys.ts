@@ -1,20 +1,31 @@
-// Public keys a project trusts for image signatures (signing/keys.ts checks them before they are stored). A key
-// is named within its project; rules' `signed_by` gates name keys. Public keys are not secrets: stored as PEM.
+// Signers a project trusts for image signatures: public keys (signing/keys.ts checks them before they are stored)
+// and keyless identities (signing/keyless.ts). Each is named within its project; rules' `signed_by` gates name
+// them. Nothing here is secret: keys are stored as PEM, identities as issuer, subject and trusted root.
 import type { Kysely, Selectable } from 'kysely';
 import { RegattaError } from '../errors.js';
 import type { Schema } from './schema.js';
 
 export type TrustedKeyRow = Selectable<Schema['trusted_keys']>;
 
+/** A public key (canonical PEM) or a keyless identity, checked, with its fingerprint. */
+export type NewSigner = { name: string; fingerprint: string } & (
+  | { pem: string }
+  | { issuer: string; subject: string; trustedRoot: string }
+);
+
 export class TrustedKeyStore {
   constructor(private readonly db: Kysely<Schema>) {}
 
-  /** @throws RegattaError CONFLICT when the project already has a key of that name */
-  async add(projectId: string, key: { name: string; pem: string; fingerprint: string }): Promise<TrustedKeyRow> {
+  /** @throws RegattaError CONFLICT when the project already has a signer of that name */
+  async add(projectId: string, key: NewSigner): Promise<TrustedKeyRow> {
+    const values =
+      'pem' in key
+        ? { kind: 'key' as const, public_key_pem: key.pem }
+        : { kind: 'keyless' as const, issuer: key.issuer, subject: key.subject, trusted_root: key.trustedRoot };
     try {
       return await this.db
         .insertInto('trusted_keys')
-        .values({ project_id: projectId, name: key.name, public_key_pem: key.pem, fingerprint: key.fingerprint })
+        .values({ project_id: projectId, name: key.name, fingerprint: key.fingerprint, ...values })
         .returningAll()
         .executeTakeFirstOrThrow();
     } catch (err) {

@@ -2,17 +2,21 @@
 // bootstrap admin adds a P-256 public key through the "Add key" dialog (read from a .pub file), sees it listed with
 // the fingerprint the API gives, is shown the API's refusal of a PEM that is no key inside the dialog, and removes
 // the key through its confirmation; a viewer of the project (made through the API) sees the list, without the
-// buttons to add or remove.
+// buttons to add or remove. A keyless identity is added with its trusted root read from a file (after the API's
+// refusal of a root without a log is shown) and listed with its subject and issuer.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { freshPostgresDatabase } from '../support/database.js';
+import { startSigstore } from '../support/sigstore.js';
 import { until } from '../support/until.js';
 import { apiCall, type Json, startServer, type TestServer, TOKEN } from './server.js';
 
 const VIEWER = { name: 'vic', password: 'pw-vic-0123456789' };
 const KEY = 'release-signing';
+const SUBJECT = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
+const ISSUER = 'https://token.actions.githubusercontent.com';
 const PEM = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
   .publicKey.export({ type: 'spki', format: 'pem' })
   .toString();
@@ -107,6 +111,54 @@ test("a PEM that is no public key shows the API's refusal in the dialog, which s
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await dialog.waitFor({ state: 'hidden' });
   assert.equal(await row('broken').count(), 0);
+});
+
+test('the admin adds a keyless identity with its trusted root file; the row says who it is', async () => {
+  const sigstore = await startSigstore('console');
+  try {
+    await page().getByRole('button', { name: 'Add key' }).click();
+    const dialog = page().getByRole('dialog', { name: 'Add a trusted key' });
+    await dialog.getByText('Keyless identity').click();
+    await dialog.getByLabel('Name', { exact: true }).fill('ci');
+    await dialog.getByLabel('Certificate identity').fill(SUBJECT);
+    await dialog.getByLabel('OIDC issuer').fill(ISSUER);
+    // A root with no transparency log: the API's refusal, in the dialog.
+    const useless = JSON.stringify({ ...sigstore.trustedRoot, tlogs: [] });
+    await dialog.getByLabel('Trusted root').fill(useless);
+    await dialog.getByRole('button', { name: 'Add key' }).click();
+    await dialog
+      .getByRole('alert')
+      .getByText(/^INVALID_PARAMETER: trusted_root: .*no tlogs/)
+      .waitFor();
+    await dialog.locator('input[type="file"]').setInputFiles({
+      name: 'trusted_root.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(sigstore.trustedRoot)),
+    });
+    await until('the file read into the trusted root field', async () =>
+      (await dialog.getByLabel('Trusted root').inputValue()) === JSON.stringify(sigstore.trustedRoot)
+        ? true
+        : undefined,
+    );
+    await br.screenshot('trusted-keys-keyless-add');
+    await dialog.getByRole('button', { name: 'Add key' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row('ci').getByText(SUBJECT).waitFor();
+    await row('ci').getByText(`issued by ${ISSUER}`).waitFor();
+    await row('ci').getByText('Keyless').waitFor();
+    await row(KEY).getByText('Public key').waitFor();
+    const listed = await api('GET', '/trusted-keys');
+    const ci = (listed.json.keys as Json[]).find((k) => k.name === 'ci');
+    assert.deepEqual([ci?.kind, ci?.subject, ci?.issuer], ['keyless', SUBJECT, ISSUER]);
+    await row('ci').getByTitle(ci?.fingerprint, { exact: true }).waitFor();
+    await br.screenshot('trusted-keys-keyless-listed');
+    const removed = await api('DELETE', '/trusted-keys/ci');
+    assert.equal(removed.status, 204);
+    await page().reload();
+    await row(KEY).waitFor();
+  } finally {
+    await sigstore.stop();
+  }
 });
 
 test('a viewer sees the keys, without Add or Remove', async () => {

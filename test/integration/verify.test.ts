@@ -275,7 +275,7 @@ describe('trusted keys and POST /images/verify through a server', () => {
 
     const ls = await runCli(['trust', 'ls'], env);
     assert.equal(ls.code, 0, ls.stderr);
-    assert.match(ls.stdout, /^NAME +FINGERPRINT +ADDED\nrelease +sha256:[0-9a-f]{64} .*\nstranger +sha256:/);
+    assert.match(ls.stdout, /^NAME +KIND +SIGNER +ADDED\nrelease +key +sha256:[0-9a-f]{64} .*\nstranger +key +sha256:/);
 
     // Both keys: release verifies, stranger does not; only the one named: stranger's verdict alone.
     const both = await check({ registry_id: registryId, repository: 'team/app', reference: 'signed' });

@@ -17,6 +17,7 @@ import { sha256Hex } from './digest.js';
 import { type BlobRef, blobOf } from './oci-builder.js';
 import { pushBlob, pushManifest } from './push.js';
 import { authorization, type RegistryTarget } from './registry-auth.js';
+import type { KeylessSigner, TestSigstore } from './sigstore.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -131,8 +132,16 @@ async function getManifest(
   return (await res.body.json()) as { layers?: AnnotatedBlob[]; manifests?: Descriptor[] };
 }
 
+/** A keyless signer: its certificate signs, its sigstore logs the signature (at `integratedTime`, default now). */
+export interface KeylessSigning {
+  signer: KeylessSigner;
+  sigstore: TestSigstore;
+  integratedTime?: number;
+}
+
 /**
- * Signs `subjectDigest` of `repo` the way `cosign sign --key` does without the referrers API; with `append`, the
+ * Signs `subjectDigest` of `repo` the way `cosign sign --key` does without the referrers API (or, given `keyless`,
+ * as keyless `cosign sign` does: the certificate and the log's bundle as annotations); with `append`, the
  * signature joins those already in the `.sig` manifest (a second signer). `tamper` signs other bytes than the
  * payload it stores (a bad signature). Returns the `.sig` tag and its manifest digest.
  */
@@ -140,19 +149,30 @@ export async function pushCosignSignature(
   target: RegistryTarget & { host?: string },
   repo: string,
   subjectDigest: string,
-  key: KeyObject,
+  key: KeyObject | KeylessSigning,
   opts: { append?: boolean; tamper?: boolean } = {},
 ): Promise<{ tag: string; digest: string }> {
   const tag = `sha256-${hexOf(subjectDigest)}.sig`;
   const payload = simpleSigningPayload(`${target.host ?? new URL(target.url).host}/${repo}`, subjectDigest);
-  const signature = sign(key, opts.tamper ? Buffer.concat([payload, Buffer.from(' ')]) : payload);
-  const layer = {
-    ...blobOf(payload, SIMPLE_SIGNING),
-    annotations: {
-      'dev.cosignproject.cosign/signature': signature,
-      'dev.sigstore.cosign/bundle': selfMadeBundle(payload, signature),
-    },
-  };
+  const keyless = 'signer' in key ? key : undefined;
+  const signed = opts.tamper ? Buffer.concat([payload, Buffer.from(' ')]) : payload;
+  const signature = sign(keyless ? keyless.signer.privateKey : (key as KeyObject), signed);
+  const annotations: Record<string, string> = keyless
+    ? {
+        'dev.cosignproject.cosign/signature': signature,
+        'dev.sigstore.cosign/certificate': keyless.signer.certificatePem,
+        'dev.sigstore.cosign/bundle': keyless.sigstore.logEntry(
+          payload,
+          signature,
+          keyless.signer.certificatePem,
+          keyless.integratedTime,
+        ),
+      }
+    : {
+        'dev.cosignproject.cosign/signature': signature,
+        'dev.sigstore.cosign/bundle': selfMadeBundle(payload, signature),
+      };
+  const layer = { ...blobOf(payload, SIMPLE_SIGNING), annotations };
   // cosign appends: the signatures already there keep their order (their blobs are in the repository already).
   const before = opts.append ? ((await getManifest(target, repo, tag, OCI_MANIFEST))?.layers ?? []) : [];
   const { digest } = await pushArtifactImage(target, repo, tag, [...before, layer]);

@@ -390,8 +390,20 @@ const ANSWERS: [string, number, unknown][] = [
       keys: [
         {
           name: 'release',
+          kind: 'key',
           fingerprint: `sha256:${'f'.repeat(64)}`,
           public_key_pem: 'PEM',
+          issuer: null,
+          subject: null,
+          created_at: T0.toISOString(),
+        },
+        {
+          name: 'ci',
+          kind: 'keyless',
+          fingerprint: `sha256:${'e'.repeat(64)}`,
+          public_key_pem: null,
+          issuer: 'https://token.actions.githubusercontent.com',
+          subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main',
           created_at: T0.toISOString(),
         },
       ],
@@ -400,7 +412,15 @@ const ANSWERS: [string, number, unknown][] = [
   [
     'POST /trusted-keys',
     201,
-    { name: 'release', fingerprint: `sha256:${'f'.repeat(64)}`, public_key_pem: 'PEM', created_at: T0.toISOString() },
+    {
+      name: 'release',
+      kind: 'key',
+      fingerprint: `sha256:${'f'.repeat(64)}`,
+      public_key_pem: 'PEM',
+      issuer: null,
+      subject: null,
+      created_at: T0.toISOString(),
+    },
   ],
   ['DELETE /trusted-keys/:name', 204, null],
   [

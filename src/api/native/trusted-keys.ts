@@ -1,8 +1,7 @@
-// Signature trust through the native API (issue 15): the public keys a project trusts (GET, POST, DELETE
-// /api/v1/trusted-keys; admins change them) and a verification of one image's signatures against them
-// (POST /api/v1/images/verify; its result is recorded and shown on the image's rows). A key added re-decides the
-// project's tasks a `signed_by` gate blocked. Key-based cosign verification only (no transparency log, no keyless
-// identities): signing/cosign.ts.
+// Signature trust through the native API (issue 15): the signers a project trusts, public keys and keyless
+// identities with their trusted root (GET, POST, DELETE /api/v1/trusted-keys; admins change them), and a
+// verification of one image's signatures against them (POST /api/v1/images/verify; its result is recorded and
+// shown on the image's rows). A signer added re-decides the project's tasks a `signed_by` gate blocked.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import {
@@ -23,13 +22,26 @@ import { arrayOf, bool, describe, int, isoTime, noContent, nullableStr, str, vie
 
 const tags = ['signatures'];
 const keyName = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' } as const;
-const keySchema = view({ name: str, fingerprint: str, public_key_pem: str, created_at: isoTime });
+const keySchema = view({
+  name: str,
+  kind: { type: 'string', enum: ['key', 'keyless'] },
+  fingerprint: str,
+  public_key_pem: nullableStr,
+  issuer: nullableStr,
+  subject: nullableStr,
+  created_at: isoTime,
+});
+const identityText = { type: 'string', minLength: 1, maxLength: 1024 } as const;
 const verdictSchema = view({ name: str, fingerprint: str, verified: bool, signatures: int, detail: nullableStr });
 
+// The trusted root is not shown back: it is large, and the fingerprint names it.
 const keyView = (k: TrustedKeyRow) => ({
   name: k.name,
+  kind: k.kind,
   fingerprint: k.fingerprint,
   public_key_pem: k.public_key_pem,
+  issuer: k.issuer,
+  subject: k.subject,
   created_at: k.created_at.toISOString(),
 });
 
@@ -40,7 +52,7 @@ export function registerTrustedKeyRoutes(app: FastifyInstance, ctx: AppContext):
       config: { access: 'read' },
       schema: {
         tags,
-        summary: "The project's trusted public keys (for cosign signatures)",
+        summary: "The project's trusted signers (public keys and keyless identities, for cosign signatures)",
         response: { 200: describe('The keys, by name', view({ keys: arrayOf(keySchema) })) },
       },
     },
@@ -53,22 +65,45 @@ export function registerTrustedKeyRoutes(app: FastifyInstance, ctx: AppContext):
       config: { access: 'admin' },
       schema: {
         tags,
-        summary: 'Trusts a public key (PEM: ECDSA P-256/P-384, Ed25519 or RSA ≥ 2048 bits) under a name',
+        summary: 'Trusts a public key or a keyless identity under a name',
         description:
-          'A key that is not one of these is refused with 400 INVALID_PARAMETER; a name the project already uses ' +
-          'with 409 CONFLICT. The key is stored as canonical PEM (SubjectPublicKeyInfo).',
+          'Give `public_key_pem` (ECDSA P-256/P-384, Ed25519 or RSA ≥ 2048 bits; stored as canonical PEM) or ' +
+          '`keyless`: the OIDC issuer and certificate subject (SAN) a keyless cosign signature must carry, both ' +
+          'matched exactly, and the sigstore `trusted_root.json` (certificate authorities, transparency logs, ' +
+          'CT logs) its certificate and log entry are checked against, as `cosign verify --trusted-root`. ' +
+          'Anything else is refused with 400 INVALID_PARAMETER; a name the project already uses with 409 CONFLICT.',
         body: {
           type: 'object',
-          required: ['name', 'public_key_pem'],
+          required: ['name'],
           additionalProperties: false,
-          properties: { name: keyName, public_key_pem: { type: 'string', minLength: 1, maxLength: 16384 } },
+          properties: {
+            name: keyName,
+            public_key_pem: { type: 'string', minLength: 1, maxLength: 16384 },
+            keyless: {
+              type: 'object',
+              required: ['issuer', 'subject', 'trusted_root'],
+              additionalProperties: false,
+              properties: { issuer: identityText, subject: identityText, trusted_root: { type: 'object' } },
+            },
+          },
         },
         response: { 201: describe('The key as stored', keySchema) },
       },
     },
     async (request, reply) => {
       const projectId = nativeScope(request).projectId;
-      const row = await addTrustedKey(ctx, projectId, request.body.name, request.body.public_key_pem);
+      const { name, public_key_pem, keyless } = request.body;
+      if ((public_key_pem === undefined) === (keyless === undefined)) {
+        throw badRequest('give either public_key_pem or keyless');
+      }
+      const row = await addTrustedKey(
+        ctx,
+        projectId,
+        name,
+        keyless
+          ? { keyless: { issuer: keyless.issuer, subject: keyless.subject, trustedRoot: keyless.trusted_root } }
+          : { publicKeyPem: public_key_pem ?? '' },
+      );
       // Images a signature gate refused for want of this key's signature are decided again.
       await reopenBlocked(ctx, { projectId, gates: SIGNATURE_GATES });
       return reply.status(201).send(keyView(row));
@@ -98,11 +133,12 @@ export function registerTrustedKeyRoutes(app: FastifyInstance, ctx: AppContext):
       config: { access: 'read' },
       schema: {
         tags,
-        summary: "Verifies an image's cosign signatures against the project's trusted keys (or the named ones)",
+        summary: "Verifies an image's cosign signatures against the project's trusted signers (or the named ones)",
         description:
-          'Key-based: the signatures under cosign’s `sha256-<hex>.sig` tag and the OCI 1.1 signature referrers, ' +
-          'each checked over its payload, which must name the digest the reference resolves to; the transparency ' +
-          'log is not consulted. The checks are recorded. An unknown key, registry or image answers 404; a ' +
+          'The signatures under cosign’s `sha256-<hex>.sig` tag and the OCI 1.1 signature referrers, each checked ' +
+          'over its payload, which must name the digest the reference resolves to: with a key, the signature ' +
+          'alone; with a keyless identity, also its certificate, identity and transparency-log entry against the ' +
+          'identity’s trusted root. The checks are recorded. An unknown signer, registry or image answers 404; a ' +
           'registry that cannot be read 502 REGISTRY_UNAVAILABLE.',
         body: {
           type: 'object',

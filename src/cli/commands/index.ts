@@ -41,7 +41,7 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'verify',
-    description: "check an image's cosign signatures against public keys",
+    description: "check an image's cosign signatures against public keys or a keyless identity",
     load: async () => (await import('./verify.js')).registerVerify,
   },
   {
@@ -76,7 +76,7 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'trust',
-    description: 'public keys the project trusts for image signatures (on a running server)',
+    description: 'keys and keyless identities the project trusts for image signatures (on a running server)',
     load: async () => (await import('./trust.js')).registerTrust,
   },
   {

@@ -1,19 +1,24 @@
 // `regatta verify REF --key FILE…`: an image's cosign signatures, read from its registry (cosign's `.sig` tag and
 // OCI 1.1 signature referrers), checked against public keys given as files (PEM, as `cosign generate-key-pair`
-// writes cosign.pub). Exit 0 when at least one key verified a signature of the image's digest, 1 when none did.
-// Key-based only, as `cosign verify --key … --insecure-ignore-tlog` checks: the transparency-log bundle is not
-// verified and keyless (certificate) signatures are not supported (signing/cosign.ts).
+// writes cosign.pub), as `cosign verify --key … --insecure-ignore-tlog` checks; and/or against a keyless identity
+// (`--certificate-identity`, `--certificate-oidc-issuer`, `--trusted-root`: cosign's own flags), whose certificate
+// and transparency-log entry are checked too (signing/keyless.ts). Exit 0 when at least one signer verified a
+// signature of the image's digest, 1 when none did.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { RegattaError } from '../../errors.js';
 import { parseReference } from '../../oci/reference.js';
 import { findSignatures, type KeyVerdict, verifySignatures } from '../../signing/cosign.js';
+import { parseIdentity, type TrustedIdentity, trustIdentity } from '../../signing/keyless.js';
 import { parsePublicKey, type TrustedKey } from '../../signing/keys.js';
 import { connect } from '../connect.js';
 import { print, ReportedError } from '../output.js';
 
 interface VerifyFlags {
   key: string[];
+  certificateIdentity?: string;
+  certificateOidcIssuer?: string;
+  trustedRoot?: string;
   creds?: string;
   insecure?: boolean;
   json?: boolean;
@@ -23,13 +28,18 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Key files are a few hundred bytes; a bigger file is not one. */
 const KEY_FILE_LIMIT = 16 * 1024;
+/** A trusted_root.json is a few KiB. */
+const ROOT_FILE_LIMIT = 256 * 1024;
 
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description("check an image's cosign signatures against public keys")
+    .description("check an image's cosign signatures against public keys or a keyless identity")
     .argument('<reference>', 'HOST[:PORT]/REPO[:TAG|@DIGEST]')
     .option('--key <file>', 'a PEM public key (cosign.pub); give --key again for more keys', collect, [])
+    .option('--certificate-identity <subject>', 'keyless: the signing certificate subject (SAN), exactly')
+    .option('--certificate-oidc-issuer <url>', 'keyless: the OIDC issuer in the certificate, exactly')
+    .option('--trusted-root <file>', 'keyless: the sigstore trusted_root.json (CAs, transparency and CT logs)')
     .option('--creds <user:password>', 'credentials (default: Docker config.json)')
     .option('--insecure', 'allow plain http to a non-loopback registry')
     .option('--json', 'print JSON')
@@ -37,17 +47,24 @@ export function registerVerify(program: Command): void {
       'after',
       [
         '',
-        'Exit status: 0 when a signature of the image is verified by at least one key, 1 when by none.',
-        'Key-based verification only: the transparency-log bundle is not checked.',
+        'Exit status: 0 when a signature of the image is verified by at least one signer, 1 when by none.',
+        'With a key the transparency-log bundle is not required; a keyless identity needs all three of its',
+        'flags, and its signature needs a certificate and a log entry the trusted root vouches for.',
         '',
         'Examples:',
         '  regatta verify --key cosign.pub 127.0.0.1:5000/app:1.0',
         '  regatta verify --key release.pub --key ci.pub --json registry.example/app@sha256:…',
+        '  regatta verify --certificate-identity https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main \\',
+        '    --certificate-oidc-issuer https://token.actions.githubusercontent.com --trusted-root trusted_root.json \\',
+        '    registry.example/app:1.0',
       ].join('\n'),
     )
     .action(async (reference: string, flags: VerifyFlags) => {
-      if (flags.key.length === 0) throw new RegattaError('USAGE', 'give at least one --key FILE');
-      const keys = await Promise.all(flags.key.map(readKey));
+      const identity = await readIdentity(flags);
+      if (flags.key.length === 0 && !identity) {
+        throw new RegattaError('USAGE', 'give at least one --key FILE, or a keyless identity');
+      }
+      const keys = [...(await Promise.all(flags.key.map(readKey))), ...(identity ? [identity] : [])];
       const ref = parseReference(reference);
       const client = await connect(ref.registry, flags);
       try {
@@ -60,7 +77,7 @@ export function registerVerify(program: Command): void {
           render(digest, found.length, verdicts),
         );
         if (!verified) {
-          throw new ReportedError('NOT_VERIFIED', `no signature of ${digest} was verified by the given keys`);
+          throw new ReportedError('NOT_VERIFIED', `no signature of ${digest} was verified by the given signers`);
         }
       } finally {
         await client.close();
@@ -84,6 +101,33 @@ export async function readKey(file: string): Promise<TrustedKey> {
   } catch (err) {
     throw new RegattaError('INVALID_PARAMETER', `--key ${file}: ${(err as Error).message}`);
   }
+}
+
+/** The keyless identity of the three flags (all or none), named by its subject. */
+async function readIdentity(flags: VerifyFlags): Promise<TrustedIdentity | undefined> {
+  const given = [flags.certificateIdentity, flags.certificateOidcIssuer, flags.trustedRoot];
+  if (given.every((g) => g === undefined)) return undefined;
+  if (given.some((g) => g === undefined)) {
+    throw new RegattaError(
+      'USAGE',
+      'a keyless identity needs --certificate-identity, --certificate-oidc-issuer and --trusted-root',
+    );
+  }
+  const file = flags.trustedRoot ?? '';
+  let text: string;
+  try {
+    const bytes = await readFile(file);
+    if (bytes.length > ROOT_FILE_LIMIT) throw new Error(`larger than ${ROOT_FILE_LIMIT} bytes`);
+    text = bytes.toString('utf8');
+  } catch (err) {
+    throw new RegattaError(
+      'USAGE',
+      `--trusted-root ${file}: ${(err as { code?: string }).code ?? (err as Error).message}`,
+    );
+  }
+  const subject = flags.certificateIdentity ?? '';
+  const parsed = parseIdentity({ issuer: flags.certificateOidcIssuer ?? '', subject, trustedRoot: text });
+  return trustIdentity(subject, parsed);
 }
 
 function render(digest: string, found: number, verdicts: KeyVerdict[]): string {

@@ -1768,7 +1768,7 @@ export interface paths {
                                 mirror_deletes: boolean;
                                 /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
                                 gates: {
-                                    /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                                    /** @description Names of the project's trusted keys or keyless identities: a signature verified by any of them passes */
                                     signed_by?: string[];
                                     max_scan_age_hours?: number;
                                     /** @enum {string} */
@@ -1838,7 +1838,7 @@ export interface paths {
                         mirror_deletes?: boolean;
                         /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
                         gates?: {
-                            /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                            /** @description Names of the project's trusted keys or keyless identities: a signature verified by any of them passes */
                             signed_by?: string[];
                             max_scan_age_hours?: number;
                             /** @enum {string} */
@@ -1894,7 +1894,7 @@ export interface paths {
                             mirror_deletes: boolean;
                             /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
                             gates: {
-                                /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                                /** @description Names of the project's trusted keys or keyless identities: a signature verified by any of them passes */
                                 signed_by?: string[];
                                 max_scan_age_hours?: number;
                                 /** @enum {string} */
@@ -1973,7 +1973,7 @@ export interface paths {
                             mirror_deletes: boolean;
                             /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
                             gates: {
-                                /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                                /** @description Names of the project's trusted keys or keyless identities: a signature verified by any of them passes */
                                 signed_by?: string[];
                                 max_scan_age_hours?: number;
                                 /** @enum {string} */
@@ -2043,7 +2043,7 @@ export interface paths {
                         mirror_deletes?: boolean;
                         /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
                         gates?: {
-                            /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                            /** @description Names of the project's trusted keys or keyless identities: a signature verified by any of them passes */
                             signed_by?: string[];
                             max_scan_age_hours?: number;
                             /** @enum {string} */
@@ -2099,7 +2099,7 @@ export interface paths {
                             mirror_deletes: boolean;
                             /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
                             gates: {
-                                /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                                /** @description Names of the project's trusted keys or keyless identities: a signature verified by any of them passes */
                                 signed_by?: string[];
                                 max_scan_age_hours?: number;
                                 /** @enum {string} */
@@ -2632,7 +2632,7 @@ export interface paths {
                         mirror_deletes?: boolean;
                         /** @description Checks an image must pass to be copied; one it fails ends its task ERROR with POLICY_BLOCKED */
                         gates?: {
-                            /** @description Names of the project's trusted keys: a signature verified by any of them passes */
+                            /** @description Names of the project's trusted keys or keyless identities: a signature verified by any of them passes */
                             signed_by?: string[];
                             max_scan_age_hours?: number;
                             /** @enum {string} */
@@ -4278,7 +4278,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The project's trusted public keys (for cosign signatures) */
+        /** The project's trusted signers (public keys and keyless identities, for cosign signatures) */
         get: {
             parameters: {
                 query?: never;
@@ -4297,8 +4297,12 @@ export interface paths {
                         "application/json": {
                             keys: {
                                 name: string;
+                                /** @enum {string} */
+                                kind: "key" | "keyless";
                                 fingerprint: string;
-                                public_key_pem: string;
+                                public_key_pem: string | null;
+                                issuer: string | null;
+                                subject: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                             }[];
@@ -4309,8 +4313,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Trusts a public key (PEM: ECDSA P-256/P-384, Ed25519 or RSA ≥ 2048 bits) under a name
-         * @description A key that is not one of these is refused with 400 INVALID_PARAMETER; a name the project already uses with 409 CONFLICT. The key is stored as canonical PEM (SubjectPublicKeyInfo).
+         * Trusts a public key or a keyless identity under a name
+         * @description Give `public_key_pem` (ECDSA P-256/P-384, Ed25519 or RSA ≥ 2048 bits; stored as canonical PEM) or `keyless`: the OIDC issuer and certificate subject (SAN) a keyless cosign signature must carry, both matched exactly, and the sigstore `trusted_root.json` (certificate authorities, transparency logs, CT logs) its certificate and log entry are checked against, as `cosign verify --trusted-root`. Anything else is refused with 400 INVALID_PARAMETER; a name the project already uses with 409 CONFLICT.
          */
         post: {
             parameters: {
@@ -4323,7 +4327,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        public_key_pem: string;
+                        public_key_pem?: string;
+                        keyless?: {
+                            issuer: string;
+                            subject: string;
+                            trusted_root: Record<string, never>;
+                        };
                     };
                 };
             };
@@ -4336,8 +4345,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             name: string;
+                            /** @enum {string} */
+                            kind: "key" | "keyless";
                             fingerprint: string;
-                            public_key_pem: string;
+                            public_key_pem: string | null;
+                            issuer: string | null;
+                            subject: string | null;
                             /** Format: date-time */
                             created_at: string;
                         };
@@ -4397,8 +4410,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Verifies an image's cosign signatures against the project's trusted keys (or the named ones)
-         * @description Key-based: the signatures under cosign’s `sha256-<hex>.sig` tag and the OCI 1.1 signature referrers, each checked over its payload, which must name the digest the reference resolves to; the transparency log is not consulted. The checks are recorded. An unknown key, registry or image answers 404; a registry that cannot be read 502 REGISTRY_UNAVAILABLE.
+         * Verifies an image's cosign signatures against the project's trusted signers (or the named ones)
+         * @description The signatures under cosign’s `sha256-<hex>.sig` tag and the OCI 1.1 signature referrers, each checked over its payload, which must name the digest the reference resolves to: with a key, the signature alone; with a keyless identity, also its certificate, identity and transparency-log entry against the identity’s trusted root. The checks are recorded. An unknown signer, registry or image answers 404; a registry that cannot be read 502 REGISTRY_UNAVAILABLE.
          */
         post: {
             parameters: {
