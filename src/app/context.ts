@@ -21,6 +21,7 @@ import { SignatureCheckStore } from '../store/signature-checks.js';
 import { SyncRuleStore } from '../store/sync-rules.js';
 import { SyncTaskStore } from '../store/sync-tasks.js';
 import { TrustedKeyStore } from '../store/trusted-keys.js';
+import { JobSignals } from './job-signals.js';
 import type { WebhookConfig } from './webhooks.js';
 
 export interface AppContext {
@@ -41,6 +42,8 @@ export interface AppContext {
   trustedKeys: TrustedKeyStore;
   signatureChecks: SignatureCheckStore;
   boss: PgBoss;
+  /** Queues jobs and wakes the workers of their queue, here and in other processes (job-signals.ts). */
+  jobs: JobSignals;
   /** Connectors of stored registries shared by this process's sync tasks (kept-alive connections, tokens). */
   connectors: ConnectorPool;
   /** The installation's key: encrypts stored credentials, and MACs ids handed out (`secrets.mac`). */
@@ -70,6 +73,7 @@ export function makeContext(database: Database, secrets: SecretBox, boss: PgBoss
     trustedKeys: new TrustedKeyStore(db),
     signatureChecks: new SignatureCheckStore(db),
     boss,
+    jobs: new JobSignals(boss, database),
     connectors: new ConnectorPool(registries),
     secrets,
     ...(webhook ? { webhook } : {}),

@@ -44,7 +44,7 @@ export async function emitEvent(
     datacontenttype: 'application/json',
     data,
   };
-  await ctx.boss.send(Queues.webhook, event, { retryLimit: 5, retryDelay: 5, retryBackoff: true });
+  await ctx.jobs.send(Queues.webhook, event, { retryLimit: 5, retryDelay: 5, retryBackoff: true });
 }
 
 export function signature(secret: string, body: string): string {

@@ -45,6 +45,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ctx,
       mode: database.mode,
       close: async (graceMs = 10_000) => {
+        await ctx.jobs.stop();
         await boss.stop({ graceful: true, wait: true, timeout: Math.max(1000, graceMs) });
         await ctx.connectors.close();
         await database.close();

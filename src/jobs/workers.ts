@@ -32,7 +32,8 @@ import { runRuleSelectFailed, runRuleSelectJob, runSyncTaskFailed, runSyncTaskJo
 /**
  * pg-boss's `work()`, except that a worker whose batch had jobs fetches again at once instead of sleeping out the
  * rest of its polling interval: a queue of many short jobs (small image copies, cached scans) is worked as fast
- * as they run, not at one job per interval per worker. An idle worker still polls at the interval.
+ * as they run, not at one job per interval per worker. An idle worker still polls at the interval, and is woken
+ * when jobs are queued (app/job-signals.ts).
  */
 function eagerWorker(ctx: AppContext) {
   return async <T>(queue: string, options: PgBoss.WorkOptions, handler: PgBoss.WorkHandler<T>): Promise<string> => {
@@ -41,11 +42,14 @@ function eagerWorker(ctx: AppContext) {
       await handler(jobs);
       if (jobs.length > 0 && id) ctx.boss.notifyWorker(id);
     });
-    return id as string;
+    ctx.jobs.register(queue, id);
+    return id;
   };
 }
 
 export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Promise<void> {
+  // Other processes' queued jobs wake this one's workers too (PostgreSQL; embedded: one process, nothing to hear).
+  await ctx.jobs.listen();
   const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1 };
   const work = eagerWorker(ctx);
   const each =
@@ -100,7 +104,7 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
   await work<RuleSelectJob>(Queues.ruleSelectFailed, polling, each(runRuleSelectFailed));
   // A rule run recorded but whose job was lost (a crash between the two): selected again (at most once).
   for (const batch of await ctx.syncTasks.allSelecting()) {
-    await ctx.boss.send(Queues.ruleSelect, { batchId: batch.id } satisfies RuleSelectJob);
+    await ctx.jobs.send(Queues.ruleSelect, { batchId: batch.id } satisfies RuleSelectJob);
   }
   const pollInterval = opts.pollIntervalSeconds ?? 60;
   await work(Queues.pushPoll, polling, async () => runPushPoll(ctx, pollInterval, crawlOpts));

@@ -23,14 +23,14 @@ export async function requestInventorySync(
 ) {
   const task = await ctx.inventoryTasks.create(scope, registryIds, taskType);
   for (const registryId of registryIds) {
-    await ctx.boss.send(Queues.inventorySync, { taskId: task.id, registryId } satisfies InventorySyncJob);
+    await ctx.jobs.send(Queues.inventorySync, { taskId: task.id, registryId } satisfies InventorySyncJob);
   }
   return task;
 }
 
 /** Enqueues an access check of a registry that was just added or changed. */
 export async function requestRegistryCheck(ctx: AppContext, registryId: string): Promise<void> {
-  await ctx.boss.send(Queues.registryCheck, { registryId } satisfies RegistryCheckJob);
+  await ctx.jobs.send(Queues.registryCheck, { registryId } satisfies RegistryCheckJob);
 }
 
 export async function runRegistryCheck(ctx: AppContext, job: RegistryCheckJob): Promise<void> {

@@ -44,7 +44,7 @@ export async function runRule(
     { ...batch, ruleId: rule.id, selecting: request },
     [],
   );
-  await ctx.boss.send(Queues.ruleSelect, { batchId: row.id } satisfies RuleSelectJob);
+  await ctx.jobs.send(Queues.ruleSelect, { batchId: row.id } satisfies RuleSelectJob);
   return row;
 }
 
@@ -104,9 +104,9 @@ export async function enqueueTasks(ctx: AppContext, tasks: SyncTaskRow[]): Promi
   for (let i = 0; i < tasks.length; i += 1000) {
     const jobs = tasks.slice(i, i + 1000).map((t, j) => {
       const priority = -Math.floor((i + j) / FAIR_STEP);
-      return { name: Queues.syncTask, priority, data: { taskId: t.id, priority } satisfies SyncTaskJob };
+      return { priority, data: { taskId: t.id, priority } satisfies SyncTaskJob };
     });
-    await ctx.boss.insert(jobs);
+    await ctx.jobs.insert(Queues.syncTask, jobs);
   }
 }
 

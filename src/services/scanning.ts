@@ -37,7 +37,6 @@ export async function requestScans(
   const jobs = targets
     .filter((x) => !seen.has(x.image_digest) && seen.add(x.image_digest))
     .map((x) => ({
-      name: Queues.imageScan,
       data: {
         digest: x.image_digest,
         registryId: x.registry_id,
@@ -45,7 +44,7 @@ export async function requestScans(
       } satisfies ScanJob,
       singletonKey: x.image_digest,
     }));
-  for (let i = 0; i < jobs.length; i += 500) await ctx.boss.insert(jobs.slice(i, i + 500));
+  for (let i = 0; i < jobs.length; i += 500) await ctx.jobs.insert(Queues.imageScan, jobs.slice(i, i + 500));
   return task;
 }
 

@@ -31,7 +31,7 @@ export async function runVulndbUpdate(ctx: AppContext, opts: VulndbUpdateOptions
 
 /** Queues an update (one waits at most beside the one running). */
 export async function requestVulndbUpdate(ctx: AppContext): Promise<void> {
-  await ctx.boss.send(Queues.vulndbUpdate, {});
+  await ctx.jobs.send(Queues.vulndbUpdate, {});
 }
 
 /** Whether the folder has no advisories yet: neither an update's generation nor records placed by hand. */

@@ -115,8 +115,9 @@ test('a server killed mid-sync resumes after restart and the sync ends finished'
   );
   const { task_id } = await api('POST', '/image/image-sync/tasks', { registry_info: [{ registry_id: id }] });
   const path = `/image/image-sync/tasks/${task_id}/registries`;
-  // Let the crawl get going, then pull the plug.
-  await new Promise((r) => setTimeout(r, 1500));
+  // Let the crawl get going, then pull the plug: every request through the slow proxy takes 100 ms or more, and
+  // the crawl asks the tag list first, then each tag (it starts at once: a queued job wakes its worker).
+  await new Promise((r) => setTimeout(r, 150));
   assert.equal((await api('GET', path)).data_list[0].sync_status, 'running');
   await crash(first);
 

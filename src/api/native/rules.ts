@@ -36,7 +36,8 @@ export const gatesSchema = {
       type: 'array',
       maxItems: 32,
       items: { type: 'string', minLength: 1, maxLength: 128 },
-      description: "Names of the project's trusted keys or keyless identities: a signature verified by any of them passes",
+      description:
+        "Names of the project's trusted keys or keyless identities: a signature verified by any of them passes",
     },
     max_scan_age_hours: { type: 'integer', minimum: 1, maximum: 87600 },
     block_severity: { type: 'string', enum: ['Critical', 'High', 'Medium', 'Low'] },
