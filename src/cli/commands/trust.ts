@@ -28,7 +28,7 @@ interface AddFlags extends JsonFlags {
 export function registerTrust(program: Command): void {
   const trust = program
     .command('trust')
-    .description('signers the project trusts for image signatures: keys, keyless identities (on a running server)');
+    .description('keys and keyless identities the project trusts for image signatures (on a running server)');
 
   withServerFlags(trust.command('add'))
     .description('trust a public key (PEM: ECDSA P-256/P-384, Ed25519 or RSA) or a keyless identity, as admin')
