@@ -1,13 +1,14 @@
 // cosign signatures: the verdicts of signatures against keys, from signatures made here with node:crypto in
 // cosign's format (the simple-signing payload signed over its exact bytes), for each key kind; and the signatures
 // found in a real Distribution registry (no referrers API) under cosign's `.sig` tag and in the OCI 1.1 fallback
-// index, pushed by the test fixture (test/support/referrers.ts), read through the registry client.
+// index (classic signatures and cosign 3's sigstore bundles), pushed by the test fixture (test/support/referrers.ts), read through the registry client.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { type BuiltImage, buildImage, pushImage } from '../../test/support/fixtures.js';
 import {
   cosignKeyPair,
+  pushBundleSignature,
   pushCosignSignature,
   pushOciReferrer,
   simpleSigningPayload,
@@ -188,6 +189,27 @@ describe('findSignatures in a registry without the referrers API', () => {
         ['bob', true],
       ],
     );
+  });
+
+  test('cosign 3 bundle referrers: a signature verified by its key; an attestation, a tampered one are not', async () => {
+    const image = await buildImage({ format: 'oci', seed: 'cosign-bundled' });
+    await pushImage(reg, 'sig/app', 'bundled', image);
+    const subject = { mediaType: image.mediaType, digest: image.digest, size: image.manifest.length };
+    await pushBundleSignature(reg, 'sig/app', subject, alice.privateKey);
+    await pushBundleSignature(reg, 'sig/app', subject, bob.privateKey, { tamper: true });
+    // An SBOM attestation in the same format: a bundle, but not a signature of the image.
+    await pushBundleSignature(reg, 'sig/app', subject, bob.privateKey, { predicateType: 'https://spdx.dev/Document' });
+    const found = await findSignatures(client, 'sig/app', image.digest);
+    assert.equal(found.length, 2, 'the two signatures; the attestation is left out');
+    const keys = [trusted('alice', alice.publicKeyPem), trusted('bob', bob.publicKeyPem)];
+    assert.deepEqual(
+      verifySignatures(found, image.digest, keys).map((v) => [v.name, v.verified, v.signatures]),
+      [
+        ['alice', true, 1],
+        ['bob', false, 0],
+      ],
+    );
+    assert.match(verifySignatures(found, unsigned.digest, keys)[0]?.detail ?? '', /digest mismatch/);
   });
 
   test('a registry that cannot be reached is an error, never "no signature"', async () => {

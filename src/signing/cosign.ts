@@ -1,9 +1,12 @@
-// cosign signatures of an image, found in its registry and checked against trusted public keys
-// (https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md): each signature is a layer of a
-// signature manifest, the simple-signing payload, annotated with the base64 signature over the payload's exact
-// bytes; the payload names the signed manifest's digest (`critical.image.docker-manifest-digest`), which must be
-// the image's. Found under cosign's tag `sha256-<hex>.sig` and among the OCI 1.1 referrers of cosign's artifact
-// type (the referrers API, else the `sha256-<hex>` fallback index).
+// cosign signatures of an image, found in its registry and checked against trusted signers. Two formats:
+// - cosign's classic one (https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md): each signature is
+//   a layer of a signature manifest, the simple-signing payload, annotated with the base64 signature over the
+//   payload's exact bytes; the payload names the signed manifest's digest (`critical.image.docker-manifest-digest`),
+//   which must be the image's. Found under cosign's tag `sha256-<hex>.sig` and among the OCI 1.1 referrers of
+//   cosign's signature artifact type.
+// - a sigstore bundle referrer (cosign 3's default): a DSSE-signed in-toto statement naming the digest
+//   (sigstore-bundle.ts).
+// Referrers come from the referrers API, else the `sha256-<hex>` fallback index.
 // Two kinds of signer are trusted: a public key (the signature checks out with it; the Rekor bundle is not required,
 // as `cosign verify --key … --insecure-ignore-tlog`), and a keyless identity (certificate, log entry and identity
 // checked against the user's trusted root: keyless.ts). A signature counts only when a signer the project trusts
@@ -11,11 +14,12 @@
 import { verify as verifySignature } from 'node:crypto';
 import type { RegistryClient } from '../oci/client.js';
 import { DigestMismatchError, InvalidResponseError, RegistryError, UnsupportedFormatError } from '../oci/errors.js';
-import type { Manifest } from '../oci/manifest.js';
+import type { Descriptor, Manifest } from '../oci/manifest.js';
 import { fallbackTag, referrersList } from '../oci/referrers.js';
 import { readBounded } from '../oci/response.js';
 import { checksKeyless, type KeylessMaterial, type TrustedIdentity } from './keyless.js';
 import type { TrustedKey } from './keys.js';
+import { BUNDLE_ARTIFACT_TYPES, BUNDLE_LIMIT, bundleSignature } from './sigstore-bundle.js';
 
 const SIG_ARTIFACT_TYPE = 'application/vnd.dev.cosign.artifact.sig.v1+json';
 const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -34,8 +38,12 @@ export interface FoundSignature {
   signature: Buffer;
   /** The manifest that carried it. */
   manifest: string;
-  /** The certificate and log bundle of a keyless signature. */
+  /** The digests it says it signs (a bundle's statement subjects); a classic signature's payload names its own. */
+  subjects?: string[];
+  /** The certificate and log bundle of a classic keyless signature. */
   keyless?: KeylessMaterial;
+  /** The sigstore bundle (parsed JSON) of a bundle signature: what a keyless identity verifies. */
+  bundle?: object;
 }
 
 /** Whom a project trusts to sign: a public key or a keyless identity. */
@@ -53,8 +61,9 @@ export interface KeyVerdict {
 
 /**
  * The cosign signatures of `digest` in `repository`: the layers of its `<alg>-<hex>.sig` manifest (cosign's tag
- * schema) and of its OCI 1.1 referrers of cosign's signature artifact type. Each payload is read bounded
- * (64 KiB) and checked against its digest; at most 64 signatures. Nothing is verified here (verifySignatures).
+ * schema) and of its OCI 1.1 referrers of cosign's signature artifact type, and its sigstore bundle referrers.
+ * Each payload or bundle is read bounded and checked against its digest; at most 64 signatures. Nothing is
+ * verified here (verifySignatures).
  * @throws the registry's error when it cannot be read (unreachable, refused): never "no signature" for that
  */
 export async function findSignatures(
@@ -63,38 +72,57 @@ export async function findSignatures(
   digest: string,
   signal?: AbortSignal,
 ): Promise<FoundSignature[]> {
-  const manifests: Manifest[] = [];
+  const classic: Manifest[] = [];
+  const bundles: Manifest[] = [];
   const tagged = await optional(client.manifestGet(repository, `${fallbackTag(digest)}.sig`, signal));
-  if (tagged) manifests.push(tagged);
-  for (const d of await referrersList(client, repository, digest, SIG_ARTIFACT_TYPE, signal)) {
-    if (manifests.length >= MAX_SIGNATURES) break;
-    if (manifests.some((m) => m.digest === d.digest)) continue;
+  if (tagged) classic.push(tagged);
+  for (const d of await referrersList(client, repository, digest, undefined, signal)) {
+    const into =
+      d.artifactType === SIG_ARTIFACT_TYPE
+        ? classic
+        : BUNDLE_ARTIFACT_TYPES.includes(d.artifactType ?? '')
+          ? bundles
+          : undefined;
+    if (!into || classic.length + bundles.length >= MAX_SIGNATURES) continue;
+    if (into.some((m) => m.digest === d.digest)) continue;
     const m = await optional(client.manifestGet(repository, d.digest, signal));
-    if (m) manifests.push(m);
+    if (m) into.push(m);
   }
   const found: FoundSignature[] = [];
-  for (const m of manifests) {
+  const read = (layer: Descriptor, limit: number, what: string) =>
+    // blobGet checks the bytes against the layer's digest and size: what is read is what the manifest names.
+    optional(readBounded(client.blobGet(repository, layer, { signal }), limit, what));
+  for (const m of classic) {
     if (m.kind !== 'image') continue;
     for (const layer of m.body.layers) {
       const annotation = layer.annotations?.[SIGNATURE_ANNOTATION];
       if (layer.mediaType !== SIMPLE_SIGNING || !annotation || layer.size > PAYLOAD_LIMIT) continue;
       if (found.length >= MAX_SIGNATURES) return found;
-      // blobGet checks the bytes against the layer's digest and size: the payload is what the manifest names.
-      const payload = await optional(
-        readBounded(client.blobGet(repository, layer, { signal }), PAYLOAD_LIMIT, 'signature payload'),
-      );
-      if (!payload) continue;
-      const certificate = layer.annotations?.[CERTIFICATE_ANNOTATION];
-      const bundle = layer.annotations?.[BUNDLE_ANNOTATION];
-      found.push({
-        payload,
-        signature: Buffer.from(annotation, 'base64'),
-        manifest: m.digest,
-        ...(certificate && bundle ? { keyless: { certificate, bundle } } : {}),
-      });
+      const payload = await read(layer, PAYLOAD_LIMIT, 'signature payload');
+      if (payload) found.push(classicSignature(payload, annotation, layer, m.digest));
     }
   }
+  for (const m of bundles) {
+    const layer = m.kind === 'image' ? m.body.layers[0] : undefined;
+    if (!layer || !BUNDLE_ARTIFACT_TYPES.includes(layer.mediaType) || layer.size > BUNDLE_LIMIT) continue;
+    if (found.length >= MAX_SIGNATURES) return found;
+    const bytes = await read(layer, BUNDLE_LIMIT, 'sigstore bundle');
+    const signature = bytes && bundleSignature(bytes, m.digest);
+    if (signature) found.push(signature);
+  }
   return found;
+}
+
+/** A classic signature layer: its payload, its signature annotation, and a keyless signature's certificate and log bundle. */
+function classicSignature(payload: Buffer, signature: string, layer: Descriptor, manifest: string): FoundSignature {
+  const certificate = layer.annotations?.[CERTIFICATE_ANNOTATION];
+  const bundle = layer.annotations?.[BUNDLE_ANNOTATION];
+  return {
+    payload,
+    signature: Buffer.from(signature, 'base64'),
+    manifest,
+    ...(certificate && bundle ? { keyless: { certificate, bundle } } : {}),
+  };
 }
 
 /** Each signer's verdict on `digest`: verified when one signature names the digest and is that signer's. */
@@ -103,7 +131,7 @@ export function verifySignatures(
   digest: string,
   keys: readonly TrustedSigner[],
 ): KeyVerdict[] {
-  const naming = found.filter((s) => signedDigest(s.payload) === digest);
+  const naming = found.filter((s) => (s.subjects ?? [signedDigest(s.payload)]).includes(digest));
   return keys.map((k) => {
     const signatures = naming.filter((s) => checks(s, k)).length;
     const detail =

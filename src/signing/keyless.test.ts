@@ -7,10 +7,11 @@
 import assert from 'node:assert/strict';
 import { sign } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { simpleSigningPayload } from '../../test/support/referrers.js';
+import { cosignBundle, simpleSigningPayload } from '../../test/support/referrers.js';
 import { type KeylessSigner, startSigstore, type TestSigstore } from '../../test/support/sigstore.js';
 import { type FoundSignature, verifySignatures } from './cosign.js';
 import { parseIdentity, type TrustedIdentity, trustIdentity } from './keyless.js';
+import { bundleSignature } from './sigstore-bundle.js';
 
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 const SUBJECT = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
@@ -109,6 +110,28 @@ describe('keyless signatures', () => {
     assert.equal(verdict(bare)?.verified, false, 'the certificate and bundle are required');
     const junk = { ...good, keyless: { certificate: 'not a certificate', bundle: '{' } };
     assert.equal(verdict(junk)?.verified, false, 'malformed material is not a signature');
+  });
+
+  test('a sigstore bundle (cosign 3): the identity’s verifies; another identity’s, CA’s or log’s does not', async () => {
+    const bundled = (by: KeylessSigner, log: TestSigstore, opts: { tamper?: boolean } = {}) =>
+      bundleSignature(cosignBundle(DIGEST, { signer: by, sigstore: log }, opts), `sha256:${'e'.repeat(64)}`);
+    const ours = bundled(signer, sigstore);
+    assert.ok(ours?.bundle, 'read as a bundle signature');
+    assert.deepEqual(ours?.subjects, [DIGEST]);
+    assert.equal(verdict(ours as FoundSignature)?.verified, true);
+    const mallory = await sigstore.issue('mallory@example.test', ISSUER);
+    for (const [what, s] of [
+      ['another identity', bundled(mallory, sigstore)],
+      ['an untrusted CA and log', bundled(strangerSigner, stranger)],
+      ['an untrusted log', bundled(signer, stranger)],
+      ['a signature over other bytes', bundled(signer, sigstore, { tamper: true })],
+    ] as const) {
+      assert.equal(verdict(s as FoundSignature)?.verified, false, what);
+    }
+    // An attestation (another predicate) is not a signature of the image at all.
+    const sbom = cosignBundle(DIGEST, { signer, sigstore }, { predicateType: 'https://spdx.dev/Document' });
+    assert.equal(bundleSignature(sbom, DIGEST), undefined);
+    assert.equal(bundleSignature(Buffer.from('{not json'), DIGEST), undefined);
   });
 
   test('identities: fingerprint over issuer, subject and root; unusable input refused with INVALID_PARAMETER', () => {

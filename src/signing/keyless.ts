@@ -10,7 +10,9 @@
 // root's logs and its body names this signature and this payload's digest; an embedded SCT when the root lists
 // CT logs; the signature over the payload. Then the identity: the certificate's subject (SAN) and OIDC issuer must
 // equal the trusted ones exactly (not as patterns: @sigstore/verify's own SAN check reads its policy as a RegExp).
-// Not read: RFC 3161 timestamps and the new sigstore-bundle referrers (cosign --new-bundle-format).
+// A sigstore bundle referrer (cosign 3's format) is handed to @sigstore/verify as it is (its log entries' inclusion
+// promises or proofs, RFC 3161 timestamps against the root's timestamp authorities). Not read: the classic format's
+// RFC 3161 annotation (`dev.sigstore.cosign/rfc3161timestamp`).
 import { createHash } from 'node:crypto';
 import { BUNDLE_V01_MEDIA_TYPE, type Bundle, bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
@@ -106,14 +108,19 @@ export function trustIdentity(name: string, p: ParsedIdentity): TrustedIdentity 
   return { name, fingerprint: p.fingerprint, issuer: p.issuer, subject: p.subject, verifier };
 }
 
-/** Whether the keyless signature (`signature` over `payload`, with its certificate and log bundle) is `id`'s. */
+/**
+ * Whether the keyless signature is `id`'s: a classic one (`signature` over `payload`, with its certificate and log
+ * bundle annotations) or a sigstore bundle (its DSSE envelope, certificate and log entries; sigstore-bundle.ts).
+ */
 export function checksKeyless(
   id: TrustedIdentity,
-  s: { payload: Buffer; signature: Buffer; keyless?: KeylessMaterial },
+  s: { payload: Buffer; signature: Buffer; keyless?: KeylessMaterial; bundle?: object },
 ): boolean {
-  if (!s.keyless) return false;
+  if (!s.keyless && !s.bundle) return false;
   try {
-    const entity = toSignedEntity(toBundle(s.payload, s.signature, s.keyless), s.payload);
+    const entity = s.bundle
+      ? toSignedEntity(bundleFromJSON(s.bundle))
+      : toSignedEntity(toBundle(s.payload, s.signature, s.keyless as KeylessMaterial), s.payload);
     const signer = id.verifier.verify(entity);
     return signer.identity?.subjectAlternativeName === id.subject && signer.identity.extensions?.issuer === id.issuer;
   } catch {

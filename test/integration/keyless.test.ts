@@ -1,6 +1,6 @@
 // Keyless signatures (issue 15) through a real registry, the CLI and a real server: images signed as keyless
 // `cosign sign` stores them (certificate and Rekor bundle annotations), by a private sigstore made for the test
-// (test/support/sigstore.ts). `regatta verify` with cosign's keyless flags accepts the trusted identity's image and
+// (test/support/sigstore.ts), and one as cosign 3 stores it (a sigstore bundle referrer). `regatta verify` with cosign's keyless flags accepts the trusted identity's image and
 // refuses another identity's; the server trusts an identity with its trusted root (API and `regatta trust add`),
 // `POST /images/verify` checks against it, and a rule gated `signed_by` that identity blocks the image another
 // identity signed and copies the identity's own, which it had blocked before the identity was trusted, without a
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BuiltImage, buildImage, pushImage } from '../support/fixtures.js';
-import { pushCosignSignature } from '../support/referrers.js';
+import { pushBundleSignature, pushCosignSignature } from '../support/referrers.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { startSigstore, type TestSigstore } from '../support/sigstore.js';
 import { sha256Hex, skopeoInspectRaw } from '../support/skopeo.js';
@@ -37,7 +37,7 @@ let dst: TestRegistry;
 let sigstore: TestSigstore;
 let dir: string;
 let rootFile: string;
-const images: Record<'ours' | 'theirs', BuiltImage> = {} as never;
+const images: Record<'ours' | 'theirs' | 'bundled', BuiltImage> = {} as never;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'regatta-keyless-'));
@@ -56,6 +56,15 @@ before(async () => {
     await pushImage(src, `signed/${name}`, '1.0', images[name]);
     await pushCosignSignature(src, `signed/${name}`, images[name].digest, { signer, sigstore });
   }
+  // The identity's image signed as cosign 3 does: a sigstore bundle referrer (DSSE, certificate, log entry).
+  images.bundled = await buildImage({ format: 'oci', seed: 'keyless-bundled' });
+  await pushImage(src, 'signed/bundled', '1.0', images.bundled);
+  const subject = {
+    mediaType: images.bundled.mediaType,
+    digest: images.bundled.digest,
+    size: images.bundled.manifest.length,
+  };
+  await pushBundleSignature(src, 'signed/bundled', subject, { signer: ours, sigstore });
   rootFile = join(dir, 'trusted_root.json');
   await writeFile(rootFile, JSON.stringify(sigstore.trustedRoot));
 });
@@ -87,6 +96,10 @@ describe('regatta verify, keyless', () => {
     const other = await runCli(['verify', `${src.host}/signed/theirs:1.0`, ...identityFlags()]);
     assert.equal(other.code, 1);
     assert.match(other.stdout, /FAIL .* 1 signature of the digest, none made by this identity/);
+    // cosign 3's format: the bundle referrer, found through the fallback index and verified whole.
+    const bundled = await runCli(['verify', `${src.host}/signed/bundled:1.0`, ...identityFlags(), '--json']);
+    assert.equal(bundled.code, 0, bundled.stderr);
+    assert.equal(json<{ digest: string }>(bundled).digest, images.bundled.digest);
   });
 
   test('half an identity is a usage error; a file that is no trusted root is refused', async () => {
@@ -133,6 +146,7 @@ describe('keyless identities on the server', () => {
     assert.deepEqual(
       first.map((t) => [t.source.repository, t.issue]).sort(),
       [
+        ['bundled', 'POLICY_BLOCKED'],
         ['ours', 'POLICY_BLOCKED'],
         ['theirs', 'POLICY_BLOCKED'],
       ],
@@ -161,13 +175,20 @@ describe('keyless identities on the server', () => {
     // Trusting the identity re-decided the blocked tasks: ours is copied, theirs stays blocked.
     const later = await until('the image of the identity copied', async () => {
       const tasks = await endedTasks(server.url, run.batch_id, 60_000);
-      return tasks.some((t) => t.status === 'SUCCESS') ? tasks : undefined;
+      return tasks.filter((t) => t.status === 'SUCCESS').length === 2 ? tasks : undefined;
     });
     const by = new Map(later.map((t) => [t.source.repository as string, t]));
     assert.equal(by.get('ours')?.status, 'SUCCESS', JSON.stringify(by.get('ours')));
+    assert.equal(by.get('bundled')?.status, 'SUCCESS', JSON.stringify(by.get('bundled')));
     assert.deepEqual([by.get('theirs')?.issue], ['POLICY_BLOCKED']);
     assert.match(by.get('theirs')?.issue_detail, /^signed_by: no signature verified by ci/);
     assert.equal(sha256Hex(await skopeoInspectRaw(`${dst.host}/prod/ours:1.0`)), images.ours.digest);
+    assert.equal(sha256Hex(await skopeoInspectRaw(`${dst.host}/prod/bundled:1.0`)), images.bundled.digest);
+    // Its signatures travelled with it: the copy verifies at the target, in both formats.
+    for (const name of ['ours', 'bundled']) {
+      const there = await runCli(['verify', `${dst.host}/prod/${name}:1.0`, ...identityFlags()]);
+      assert.equal(there.code, 0, `${name}: ${there.stdout}${there.stderr}`);
+    }
     await assert.rejects(skopeoInspectRaw(`${dst.host}/prod/theirs:1.0`));
   });
 

@@ -277,3 +277,69 @@ export async function pushOciReferrer(
   await pushManifest(target, repo, tag, { mediaType: OCI_INDEX, manifest: index, digest: indexDigest }, auth);
   return { descriptor, indexDigest };
 }
+
+const SIGSTORE_BUNDLE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const COSIGN_SIGN = 'https://sigstore.dev/cosign/sign/v1';
+
+/**
+ * A sigstore bundle v0.3 as cosign 3 writes for an image signature (https://github.com/sigstore/cosign/blob/main/
+ * specs/BUNDLE_SPEC.md): a DSSE envelope of an in-toto Statement v1 naming `subjectDigest` with cosign's signature
+ * predicate (or `predicateType`), signed by `key` (verification material: the key's hint, no log entry, as
+ * `cosign sign --key … --tlog-upload=false`) or by a keyless signer (its certificate and its sigstore's log entry).
+ * `tamper` signs other bytes than the envelope's.
+ */
+export function cosignBundle(
+  subjectDigest: string,
+  key: KeyObject | KeylessSigning,
+  opts: { predicateType?: string; tamper?: boolean } = {},
+): Buffer {
+  const statement = Buffer.from(
+    JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: 'image', digest: { sha256: hexOf(subjectDigest) } }],
+      predicateType: opts.predicateType ?? COSIGN_SIGN,
+      predicate: {},
+    }),
+  );
+  const type = 'application/vnd.in-toto+json';
+  const signed = opts.tamper ? pae(type, Buffer.from('{}')) : pae(type, statement);
+  const keyless = 'signer' in key ? key : undefined;
+  const signature = sign(keyless ? keyless.signer.privateKey : (key as KeyObject), signed);
+  const material = keyless
+    ? {
+        certificate: { rawBytes: pemBody(keyless.signer.certificatePem) },
+        tlogEntries: [
+          keyless.sigstore.dsseLogEntry({ payload: statement, signatureB64: signature }, keyless.signer.certificatePem),
+        ],
+      }
+    : { publicKey: { hint: 'cosign.pub' }, tlogEntries: [] };
+  return Buffer.from(
+    JSON.stringify({
+      mediaType: SIGSTORE_BUNDLE,
+      verificationMaterial: { ...material, timestampVerificationData: {} },
+      dsseEnvelope: { payload: statement.toString('base64'), payloadType: type, signatures: [{ sig: signature }] },
+    }),
+  );
+}
+
+/** A cosign 3 image signature: the bundle of cosignBundle() pushed as an OCI 1.1 referrer of `subject`. */
+export function pushBundleSignature(
+  target: RegistryTarget,
+  repo: string,
+  subject: Descriptor,
+  key: KeyObject | KeylessSigning,
+  opts: { predicateType?: string; tamper?: boolean } = {},
+) {
+  return pushOciReferrer(target, repo, subject, {
+    artifactType: SIGSTORE_BUNDLE,
+    blob: cosignBundle(subject.digest, key, opts),
+    blobMediaType: SIGSTORE_BUNDLE,
+    annotations: {
+      'dev.sigstore.bundle.content': 'dsse-envelope',
+      'dev.sigstore.bundle.predicateType': opts.predicateType ?? COSIGN_SIGN,
+    },
+  });
+}
+
+/** The base64 body of a PEM certificate (its DER). */
+const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');

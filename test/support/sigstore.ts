@@ -32,6 +32,11 @@ export interface TestSigstore {
   issue(subject: string, issuer: string): Promise<KeylessSigner>;
   /** cosign's bundle annotation for a signature logged at `integratedTime` (default now) by this log. */
   logEntry(payload: Buffer, signatureB64: string, certificatePem: string, integratedTime?: number): string;
+  /**
+   * A sigstore bundle's log entry (protobuf JSON) for a DSSE envelope's signature: a `dsse` 0.0.1 body, the
+   * inclusion promise, and an inclusion proof in a one-entry tree with its signed checkpoint.
+   */
+  dsseLogEntry(envelope: { payload: Buffer; signatureB64: string }, certificatePem: string): Record<string, unknown>;
   stop(): Promise<void>;
 }
 
@@ -138,26 +143,76 @@ export async function startSigstore(name = 'test'): Promise<TestSigstore> {
       return { privateKey: leaf.privateKey, certificatePem: await readFile(cert, 'utf8'), subject, issuer };
     },
     logEntry(payload, signatureB64, certificatePem, integratedTime = Math.floor(Date.now() / 1000)) {
+      const body = hashedrekordBody(payload, signatureB64, certificatePem);
+      return JSON.stringify({
+        SignedEntryTimestamp: promise(body, integratedTime),
+        Payload: entry(body, integratedTime),
+      });
+    },
+    dsseLogEntry({ payload, signatureB64 }, certificatePem) {
+      const integratedTime = Math.floor(Date.now() / 1000);
+      const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest();
       const body = Buffer.from(
         JSON.stringify({
           apiVersion: '0.0.1',
-          kind: 'hashedrekord',
+          kind: 'dsse',
           spec: {
-            data: { hash: { algorithm: 'sha256', value: createHash('sha256').update(payload).digest('hex') } },
-            signature: {
-              content: signatureB64,
-              publicKey: { content: Buffer.from(certificatePem).toString('base64') },
-            },
+            payloadHash: { algorithm: 'sha256', value: sha256(payload).toString('hex') },
+            signatures: [{ signature: signatureB64, verifier: Buffer.from(certificatePem).toString('base64') }],
           },
         }),
       ).toString('base64');
-      const entry = { body, integratedTime, logID: logId.toString('hex'), logIndex: 7 };
-      // Canonical JSON (RFC 8785) of these four is their keys in order, no spaces: what Rekor signs.
-      const set = createSign('sha256').update(JSON.stringify(entry)).sign(log.privateKey).toString('base64');
-      return JSON.stringify({ SignedEntryTimestamp: set, Payload: entry });
+      // RFC 6962: a one-leaf tree's root is the leaf's hash, and the proof has no hashes.
+      const root = sha256(Buffer.concat([Buffer.from([0]), Buffer.from(body, 'base64')]));
+      const note = `${name} test log\n1\n${root.toString('base64')}\n`;
+      const noteSig = Buffer.concat([logId.subarray(0, 4), createSign('sha256').update(note).sign(log.privateKey)]);
+      return {
+        logIndex: '0',
+        logId: { keyId: logId.toString('base64') },
+        kindVersion: { kind: 'dsse', version: '0.0.1' },
+        integratedTime: String(integratedTime),
+        inclusionPromise: { signedEntryTimestamp: promise(body, integratedTime, 0) },
+        inclusionProof: {
+          logIndex: '0',
+          rootHash: root.toString('base64'),
+          treeSize: '1',
+          hashes: [],
+          checkpoint: { envelope: `${note}\n\u2014 rekor.${name}.invalid ${noteSig.toString('base64')}\n` },
+        },
+        canonicalizedBody: body,
+      };
     },
     stop: () => rm(dir, { recursive: true, force: true }),
   };
+
+  /** Rekor's SignedEntryTimestamp: its signature over the canonical JSON of the entry's four fields. */
+  function promise(body: string, integratedTime: number, logIndex = 7): string {
+    return createSign('sha256')
+      .update(JSON.stringify(entry(body, integratedTime, logIndex)))
+      .sign(log.privateKey)
+      .toString('base64');
+  }
+  // Canonical JSON (RFC 8785) of these four is their keys in this order, no spaces: what Rekor signs.
+  function entry(body: string, integratedTime: number, logIndex = 7) {
+    return { body, integratedTime, logID: logId.toString('hex'), logIndex };
+  }
+}
+
+/** A hashedrekord 0.0.1 entry body (base64) for a signature over `payload` by a certificate's key. */
+function hashedrekordBody(payload: Buffer, signatureB64: string, certificatePem: string): string {
+  return Buffer.from(
+    JSON.stringify({
+      apiVersion: '0.0.1',
+      kind: 'hashedrekord',
+      spec: {
+        data: { hash: { algorithm: 'sha256', value: createHash('sha256').update(payload).digest('hex') } },
+        signature: {
+          content: signatureB64,
+          publicKey: { content: Buffer.from(certificatePem).toString('base64') },
+        },
+      },
+    }),
+  ).toString('base64');
 }
 
 function pemToDer(text: string): Buffer {
