@@ -87,14 +87,7 @@ export function registerVerify(program: Command): void {
 
 /** The key in `file`, named by the file as given. */
 export async function readKey(file: string): Promise<TrustedKey> {
-  let pem: string;
-  try {
-    const bytes = await readFile(file);
-    if (bytes.length > KEY_FILE_LIMIT) throw new Error(`larger than ${KEY_FILE_LIMIT} bytes`);
-    pem = bytes.toString('utf8');
-  } catch (err) {
-    throw new RegattaError('USAGE', `--key ${file}: ${(err as { code?: string }).code ?? (err as Error).message}`);
-  }
+  const pem = await readFlagFile('--key', file, KEY_FILE_LIMIT);
   try {
     const { key, fingerprint } = parsePublicKey(pem);
     return { name: file, key, fingerprint };
@@ -113,21 +106,21 @@ async function readIdentity(flags: VerifyFlags): Promise<TrustedIdentity | undef
       'a keyless identity needs --certificate-identity, --certificate-oidc-issuer and --trusted-root',
     );
   }
-  const file = flags.trustedRoot ?? '';
-  let text: string;
-  try {
-    const bytes = await readFile(file);
-    if (bytes.length > ROOT_FILE_LIMIT) throw new Error(`larger than ${ROOT_FILE_LIMIT} bytes`);
-    text = bytes.toString('utf8');
-  } catch (err) {
-    throw new RegattaError(
-      'USAGE',
-      `--trusted-root ${file}: ${(err as { code?: string }).code ?? (err as Error).message}`,
-    );
-  }
+  const text = await readFlagFile('--trusted-root', flags.trustedRoot ?? '', ROOT_FILE_LIMIT);
   const subject = flags.certificateIdentity ?? '';
   const parsed = parseIdentity({ issuer: flags.certificateOidcIssuer ?? '', subject, trustedRoot: text });
   return trustIdentity(subject, parsed);
+}
+
+/** The text of a file a flag names, at most `limit` bytes; USAGE naming the flag and file when it cannot be read. */
+async function readFlagFile(flag: string, file: string, limit: number): Promise<string> {
+  try {
+    const bytes = await readFile(file);
+    if (bytes.length > limit) throw new Error(`larger than ${limit} bytes`);
+    return bytes.toString('utf8');
+  } catch (err) {
+    throw new RegattaError('USAGE', `${flag} ${file}: ${(err as { code?: string }).code ?? (err as Error).message}`);
+  }
 }
 
 function render(digest: string, found: number, verdicts: KeyVerdict[]): string {
