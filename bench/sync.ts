@@ -20,7 +20,9 @@
 // and checked afterwards (every target tag names the source's digest; the raw upload has the blob). Medians of
 // --runs (default 3). Writes bench/out/sync-<date>.json. Only loopback; every process started is stopped by PID.
 //
-// Options: --runs N  --repos N  --tags N  --big-mib N  --cases sync,server,server-pg,big  --regatta-args="--jobs 16"  --no-build
+// With --writes the server cases also count what the first run wrote to the database (PostgreSQL's statistics:
+// transactions, rows inserted / updated / deleted, per task; bench/lib/db-writes.ts), 11 s more per run.
+// Options: --runs N  --repos N  --tags N  --big-mib N  --cases sync,server,server-pg,big  --regatta-args="--jobs 16"  --no-build  --writes
 //          --regatta-bin PATH
 
 import { rmSync } from 'node:fs';
@@ -45,7 +47,7 @@ import {
   pipeCommand,
 } from './lib/raw-stream.js';
 import { median } from './lib/report.js';
-import { benchServerSync, type ServerRun } from './lib/server-sync.js';
+import { benchServerSync, perTask, type ServerRun } from './lib/server-sync.js';
 import { type CorpusImage, corpusBlobs, NAMESPACE, pushCorpus } from './lib/sync-corpus.js';
 import { type Command, makeTools, skopeoSyncArgs, type Tools } from './lib/tools.js';
 
@@ -64,6 +66,7 @@ function settings() {
       'regatta-args': { type: 'string', default: '' },
       'regatta-bin': { type: 'string' },
       'no-build': { type: 'boolean', default: false },
+      writes: { type: 'boolean', default: false },
     },
   });
   const int = (name: string, v: string) => {
@@ -82,6 +85,7 @@ function settings() {
     regattaArgs: values['regatta-args'].split(/\s+/).filter(Boolean),
     regattaBin: values['regatta-bin'] && resolve(values['regatta-bin']),
     build: !values['no-build'] && !values['regatta-bin'],
+    writes: values.writes,
   };
 }
 type Settings = ReturnType<typeof settings>;
@@ -281,7 +285,7 @@ async function main(): Promise<void> {
           skopeoYaml,
           `${src.host}:\n  tls-verify: false\n  images:\n${repos.map((r) => `    ${r}: []\n`).join('')}`,
         );
-        const common = { runs: s.runs, work, tools, src, corpus, skopeoYaml, progress };
+        const common = { runs: s.runs, work, tools, src, corpus, skopeoYaml, progress, writes: s.writes };
         if (s.cases.has('server')) record.server = await benchServerSync(common);
         if (s.cases.has('server-pg')) {
           const databaseUrl = process.env.DATABASE_URL;
@@ -338,6 +342,19 @@ function reportServer(server: ServerRun[], title: string, corpus: unknown): void
     console.log(
       `  CPU of the first run (medians): Regatta ${med((c) => c.regatta)}, embedded database ${med((c) => c.database)}, ` +
         `both registries ${med((c) => c.registry)} (PostgreSQL's own processes not counted)`,
+    );
+  }
+  const writes = server.flatMap((r) => (r.writes ? [r.writes] : []));
+  if (writes.length > 0) {
+    const med = (f: (w: (typeof writes)[number]) => number) => median(writes.map(f));
+    console.log(
+      `  database writes of the first run (medians): ${perTask({
+        transactions: med((w) => w.transactions),
+        inserted: med((w) => w.inserted),
+        updated: med((w) => w.updated),
+        deleted: med((w) => w.deleted),
+        tasks: med((w) => w.tasks),
+      })}`,
     );
   }
   const side = server.flatMap((r) => (r.sideS === undefined ? [] : [r]));

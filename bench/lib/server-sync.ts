@@ -17,6 +17,7 @@ import { freshPostgresDatabase } from '../../test/support/database.js';
 import { buildImage, pushImage } from '../../test/support/fixtures.js';
 import { startRegistry, type TestRegistry } from '../../test/support/registry.js';
 import { type CpuSeconds, cpuWindow, embeddedDatabase } from './crawl-cpu.js';
+import { type DbWrites, writesWindow } from './db-writes.js';
 import { type Measured, timed } from './processes.js';
 import { manifestDigestAt } from './raw-stream.js';
 import { type CorpusImage, NAMESPACE } from './sync-corpus.js';
@@ -35,6 +36,8 @@ export interface ServerRun {
   sideBeforeBig?: boolean;
   /** CPU seconds of the first run: Regatta (server and workers), the embedded database, both registries. */
   cpu?: CpuSeconds;
+  /** With --writes: what the first run (and the side batch) wrote, and its task count. */
+  writes?: DbWrites & { tasks: number };
 }
 
 /** The second project of the fair-share measurement, and its 5 images. */
@@ -156,6 +159,15 @@ async function startService(databaseUrl: string | undefined): Promise<Service> {
   };
 }
 
+/** A run's writes per task, in words. */
+export function perTask(w: DbWrites & { tasks: number }): string {
+  const each = (n: number) => (n / w.tasks).toFixed(1);
+  return (
+    `per task ${each(w.transactions)} transactions, rows ${each(w.inserted)} inserted, ${each(w.updated)} updated, ` +
+    `${each(w.deleted)} deleted (${w.tasks} tasks)`
+  );
+}
+
 async function verify(dst: TestRegistry, corpus: CorpusImage[]): Promise<void> {
   const limit = pLimit(8);
   const wrong: string[] = [];
@@ -182,6 +194,8 @@ export async function benchServerSync(opts: {
   progress: (m: string) => void;
   /** PostgreSQL for the `server-pg` case; the embedded default without. */
   databaseUrl?: string;
+  /** Count the first run's database writes (adds 11 s per run for the statistics to settle). */
+  writes?: boolean;
 }): Promise<ServerRun[]> {
   const out: ServerRun[] = [];
   await pushSideImages(opts.src);
@@ -197,11 +211,13 @@ export async function benchServerSync(opts: {
         source: { registry_id: srcId, namespace: NAMESPACE },
         target: { registry_id: dstId, namespace: 'mirror' },
       });
+      const endWrites = opts.writes ? await writesWindow(server.runtime.ctx.db as never) : undefined;
       const endCpu = await cpuWindow({ registry: [opts.src.pid, dst.pid], ...service.pids });
       const first = await startRun(server.url, ruleId, acceptMs);
       const side = await sideBatch(server, opts.src, dst, first.batchId);
       const firstS = await endOfRun(server.url, first);
       const cpu = await endCpu();
+      const writes = endWrites && { ...(await endWrites()), tasks: opts.corpus.length + SIDE.tags };
       await verify(dst, opts.corpus);
       const resyncS = await endOfRun(server.url, await startRun(server.url, ruleId, acceptMs));
       const accepted = acceptMs.map((ms) => ms.toFixed(0)).join('/');
@@ -210,7 +226,8 @@ export async function benchServerSync(opts: {
         `  server run ${n}: first ${firstS.toFixed(2)} s, re-run ${resyncS.toFixed(2)} s, 202 in ${accepted} ms; ` +
           `second project's 5 tasks ${side.sideS.toFixed(2)} s (${during})`,
       );
-      out.push({ run: n, acceptMs, firstS, resyncS, skopeoS: 0, ...side, cpu });
+      if (writes) opts.progress(`    database: ${perTask(writes)}`);
+      out.push({ run: n, acceptMs, firstS, resyncS, skopeoS: 0, ...side, cpu, ...(writes ? { writes } : {}) });
     } finally {
       await service.stop();
       await dst.stop();
