@@ -56,6 +56,12 @@ export const ENV = z.object({
   REGATTA_SYNC_CONCURRENCY: positive.optional(),
   REGATTA_REGISTRY_CONCURRENCY: positive.optional(),
   REGATTA_SCAN_CONCURRENCY: positive.optional(),
+  REGATTA_SCAN_LAYER_CACHE_MB: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024)
+    .optional(),
   REGATTA_SCAN_ON_SYNC: z.enum(['true', 'false']).optional(),
   REGATTA_VULNDB: text.optional(),
   REGATTA_VULNDB_STALE_HOURS: positive.optional(),
@@ -179,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
       syncConcurrency: e.REGATTA_SYNC_CONCURRENCY,
       registryConcurrency: e.REGATTA_REGISTRY_CONCURRENCY,
       scanConcurrency: e.REGATTA_SCAN_CONCURRENCY,
+      scanLayerCacheMiB: e.REGATTA_SCAN_LAYER_CACHE_MB,
       vulndbStaleHours: e.REGATTA_VULNDB_STALE_HOURS,
       scanOnSync: e.REGATTA_SCAN_ON_SYNC === undefined ? undefined : e.REGATTA_SCAN_ON_SYNC === 'true',
       vulndb,

@@ -26,6 +26,8 @@ export interface WorkerOptions {
   scannerAdapter?: AdapterConfig;
   /** Scans at once in this process (REGATTA_SCAN_CONCURRENCY, default 1: a scan keeps a core busy). */
   scanConcurrency?: number;
+  /** MiB of layers a scanning process keeps read (REGATTA_SCAN_LAYER_CACHE_MB, default 256; 0: none). */
+  scanLayerCacheMiB?: number;
   /** Keep the advisory feeds of `vulndb` up to date (REGATTA_VULNDB_UPDATE and the feed settings); off when unset. */
   vulndbUpdate?: VulndbUpdateOptions;
   /** Hours after which the scan data is reported stale (REGATTA_VULNDB_STALE_HOURS, default 48). */

@@ -13,6 +13,7 @@ import {
 } from '../app/queue.js';
 import { type CloudEvent, deliverEvent } from '../app/webhooks.js';
 import { SCHEDULES, type VulndbUpdateOptions, type WorkerOptions } from '../app/worker-options.js';
+import { LayerCache } from '../scanning/layer-cache.js';
 import {
   requestInventorySync,
   requestRegistryCheck,
@@ -47,6 +48,9 @@ function eagerWorker(ctx: AppContext) {
   };
 }
 
+/** MiB of read layers a worker process keeps by default (REGATTA_SCAN_LAYER_CACHE_MB). */
+const DEFAULT_LAYER_CACHE_MIB = 256;
+
 export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Promise<void> {
   // Other processes' queued jobs wake this one's workers too (PostgreSQL; embedded: one process, nothing to hear).
   await ctx.jobs.listen();
@@ -62,11 +66,15 @@ export async function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): P
     };
   const crawlOpts = { scanOnSync: opts.scanOnSync ?? true };
   await work<RegistryCheckJob>(Queues.registryCheck, polling, each(runRegistryCheck));
+  // One layer cache for the process's scans: images sharing base layers read them once.
+  const cacheMiB = opts.scanLayerCacheMiB ?? DEFAULT_LAYER_CACHE_MIB;
+  const layerCache = cacheMiB > 0 ? new LayerCache(cacheMiB * 2 ** 20) : undefined;
+  const scanOpts = { vulndb: opts.vulndb, adapter: opts.scannerAdapter, ...(layerCache ? { layerCache } : {}) };
   for (let i = 0; i < (opts.scanConcurrency ?? 1); i++) {
     await work<ScanJob>(
       Queues.imageScan,
       polling,
-      each((c, job) => runScanJob(c, job, { vulndb: opts.vulndb, adapter: opts.scannerAdapter })),
+      each((c, job) => runScanJob(c, job, scanOpts)),
     );
   }
   await work<ScanJob>(Queues.imageScanFailed, polling, each(runScanJobFailed));

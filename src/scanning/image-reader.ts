@@ -10,6 +10,7 @@ import { type ImageManifest, type Manifest, type Platform, platformMatches } fro
 import { readBounded } from '../oci/response.js';
 import { ScanError } from './errors.js';
 import { MergedFilesystem } from './filesystem.js';
+import type { LayerCache } from './layer-cache.js';
 import { type LayerReadLimits, readLayer, type WantPolicy } from './layer-tar.js';
 
 export interface ImageLimits extends LayerReadLimits {
@@ -58,11 +59,18 @@ export async function imageManifestOf(src: ImageSource, signal?: AbortSignal) {
   return child;
 }
 
+/** A layer cache, and a name for the read policy that decides what a read keeps (part of each layer's key). */
+export interface CachedReads {
+  cache: LayerCache;
+  policy: string;
+}
+
 export async function readImage(
   src: ImageSource,
   want: WantPolicy,
   limits: ImageLimits = DEFAULT_LIMITS,
   signal?: AbortSignal,
+  cached?: CachedReads,
 ): Promise<ImageFiles> {
   const image = await imageManifestOf(src, signal);
   const m = image.body;
@@ -86,8 +94,11 @@ export async function readImage(
     const config = parseImageConfig(rawConfig);
     const fs = new MergedFilesystem();
     for (const [i, layer] of m.layers.entries()) {
-      const stream = src.client.blobGet(src.repository, layer, { signal });
-      fs.applyLayer(await readLayer(stream, i, want, limits));
+      const read = () => readLayer(src.client.blobGet(src.repository, layer, { signal }), i, want, limits);
+      const key =
+        cached &&
+        `${layer.digest} ${cached.policy} ${limits.maxTarBytes}/${limits.maxKeptFileBytes}/${limits.maxHashedFileBytes}`;
+      fs.applyLayer(cached && key ? await cached.cache.entries(key, i, read) : await read());
     }
     return { digest: image.digest, manifest: m, config, fs };
   } catch (err) {

@@ -16,6 +16,7 @@ import { checkSettings } from './checks/settings.js';
 import type { CheckFinding } from './checks/types.js';
 import type { ScanDatabases } from './databases.js';
 import { DEFAULT_LIMITS, type ImageLimits, type ImageSource, readImage } from './image-reader.js';
+import type { LayerCache } from './layer-cache.js';
 import type { WantPolicy } from './layer-tar.js';
 import type { MaliciousFileFinding } from './malware.js';
 import { matchPackages, type VulnerabilityFinding } from './vulndb/match.js';
@@ -57,6 +58,8 @@ export interface ScanReport {
 export interface ScanOptions {
   limits?: ImageLimits;
   signal?: AbortSignal;
+  /** Layers already read by this process (layer-cache.ts): a layer shared by many images is read once. */
+  layerCache?: LayerCache;
 }
 
 export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: ScanOptions = {}): Promise<ScanReport> {
@@ -72,7 +75,10 @@ export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: Scan
       (secrets !== undefined && wantsForSecrets(path, size)),
     hash: hashing,
   });
-  const image = await readImage(src, want, opts.limits ?? DEFAULT_LIMITS, opts.signal);
+  // What a layer read keeps depends on these two alone (the catalogers' and checks' wants are code).
+  const policy = `hash=${hashing} secrets=${secrets !== undefined}`;
+  const cached = opts.layerCache && { cache: opts.layerCache, policy };
+  const image = await readImage(src, want, opts.limits ?? DEFAULT_LIMITS, opts.signal, cached);
   const os = osReleaseOf(image.fs);
   const packages = (await Promise.all(CATALOGERS.map((c) => c.catalog(image.fs)))).flat();
   const vulnerabilities = matchPackages(dbs.advisories, packages, osEcosystem(os));

@@ -14,6 +14,7 @@ import { loadScanDatabases, type ScanDatabases } from '../scanning/databases.js'
 import { ScanError, type ScanFailure } from '../scanning/errors.js';
 import { type AdapterConfig, scanWithAdapter } from '../scanning/external/harbor-adapter.js';
 import { currentGenerationName } from '../scanning/feeds/generations.js';
+import type { LayerCache } from '../scanning/layer-cache.js';
 import { type ScanReport, scanImage, summarize } from '../scanning/scan.js';
 import { type ScanTarget, scanTargets } from '../store/images-query.js';
 import type { ScanResultInput } from '../store/scan-results.js';
@@ -120,6 +121,8 @@ export interface ScanJobOptions {
   vulndb?: string;
   /** An external scanner adapter that finds the vulnerabilities instead of the advisory folder. */
   adapter?: AdapterConfig;
+  /** The process's layers already read (shared base layers are read once). */
+  layerCache?: LayerCache;
 }
 
 export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOptions = {}): Promise<void> {
@@ -141,7 +144,7 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
   await ctx.scanResults.markImages([job.digest, ...(await ctx.images.indexesOf(job.digest))], 'scanning');
   const started = Date.now();
   try {
-    const result = await scanDigest(ctx, job, dbs, opts.adapter);
+    const result = await scanDigest(ctx, job, dbs, opts);
     const noAdvisories = dbs.advisories.records === 0 && !opts.adapter;
     const failed: ScanFailure | undefined = noAdvisories ? 'failed_to_scan_vulnerability' : undefined;
     await ctx.scanResults.save(
@@ -175,13 +178,15 @@ export async function runScanJob(ctx: AppContext, job: ScanJob, opts: ScanJobOpt
   }
 }
 
-async function scanDigest(ctx: AppContext, job: ScanJob, dbs: ScanDatabases, adapter?: AdapterConfig) {
+async function scanDigest(ctx: AppContext, job: ScanJob, dbs: ScanDatabases, opts: ScanJobOptions) {
+  const adapter = opts.adapter;
   const source = await connectorFor(ctx.registries, job.registryId);
   if (!source) throw new ScanError('get_detail_info_not_found', 'the registry of the image was removed');
   let report: ScanReport;
   try {
     const manifest = await source.connector.client.manifestGet(job.repository, job.digest);
-    report = await scanImage({ client: source.connector.client, repository: job.repository, manifest }, dbs);
+    const image = { client: source.connector.client, repository: job.repository, manifest };
+    report = await scanImage(image, dbs, opts.layerCache ? { layerCache: opts.layerCache } : {});
   } finally {
     await source.connector.close();
   }

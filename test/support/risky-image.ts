@@ -27,7 +27,7 @@ export const DEBS = [
 export const versionOf = (d: (typeof DEBS)[number]) =>
   d.age === 'old' ? versions[d.source]!.release : versions[d.source]!.current;
 
-function dpkgStatus(): string {
+export function dpkgStatus(): string {
   const stanzas = DEBS.map((d) =>
     [
       `Package: ${d.name}`,
