@@ -2,7 +2,8 @@
 // layers (a Debian or Alpine layer under hundreds of application images), and reading a layer is most of a scan:
 // pulling, decompressing, walking the tar, hashing every file. What a read yields depends only on the layer's bytes
 // (named by its digest, checked as they are read: a read that fails is not kept) and on the read policy (which
-// files are kept, hashed or searched, and the size caps), so the key is both. Reads of the same layer at the same
+// files are kept, hashed or searched, and the size caps), so the key is both, and whose the layer is (the registry
+// read from: scan.ts), so that no registry gets findings of a layer it merely named. Reads of the same layer at the same
 // time share one. Entries are handed out as copies, each with the layer index of the image asking: merging layers
 // (filesystem.ts) assigns to entries, and a kept file's bytes are only ever read.
 // Bounded by bytes held (kept file contents and an estimate per entry), least recently used first out, like the

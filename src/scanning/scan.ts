@@ -58,8 +58,12 @@ export interface ScanReport {
 export interface ScanOptions {
   limits?: ImageLimits;
   signal?: AbortSignal;
-  /** Layers already read by this process (layer-cache.ts): a layer shared by many images is read once. */
-  layerCache?: LayerCache;
+  /**
+   * Layers already read by this process (layer-cache.ts): a layer shared by many images is read once. `scope`
+   * names whose layers they are (the registry's id): a layer is reused only for the registry it was read from,
+   * so a registry whose manifest names another registry's layer digest learns nothing of that layer.
+   */
+  layerCache?: { cache: LayerCache; scope: string };
 }
 
 export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: ScanOptions = {}): Promise<ScanReport> {
@@ -76,8 +80,10 @@ export async function scanImage(src: ImageSource, dbs: ScanDatabases, opts: Scan
     hash: hashing,
   });
   // What a layer read keeps depends on these two alone (the catalogers' and checks' wants are code).
-  const policy = `hash=${hashing} secrets=${secrets !== undefined}`;
-  const cached = opts.layerCache && { cache: opts.layerCache, policy };
+  const cached = opts.layerCache && {
+    cache: opts.layerCache.cache,
+    policy: `${opts.layerCache.scope} hash=${hashing} secrets=${secrets !== undefined}`,
+  };
   const image = await readImage(src, want, opts.limits ?? DEFAULT_LIMITS, opts.signal, cached);
   const os = osReleaseOf(image.fs);
   const packages = (await Promise.all(CATALOGERS.map((c) => c.catalog(image.fs)))).flat();

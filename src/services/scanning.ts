@@ -186,7 +186,9 @@ async function scanDigest(ctx: AppContext, job: ScanJob, dbs: ScanDatabases, opt
   try {
     const manifest = await source.connector.client.manifestGet(job.repository, job.digest);
     const image = { client: source.connector.client, repository: job.repository, manifest };
-    report = await scanImage(image, dbs, opts.layerCache ? { layerCache: opts.layerCache } : {});
+    // Layers are reused within the registry they were read from (scan.ts says why).
+    const layerCache = opts.layerCache && { cache: opts.layerCache, scope: job.registryId };
+    report = await scanImage(image, dbs, layerCache ? { layerCache } : {});
   } finally {
     await source.connector.close();
   }

@@ -1,7 +1,7 @@
 // The scanner's layer cache (src/scanning/layer-cache.ts) against a real registry: two distinct images sharing a
 // base layer (Debian packages, a vulnerable npm package, a hardlink, a secret) scanned with one cache read the
-// base layer's blob once, also when scanned at the same time, and report exactly what uncached scans report; a
-// cache too small to hold a layer reads it every time. The blob GETs are counted at a proxy in front of the
+// base layer's blob once, also when scanned at the same time, and report exactly what uncached scans report; the
+// layers of one registry are not reused for another; a cache too small to hold a layer reads it every time. The blob GETs are counted at a proxy in front of the
 // registry (a recording proxy, not a fake: the registry answers every request).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -69,10 +69,11 @@ after(async () => {
   await registry?.stop();
 });
 
-const scanAll = async (cache?: LayerCache, together = false) => {
+const scanAll = async (cache?: LayerCache, together = false, scope = 'registry-1') => {
   const scan = async (image: BuiltImage) => {
     const manifest = await client.manifestGet('cache/app', image.digest);
-    return scanImage({ client, repository: 'cache/app', manifest }, dbs, cache ? { layerCache: cache } : {});
+    const layerCache = cache && { cache, scope };
+    return scanImage({ client, repository: 'cache/app', manifest }, dbs, layerCache ? { layerCache } : {});
   };
   return together ? Promise.all(images.map(scan)) : [await scan(images[0]!), await scan(images[1]!)];
 };
@@ -96,6 +97,10 @@ test('one cache: the shared base layer is read once, and the reports are those o
   blobGets.clear();
   assert.deepEqual(await scanAll(cache), uncached);
   assert.equal(blobGets.get(baseDigest), undefined);
+  // Another registry's scans do not get this registry's layers: read again (once) for it.
+  blobGets.clear();
+  assert.deepEqual(await scanAll(cache, false, 'registry-2'), uncached);
+  assert.equal(blobGets.get(baseDigest), 1);
 });
 
 test('scans at the same time share one read of the base layer', async () => {
