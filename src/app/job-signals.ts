@@ -13,6 +13,8 @@ import type { Database } from '../store/database.js';
 export const JOBS_CHANNEL = 'regatta_jobs';
 /** Delay before a dropped listening connection is opened again. */
 const RELISTEN_MS = 1000;
+/** A listening connection that cannot be opened in this time is tried again later. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export class JobSignals {
   /** This process's workers by queue (pg-boss worker ids). */
@@ -59,7 +61,10 @@ export class JobSignals {
   /** Hears other processes' queued jobs (shared databases only) until stop(). */
   async listen(): Promise<void> {
     if (!this.shared || this.stopped || this.listener) return;
-    const client = new pg.Client({ connectionString: this.database.connectionString });
+    const client = new pg.Client({
+      connectionString: this.database.connectionString,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
     this.listener = client;
     client.on('notification', (n) => {
       if (n.channel === JOBS_CHANNEL && n.payload) this.wake(n.payload);
