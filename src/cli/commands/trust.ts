@@ -2,11 +2,11 @@
 // with their sigstore trusted root), on a running server (native API /api/v1/trusted-keys; adding and removing
 // need the project's admin). Rules name them in `signed_by`, and
 // `POST /api/v1/images/verify` checks images against them. (`regatta key` is for AK/SK access keys.)
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { RegattaError } from '../../errors.js';
 import { withServerFlags } from '../api-client.js';
 import { print } from '../output.js';
+import { readText } from '../read-text.js';
 import { identityClient, type JsonFlags, table, when } from './identity.js';
 
 interface TrustedKeyRow {
@@ -91,7 +91,7 @@ async function signerBody(file: string | undefined, flags: AddFlags): Promise<ob
   const keyless = [flags.certificateIdentity, flags.certificateOidcIssuer, flags.trustedRoot];
   if (keyless.every((k) => k === undefined)) {
     if (file === undefined) throw new RegattaError('USAGE', 'give a key FILE or a keyless identity');
-    return { public_key_pem: await readText(file, 16 * 1024, 'not a public key') };
+    return { public_key_pem: await readText(file, 16 * 1024, file) };
   }
   if (file !== undefined || keyless.some((k) => k === undefined)) {
     throw new RegattaError(
@@ -99,7 +99,7 @@ async function signerBody(file: string | undefined, flags: AddFlags): Promise<ob
       'a keyless identity needs --certificate-identity, --certificate-oidc-issuer and --trusted-root, and no key file',
     );
   }
-  const root = await readText(flags.trustedRoot ?? '', 256 * 1024, 'not a trusted root');
+  const root = await readText(flags.trustedRoot ?? '', 256 * 1024, `--trusted-root ${flags.trustedRoot}`);
   let trustedRoot: unknown;
   try {
     trustedRoot = JSON.parse(root);
@@ -109,21 +109,4 @@ async function signerBody(file: string | undefined, flags: AddFlags): Promise<ob
   return {
     keyless: { issuer: flags.certificateOidcIssuer, subject: flags.certificateIdentity, trusted_root: trustedRoot },
   };
-}
-
-/** The text of `file` (or standard input for `-`), at most `limit` bytes. */
-async function readText(file: string, limit: number, tooLarge: string): Promise<string> {
-  try {
-    const bytes = file === '-' ? await stdin() : await readFile(file);
-    if (bytes.length > limit) throw new Error(`larger than ${limit / 1024} KiB: ${tooLarge}`);
-    return bytes.toString('utf8');
-  } catch (err) {
-    throw new RegattaError('USAGE', `${file}: ${(err as { code?: string }).code ?? (err as Error).message}`);
-  }
-}
-
-async function stdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

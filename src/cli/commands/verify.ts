@@ -4,7 +4,6 @@
 // (`--certificate-identity`, `--certificate-oidc-issuer`, `--trusted-root`: cosign's own flags), whose certificate
 // and transparency-log entry are checked too (signing/keyless.ts). Exit 0 when at least one signer verified a
 // signature of the image's digest, 1 when none did.
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { RegattaError } from '../../errors.js';
 import { parseReference } from '../../oci/reference.js';
@@ -13,6 +12,7 @@ import { parseIdentity, type TrustedIdentity, trustIdentity } from '../../signin
 import { parsePublicKey, type TrustedKey } from '../../signing/keys.js';
 import { connect } from '../connect.js';
 import { print, ReportedError } from '../output.js';
+import { readText } from '../read-text.js';
 
 interface VerifyFlags {
   key: string[];
@@ -87,7 +87,7 @@ export function registerVerify(program: Command): void {
 
 /** The key in `file`, named by the file as given. */
 export async function readKey(file: string): Promise<TrustedKey> {
-  const pem = await readFlagFile('--key', file, KEY_FILE_LIMIT);
+  const pem = await readText(file, KEY_FILE_LIMIT, `--key ${file}`);
   try {
     const { key, fingerprint } = parsePublicKey(pem);
     return { name: file, key, fingerprint };
@@ -106,21 +106,11 @@ async function readIdentity(flags: VerifyFlags): Promise<TrustedIdentity | undef
       'a keyless identity needs --certificate-identity, --certificate-oidc-issuer and --trusted-root',
     );
   }
-  const text = await readFlagFile('--trusted-root', flags.trustedRoot ?? '', ROOT_FILE_LIMIT);
+  const root = flags.trustedRoot ?? '';
+  const text = await readText(root, ROOT_FILE_LIMIT, `--trusted-root ${root}`);
   const subject = flags.certificateIdentity ?? '';
   const parsed = parseIdentity({ issuer: flags.certificateOidcIssuer ?? '', subject, trustedRoot: text });
   return trustIdentity(subject, parsed);
-}
-
-/** The text of a file a flag names, at most `limit` bytes; USAGE naming the flag and file when it cannot be read. */
-async function readFlagFile(flag: string, file: string, limit: number): Promise<string> {
-  try {
-    const bytes = await readFile(file);
-    if (bytes.length > limit) throw new Error(`larger than ${limit} bytes`);
-    return bytes.toString('utf8');
-  } catch (err) {
-    throw new RegattaError('USAGE', `${flag} ${file}: ${(err as { code?: string }).code ?? (err as Error).message}`);
-  }
 }
 
 function render(digest: string, found: number, verdicts: KeyVerdict[]): string {
